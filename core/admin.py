@@ -1,0 +1,119 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from core.models import Country, FormerName, Goal, Organisation, Programme, Theme
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Records who created and last changed a row, and shows it read-only."""
+
+    audit_fields = ("created_at", "created_by", "updated_at", "updated_by")
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), *self.audit_fields)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if hasattr(instance, "updated_by_id"):
+                if instance.pk is None:
+                    instance.created_by = request.user
+                instance.updated_by = request.user
+            instance.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+
+class PublishableAdmin(AuditedAdmin):
+    """Bulk publish / unpublish, allowed to users with the model's publish permission."""
+
+    actions = ["publish_selected", "unpublish_selected"]
+
+    def has_publish_permission(self, request):
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+
+    @admin.action(description=_("Publish selected"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        count = queryset.publish(user=request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d record published.", "%(count)d records published.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Unpublish selected"), permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        count = queryset.unpublish(user=request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d record unpublished.", "%(count)d records unpublished.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Goal)
+class GoalAdmin(admin.ModelAdmin):
+    list_display = ("number", "title_sv", "title_en", "framework", "colour")
+    list_display_links = ("number", "title_sv")
+    list_filter = ("framework",)
+    search_fields = ("title_sv", "title_en", "=number")
+    ordering = ("framework", "number")
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_sv", "name_en", "continent")
+    list_filter = ("continent",)
+    search_fields = ("code", "name_sv", "name_en")
+    readonly_fields = ("code", "name_sv", "name_en")
+
+    def has_add_permission(self, request):
+        # Rows come from django-countries (manage.py seed); editors never type them.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ("name_sv", "name_en", "slug", "kind")
+    list_filter = ("kind",)
+    search_fields = ("name_sv", "name_en", "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
+
+
+class FormerNameInline(admin.TabularInline):
+    model = FormerName
+    extra = 1
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(AuditedAdmin):
+    list_display = ("name_sv", "acronym", "kind", "country", "parent")
+    list_filter = ("kind",)
+    list_select_related = ("country", "parent")
+    search_fields = ("name_sv", "name_en", "acronym", "former_names__name", "former_names__acronym")
+    autocomplete_fields = ("country", "parent")
+    prepopulated_fields = {"slug": ("name_sv",)}
+    inlines = [FormerNameInline]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(AuditedAdmin):
+    list_display = ("name_sv", "owner", "funder")
+    list_select_related = ("owner", "funder")
+    search_fields = ("name_sv", "name_en")
+    autocomplete_fields = ("owner", "funder")
+    prepopulated_fields = {"slug": ("name_sv",)}

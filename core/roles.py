@@ -1,0 +1,57 @@
+"""The register's groups and their permissions (DESIGN.md, Roles). Used by a data migration
+so that a fresh `migrate` gives working groups; rerunning it brings them up to date."""
+
+REGISTER_APPS = ("core", "projects", "partnerships")
+REFERENCE_MODELS = {"goal", "country"}  # filled from seeds and libraries, not typed by editors
+EDITOR_DELETABLE = {"grant", "formername"}
+
+EDITORS = "Editors"
+STAFF = "Staff"
+ADMINISTRATORS = "Administrators"
+
+
+def wanted_codenames(models):
+    """{group name: set of (app_label, codename)} for the given [(app_label, model_name)]."""
+    staff, editors, admins = set(), set(), set()
+    for app_label, model in models:
+        view = (app_label, f"view_{model}")
+        staff.add(view)
+        editors.add(view)
+        admins.update({(app_label, f"{action}_{model}") for action in ("add", "change", "delete", "view")})
+        if model not in REFERENCE_MODELS:
+            editors.update({(app_label, f"add_{model}"), (app_label, f"change_{model}")})
+        if model in EDITOR_DELETABLE:
+            editors.add((app_label, f"delete_{model}"))
+        if model in {"project", "partnership", "municipality"}:
+            editors.add((app_label, f"publish_{model}"))
+            admins.add((app_label, f"publish_{model}"))
+    export = ("core", "export_data")
+    staff.add(export)
+    editors.add(export)
+    admins.add(export)
+    for model in ("user", "group"):
+        admins.update({("auth", f"{action}_{model}") for action in ("add", "change", "delete", "view")})
+    return {STAFF: staff, EDITORS: editors, ADMINISTRATORS: admins}
+
+
+def sync_groups(apps):
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    models = [
+        (model._meta.app_label, model._meta.model_name)
+        for app_label in REGISTER_APPS
+        for model in apps.get_app_config(app_label).get_models()
+    ]
+    for name, codenames in wanted_codenames(models).items():
+        group, _created = Group.objects.get_or_create(name=name)
+        perms = [
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            for app_label, codename in sorted(codenames)
+        ]
+        group.permissions.set(perms)

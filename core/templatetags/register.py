@@ -1,0 +1,58 @@
+from django import template
+from django.urls import translate_url
+from django.utils.http import urlencode
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters replaced (None removes one)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        params.pop(key, None)
+        if value not in (None, ""):
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def query_without(context, name, value):
+    """The current query string without one value of a repeatable parameter (and page)."""
+    params = context["request"].GET.copy()
+    values = [v for v in params.getlist(name) if v != value and v.upper() != value]
+    params.setlist(name, values)
+    params.pop("page", None)
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def language_url(context, language):
+    """This page in another language, with its filters kept."""
+    return translate_url(context["request"].get_full_path(), language)
+
+
+@register.filter
+def sek(value):
+    """1234567 -> '1 234 567' (a space as thousands separator, as in Swedish)."""
+    try:
+        return f"{int(value):,}".replace(",", "\u00a0")
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.simple_tag
+def params(**kwargs):
+    return urlencode({k: v for k, v in kwargs.items() if v not in (None, "")})
+
+
+@register.filter
+def get_label(filters, name):
+    return filters[name].label if name in filters else name
+
+
+@register.filter
+def field_value(form, name):
+    return form.data.get(name) if form.is_bound else None

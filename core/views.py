@@ -1,0 +1,190 @@
+from django.conf import settings
+from django.db.models import Count, F, Q, Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
+
+from core.models import Continent, Country, Goal
+from core.pagination import paginate
+from partnerships.models import Grant, Municipality, Partnership
+from projects.models import Project
+
+
+class FilteredListView(TemplateView):
+    """A public list: one FilterSet selects the records, gives the facet counts and tells
+    the user about values it could not use."""
+
+    filterset_class = None
+    paginate_by = settings.PAGE_SIZE
+    export_url_name = None
+
+    def get_base_queryset(self):
+        raise NotImplementedError
+
+    def get_filterset(self):
+        return self.filterset_class(
+            self.request.GET or None, queryset=self.get_base_queryset(), request=self.request
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = self.get_filterset()
+        notices = []
+        if filterset.is_bound and not filterset.is_valid():
+            records = filterset.queryset.none()
+            for name, errors in filterset.errors.items():
+                label = filterset.filters[name].label if name in filterset.filters else name
+                notices.extend(f"{label}: {error}" for error in errors)
+        else:
+            records = filterset.qs
+        page, page_notice = paginate(records, self.request.GET.get("page"), self.paginate_by)
+        if page_notice:
+            notices.append(page_notice)
+        context.update(
+            filter=filterset,
+            facets=filterset.facets(),
+            page_obj=page,
+            object_list=page.object_list,
+            notices=notices,
+            is_filtered=any(
+                self.request.GET.getlist(name) for name in filterset.filters if name != "sort"
+            ),
+        )
+        return context
+
+
+class HomeView(TemplateView):
+    template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        projects = Project.objects.published()
+        partnerships = Partnership.objects.published()
+        grants = Grant.objects.filter(partnership__publication="published")
+        country_codes = set(
+            projects.values_list("countries__code", flat=True).exclude(countries__code=None)
+        ) | set(partnerships.exclude(country=None).values_list("country_id", flat=True))
+        context["figures"] = {
+            "projects": projects.count(),
+            "partnerships": partnerships.count(),
+            "countries": len(country_codes),
+            "municipalities": Municipality.objects.published().swedish().count(),
+            "sek": grants.aggregate(total=Sum(F("amount_sek_per_year") * F("duration_years")))[
+                "total"
+            ]
+            or 0,
+        }
+        context["goals"] = goal_tiles()
+        context["latest_grants"] = grants.select_related(
+            "partnership", "partnership__country"
+        ).order_by("-year", "-id")[:5]
+        return context
+
+
+def goal_tiles():
+    """The 17 goals with how many published projects and partnerships each has."""
+    return Goal.objects.filter(framework="sdg").annotate(
+        n_projects=Count("projects", filter=Q(projects__publication="published"), distinct=True),
+        n_partnerships=Count(
+            "partnerships", filter=Q(partnerships__publication="published"), distinct=True
+        ),
+    ).order_by("number")
+
+
+class GoalListView(TemplateView):
+    template_name = "core/goal_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["goals"] = goal_tiles()
+        context["mdgs"] = Goal.objects.filter(framework="mdg").annotate(
+            n_projects=Count("projects", filter=Q(projects__publication="published"))
+        )
+        return context
+
+
+DETAIL_LIST_SIZE = 50
+
+
+class GoalDetailView(TemplateView):
+    template_name = "core/goal_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        goal = get_object_or_404(Goal, framework="sdg", number=kwargs["number"])
+        projects = Project.objects.published().filter(goals=goal)
+        partnerships = Partnership.objects.published().filter(goals=goal)
+        context.update(
+            goal=goal,
+            projects=projects.for_list()[:DETAIL_LIST_SIZE],
+            project_count=projects.count(),
+            partnerships=partnerships.for_list()[:DETAIL_LIST_SIZE],
+            partnership_count=partnerships.count(),
+            query=f"goal={goal.number}",
+        )
+        return context
+
+
+class CountryListView(TemplateView):
+    template_name = "core/country_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        countries = (
+            Country.objects.annotate(
+                n_projects=Count(
+                    "projects", filter=Q(projects__publication="published"), distinct=True
+                ),
+                n_partnerships=Count(
+                    "partnerships", filter=Q(partnerships__publication="published"), distinct=True
+                ),
+            )
+            .filter(Q(n_projects__gt=0) | Q(n_partnerships__gt=0))
+            .order_by("continent", "name_sv")
+        )
+        by_continent = {}
+        labels = dict(Continent.choices)
+        for country in countries:
+            by_continent.setdefault(labels.get(country.continent, "–"), []).append(country)
+        context["continents"] = sorted(by_continent.items(), key=lambda item: str(item[0]))
+        return context
+
+
+class CountryDetailView(TemplateView):
+    template_name = "core/country_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        code = kwargs["code"]
+        if not code.isalpha() or len(code) != 2:
+            raise Http404
+        country = get_object_or_404(Country, code=code.upper())
+        projects = Project.objects.published().filter(countries=country)
+        partnerships = Partnership.objects.published().filter(country=country)
+        context.update(
+            country=country,
+            projects=projects.for_list()[:DETAIL_LIST_SIZE],
+            project_count=projects.count(),
+            partnerships=partnerships.for_list()[:DETAIL_LIST_SIZE],
+            partnership_count=partnerships.count(),
+            query=f"country={country.code}",
+        )
+        return context
+
+
+class AccessibilityView(TemplateView):
+    template_name = "core/accessibility.html"
+
+
+@require_GET
+@cache_control(max_age=3600, public=True)
+def goal_colours_css(request):
+    """Goal colours as CSS classes, from the database, so that public pages need no inline
+    styles (Content-Security-Policy) and the colours live in one place."""
+    rules = [
+        f".goal-{g.number}{{background:{g.colour};color:{g.text_colour}}}"
+        for g in Goal.objects.filter(framework="sdg").exclude(colour="")
+    ]
+    return HttpResponse("\n".join(rules) + "\n", content_type="text/css; charset=utf-8")

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from projects import views
+
+app_name = "projects"
+
+urlpatterns = [
+    path("projekt/", views.ProjectListView.as_view(), name="project-list"),
+    path("projekt/<slug:slug>/", views.ProjectDetailView.as_view(), name="project-detail"),
+]

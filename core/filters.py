@@ -37,7 +37,8 @@ class SlugModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                 validate_slug(str(item))
             except forms.ValidationError:
                 raise forms.ValidationError(
-                    self.error_messages["invalid_choice"], code="invalid_choice",
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
                     params={"value": str(item)[:50]},
                 ) from None
         return super()._check_values(value)
@@ -64,7 +65,9 @@ def text_search(queryset, fields_sv, fields_en, value):
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchVector
 
-        vector = SearchVector(*fields_sv, config="swedish") + SearchVector(*fields_en, config="english")
+        vector = SearchVector(*fields_sv, config="swedish") + SearchVector(
+            *fields_en, config="english"
+        )
         query = SearchQuery(value, config="swedish", search_type="websearch") | SearchQuery(
             value, config="english", search_type="websearch"
         )
@@ -117,7 +120,9 @@ class RegisterFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            pk__in=through_ids(queryset.model, "goals", goal__framework="sdg", goal__number__in=value)
+            pk__in=through_ids(
+                queryset.model, "goals", goal__framework="sdg", goal__number__in=value
+            )
         )
 
     def filter_theme(self, queryset, name, value):
@@ -158,12 +163,19 @@ class RegisterFilterSet(django_filters.FilterSet):
     def facets(self):
         """{parameter: [(value, label, count, selected)]} for the filter panel; one
         grouped query per facet, whatever the number of records."""
-        selected = {name: set(self.data.getlist(name)) if self.data else set() for name in self.facet_names}
+        selected = {
+            name: set(self.data.getlist(name)) if self.data else set() for name in self.facet_names
+        }
         result = {}
         for name in self.facet_names:
             counts = getattr(self, f"facet_{name}")(self.queryset_without(name).order_by())
             result[name] = [
-                (value, label, counts.get(value, 0), value in selected[name] or value.upper() in selected[name])
+                (
+                    value,
+                    label,
+                    counts.get(value, 0),
+                    value in selected[name] or value.upper() in selected[name],
+                )
                 for value, label in self.facet_options(name, counts)
             ]
         return result
@@ -190,10 +202,16 @@ class RegisterFilterSet(django_filters.FilterSet):
     def facet_country(self, queryset):
         if self.country_m2m:
             through = queryset.model._meta.get_field(self.country_m2m).remote_field.through
-            rows = through.objects.filter(**{f"{self.m2m_source(self.country_m2m)}__in": queryset.values("pk")})
+            rows = through.objects.filter(
+                **{f"{self.m2m_source(self.country_m2m)}__in": queryset.values("pk")}
+            )
             rows = rows.values_list("country_id").annotate(n=Count("pk"))
         else:
-            rows = queryset.filter(country__isnull=False).values_list("country_id").annotate(n=Count("pk"))
+            rows = (
+                queryset.filter(country__isnull=False)
+                .values_list("country_id")
+                .annotate(n=Count("pk"))
+            )
         return dict(rows)
 
     def m2m_source(self, field_name):
@@ -201,7 +219,9 @@ class RegisterFilterSet(django_filters.FilterSet):
 
     def facet_m2m(self, queryset, field_name, target):
         through = queryset.model._meta.get_field(field_name).remote_field.through
-        rows = through.objects.filter(**{f"{self.m2m_source(field_name)}__in": queryset.values("pk")})
+        rows = through.objects.filter(
+            **{f"{self.m2m_source(field_name)}__in": queryset.values("pk")}
+        )
         return {str(k): n for k, n in rows.values_list(target).annotate(n=Count("pk"))}
 
     def facet_goal(self, queryset):

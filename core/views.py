@@ -85,12 +85,18 @@ class HomeView(TemplateView):
 
 def goal_tiles():
     """The 17 goals with how many published projects and partnerships each has."""
-    return Goal.objects.filter(framework="sdg").annotate(
-        n_projects=Count("projects", filter=Q(projects__publication="published"), distinct=True),
-        n_partnerships=Count(
-            "partnerships", filter=Q(partnerships__publication="published"), distinct=True
-        ),
-    ).order_by("number")
+    return (
+        Goal.objects.filter(framework="sdg")
+        .annotate(
+            n_projects=Count(
+                "projects", filter=Q(projects__publication="published"), distinct=True
+            ),
+            n_partnerships=Count(
+                "partnerships", filter=Q(partnerships__publication="published"), distinct=True
+            ),
+        )
+        .order_by("number")
+    )
 
 
 class GoalListView(TemplateView):

@@ -8,7 +8,12 @@ from partnerships.models import Grant, GrantRound, Municipality, Partnership
 @admin.register(Municipality)
 class MunicipalityAdmin(PublishableAdmin):
     list_display = ("name", "kind", "code", "county_name", "country", "publication")
-    list_filter = ("publication", "kind", "county_name", ("country", admin.RelatedOnlyFieldListFilter))
+    list_filter = (
+        "publication",
+        "kind",
+        "county_name",
+        ("country", admin.RelatedOnlyFieldListFilter),
+    )
     list_select_related = ("country",)
     search_fields = ("name", "code", "county_name")
     autocomplete_fields = ("country",)
@@ -18,14 +23,27 @@ class MunicipalityAdmin(PublishableAdmin):
 class GrantInline(admin.TabularInline):
     model = Grant
     extra = 0
-    fields = ("grant_round", "year", "amount_sek_per_year", "duration_years", "funder", "decided_on")
+    fields = (
+        "grant_round",
+        "year",
+        "amount_sek_per_year",
+        "duration_years",
+        "funder",
+        "decided_on",
+    )
     autocomplete_fields = ("grant_round", "funder")
 
 
 @admin.register(Partnership)
 class PartnershipAdmin(PublishableAdmin):
     list_display = (
-        "title_sv", "country", "participant_list", "status", "start_year", "end_year", "publication",
+        "title_sv",
+        "country",
+        "participant_list",
+        "status",
+        "start_year",
+        "end_year",
+        "publication",
     )
     list_filter = (
         "publication",
@@ -38,7 +56,12 @@ class PartnershipAdmin(PublishableAdmin):
     list_select_related = ("country",)
     search_fields = ("title_sv", "title_en", "summary_sv", "slug", "swedish_participants__name")
     autocomplete_fields = (
-        "country", "programme", "swedish_participants", "partner_governments", "themes", "goals",
+        "country",
+        "programme",
+        "swedish_participants",
+        "partner_governments",
+        "themes",
+        "goals",
     )
     prepopulated_fields = {"slug": ("title_sv",)}
     inlines = [GrantInline]
@@ -53,9 +76,20 @@ class PartnershipAdmin(PublishableAdmin):
 
 @admin.register(Grant)
 class GrantAdmin(AuditedAdmin):
-    list_display = ("partnership", "year", "amount_sek_per_year", "duration_years", "grant_round", "funder")
-    list_filter = ("year", "duration_years", ("grant_round", admin.RelatedOnlyFieldListFilter),
-                   ("partnership__country", admin.RelatedOnlyFieldListFilter))
+    list_display = (
+        "partnership",
+        "year",
+        "amount_sek_per_year",
+        "duration_years",
+        "grant_round",
+        "funder",
+    )
+    list_filter = (
+        "year",
+        "duration_years",
+        ("grant_round", admin.RelatedOnlyFieldListFilter),
+        ("partnership__country", admin.RelatedOnlyFieldListFilter),
+    )
     list_select_related = ("partnership", "grant_round", "funder")
     search_fields = ("partnership__title_sv", "partnership__swedish_participants__name")
     autocomplete_fields = ("partnership", "grant_round", "funder")

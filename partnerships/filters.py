@@ -80,7 +80,9 @@ class MunicipalityFilterSet(RegisterFilterSet):
 
     kind = django_filters.ChoiceFilter(
         label=_("Kind"),
-        choices=[(k, label) for k, label in MunicipalityKind.choices if k != MunicipalityKind.PARTNER],
+        choices=[
+            (k, label) for k, label in MunicipalityKind.choices if k != MunicipalityKind.PARTNER
+        ],
     )
     sort = sort_filter(MUNICIPALITY_SORT)
 
@@ -96,7 +98,9 @@ class MunicipalityFilterSet(RegisterFilterSet):
     def filter_sort(self, queryset, name, value):
         if value == "-partnerships":
             queryset = queryset.annotate(
-                n_partnerships=Count("partnerships", filter=Q(partnerships__publication="published"))
+                n_partnerships=Count(
+                    "partnerships", filter=Q(partnerships__publication="published")
+                )
             )
         return super().filter_sort(queryset, name, value)
 

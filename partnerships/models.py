@@ -26,7 +26,11 @@ class MunicipalityKind(models.TextChoices):
     PARTNER = "partner", _("Partner local government")
 
 
-SWEDISH_KINDS = [MunicipalityKind.MUNICIPALITY, MunicipalityKind.COUNTY_COUNCIL, MunicipalityKind.REGION]
+SWEDISH_KINDS = [
+    MunicipalityKind.MUNICIPALITY,
+    MunicipalityKind.COUNTY_COUNCIL,
+    MunicipalityKind.REGION,
+]
 
 
 class MunicipalityQuerySet(PublishableQuerySet):
@@ -42,7 +46,9 @@ class Municipality(PublishableModel):
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     name = models.CharField(_("name"), max_length=200, db_index=True)
-    kind = models.CharField(_("kind"), max_length=10, choices=MunicipalityKind.choices, db_index=True)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=MunicipalityKind.choices, db_index=True
+    )
     code = models.CharField(
         _("official code"),
         max_length=4,
@@ -107,17 +113,27 @@ class GrantRound(AuditedModel):
     year = models.PositiveSmallIntegerField(
         _("year"), null=True, blank=True, help_text=_("Leave empty when the sources do not say.")
     )
-    new_partnerships = models.PositiveIntegerField(_("new partnerships granted"), null=True, blank=True)
+    new_partnerships = models.PositiveIntegerField(
+        _("new partnerships granted"), null=True, blank=True
+    )
     ongoing_partnerships_about = models.PositiveIntegerField(
         _("ongoing partnerships (approximately)"), null=True, blank=True
     )
     swedish_participants_about = models.PositiveIntegerField(
         _("Swedish participants in the programme (approximately)"), null=True, blank=True
     )
-    min_sek_per_year = models.PositiveIntegerField(_("smallest grant, SEK a year"), null=True, blank=True)
-    max_sek_per_year = models.PositiveIntegerField(_("largest grant, SEK a year"), null=True, blank=True)
-    min_years = models.PositiveSmallIntegerField(_("shortest duration, years"), null=True, blank=True)
-    max_years = models.PositiveSmallIntegerField(_("longest duration, years"), null=True, blank=True)
+    min_sek_per_year = models.PositiveIntegerField(
+        _("smallest grant, SEK a year"), null=True, blank=True
+    )
+    max_sek_per_year = models.PositiveIntegerField(
+        _("largest grant, SEK a year"), null=True, blank=True
+    )
+    min_years = models.PositiveSmallIntegerField(
+        _("shortest duration, years"), null=True, blank=True
+    )
+    max_years = models.PositiveSmallIntegerField(
+        _("longest duration, years"), null=True, blank=True
+    )
     participants = models.ManyToManyField(
         "Municipality",
         verbose_name=_("Swedish participants granted"),
@@ -276,7 +292,9 @@ class Grant(AuditedModel):
         verbose_name_plural = _("grants")
         ordering = ["-year", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount_sek_per_year__gt=0), name="grant_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount_sek_per_year__gt=0), name="grant_amount_positive"
+            ),
             models.CheckConstraint(
                 condition=Q(duration_years__gte=1, duration_years__lte=3),
                 name="grant_duration_1_to_3_years",

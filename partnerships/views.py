@@ -39,6 +39,7 @@ class MunicipalityListView(FilteredListView):
                     "partnerships", filter=Q(partnerships__publication="published"), distinct=True
                 )
             )
+            .order_by("name", "id")
         )
 
 

@@ -8,8 +8,15 @@ from projects.models import Project
 @admin.register(Project)
 class ProjectAdmin(PublishableAdmin):
     list_display = (
-        "title_sv", "country_list", "goal_list", "status", "start_year", "end_year",
-        "programme", "publication", "updated_at",
+        "title_sv",
+        "country_list",
+        "goal_list",
+        "status",
+        "start_year",
+        "end_year",
+        "programme",
+        "publication",
+        "updated_at",
     )
     list_filter = (
         "publication",
@@ -22,11 +29,32 @@ class ProjectAdmin(PublishableAdmin):
     )
     list_select_related = ("programme",)
     search_fields = ("title_sv", "title_en", "summary_sv", "summary_en", "slug")
-    autocomplete_fields = ("countries", "goals", "themes", "partners", "programme", "funder", "implementer")
+    autocomplete_fields = (
+        "countries",
+        "goals",
+        "themes",
+        "partners",
+        "programme",
+        "funder",
+        "implementer",
+    )
     prepopulated_fields = {"slug": ("title_sv",)}
     date_hierarchy = None
     fieldsets = (
-        (None, {"fields": ("title_sv", "title_en", "slug", "programme", "status", "start_year", "end_year")}),
+        (
+            None,
+            {
+                "fields": (
+                    "title_sv",
+                    "title_en",
+                    "slug",
+                    "programme",
+                    "status",
+                    "start_year",
+                    "end_year",
+                )
+            },
+        ),
         (_("Text"), {"fields": ("summary_sv", "summary_en", "body_sv", "body_en")}),
         (_("Where and why"), {"fields": ("countries", "goals", "themes")}),
         (_("Who"), {"fields": ("implementer", "funder", "partners")}),

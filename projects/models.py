@@ -73,7 +73,9 @@ class Project(BilingualTitleMixin, PublishableModel):
     countries = models.ManyToManyField(
         Country, verbose_name=_("countries"), blank=True, related_name="projects"
     )
-    goals = models.ManyToManyField(Goal, verbose_name=_("goals"), blank=True, related_name="projects")
+    goals = models.ManyToManyField(
+        Goal, verbose_name=_("goals"), blank=True, related_name="projects"
+    )
     themes = models.ManyToManyField(
         Theme, verbose_name=_("themes"), blank=True, related_name="projects"
     )

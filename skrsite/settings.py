@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "django_countries",
     "core",
     "projects",
     "partnerships",
@@ -121,6 +122,8 @@ STORAGES = {
         )
     },
 }
+
+WHITENOISE_USE_FINDERS = DEBUG or RUNNING_TESTS
 
 LOGIN_URL = "admin:login"
 

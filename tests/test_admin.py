@@ -1,0 +1,145 @@
+"""Editors can work in every admin page, staff can look but not change, strangers log in."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from core.models import Publication
+from partnerships.models import Grant, GrantRound, Municipality, Partnership
+from projects.models import Project
+from tests.conftest import make_municipality, make_partnership, make_project
+
+pytestmark = pytest.mark.django_db
+
+EDITABLE = [
+    ("projects", "project"),
+    ("partnerships", "partnership"),
+    ("partnerships", "municipality"),
+    ("partnerships", "grant"),
+    ("partnerships", "grantround"),
+    ("core", "organisation"),
+    ("core", "programme"),
+    ("core", "theme"),
+]
+VIEW_ONLY = [("core", "goal"), ("core", "country")]
+
+
+def change_url(obj):
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def sample_objects():
+    from core.models import Country, Goal, Organisation, Programme, Theme
+
+    return [
+        Project.objects.first(),
+        Partnership.objects.first(),
+        Municipality.objects.first(),
+        Grant.objects.first(),
+        GrantRound.objects.first(),
+        Organisation.objects.first(),
+        Programme.objects.first(),
+        Theme.objects.first(),
+        Goal.objects.first(),
+        Country.objects.first(),
+    ]
+
+
+@pytest.fixture
+def with_partnership(seeded):
+    borlange = Municipality.objects.get(slug="borlange")
+    make_partnership(
+        "borlange-nakuru", country="KE", participants=[borlange], grants=[(2016, 400_000, 3)]
+    )
+
+
+def test_editor_opens_every_changelist_add_and_change_form(client, editor, with_partnership):
+    client.force_login(editor)
+    for app, model in EDITABLE + VIEW_ONLY:
+        assert client.get(reverse(f"admin:{app}_{model}_changelist")).status_code == 200, model
+    for app, model in EDITABLE:
+        assert client.get(reverse(f"admin:{app}_{model}_add")).status_code == 200, model
+    for obj in sample_objects():
+        response = client.get(change_url(obj))
+        assert response.status_code == 200, obj
+
+
+def test_editor_can_add_a_project_and_it_records_who(client, editor, seeded):
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:projects_project_add"),
+        {
+            "title_sv": "Nytt projekt",
+            "slug": "nytt-projekt",
+            "publication": "draft",
+            "status": "planned",
+            "countries": ["KE"],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    project = Project.objects.get(slug="nytt-projekt")
+    assert project.created_by == editor and project.updated_by == editor
+    assert not project.is_published
+
+
+def test_editor_bulk_publishes(client, editor, seeded):
+    draft = make_project("utkast", publication=Publication.DRAFT)
+    client.force_login(editor)
+    client.post(
+        reverse("admin:projects_project_changelist"),
+        {"action": "publish_selected", "_selected_action": [draft.pk]},
+    )
+    draft.refresh_from_db()
+    assert draft.is_published and draft.published_at is not None and draft.updated_by == editor
+
+
+def test_staff_can_view_but_not_change(client, staff_user, with_partnership):
+    client.force_login(staff_user)
+    project = Project.objects.first()
+    assert client.get(reverse("admin:projects_project_changelist")).status_code == 200
+    assert client.get(change_url(project)).status_code == 200  # read-only view
+    assert client.get(reverse("admin:projects_project_add")).status_code == 403
+    response = client.post(change_url(project), {"title_sv": "Hacked", "slug": project.slug})
+    assert response.status_code == 403
+    project.refresh_from_db()
+    assert project.title_sv != "Hacked"
+
+
+def test_anonymous_is_sent_to_login(client, seeded):
+    response = client.get(reverse("admin:projects_project_changelist"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_groups_exist_after_migrate(db):
+    from django.contrib.auth.models import Group
+
+    editors = Group.objects.get(name="Editors")
+    codenames = set(editors.permissions.values_list("codename", flat=True))
+    assert {"add_project", "change_project", "publish_project", "export_data"} <= codenames
+    assert "delete_project" not in codenames
+    staff = set(Group.objects.get(name="Staff").permissions.values_list("codename", flat=True))
+    assert "export_data" in staff and "change_project" not in staff
+    assert Group.objects.filter(name="Administrators").exists()
+
+
+def add_rows(n, offset=0):
+    kommun = make_municipality(f"Kommun {n}-{offset}")
+    for i in range(n):
+        make_project(f"proj-{offset}-{i}", countries=["KE", "CO"])
+        make_partnership(
+            f"part-{offset}-{i}", country="KE", participants=[kommun], grants=[(2016, 300_000, 2)]
+        )
+
+
+@pytest.mark.parametrize("app,model", EDITABLE + VIEW_ONLY)
+def test_changelists_run_constant_queries(client, editor, app, model):
+    client.force_login(editor)
+    url = reverse(f"admin:{app}_{model}_changelist")
+    add_rows(5)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    add_rows(495, offset=1)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(few.captured_queries) == len(many.captured_queries)

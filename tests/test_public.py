@@ -1,0 +1,228 @@
+"""The public pages through HTTP: filters, facet counts, bad input, languages, drafts."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core.models import Publication
+from tests.conftest import make_municipality, make_partnership, make_project
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(response):
+    return {obj.title_sv for obj in response.context["object_list"]}
+
+
+def test_projects_in_kenya_include_symbiocity(client, seeded):
+    response = client.get("/projekt/", {"country": "KE"})
+    assert titles(response) == {"SymbioCity Kenya"}
+
+
+def test_goal_13_gives_the_bolivia_climate_project(client, seeded):
+    response = client.get("/projekt/", {"goal": "13"})
+    assert titles(response) == {"Städers klimatanpassning i Bolivia"}
+
+
+def test_country_and_goal_combine_with_and_and_repeats_with_or(client, seeded):
+    assert titles(client.get("/projekt/?country=KE&country=CO&goal=11")) == {
+        "SymbioCity Kenya",
+        "SymbioCity Colombia",
+    }
+    assert titles(client.get("/projekt/?country=KE&goal=13")) == set()
+    # lower case codes are accepted too
+    assert titles(client.get("/projekt/?country=ke")) == {"SymbioCity Kenya"}
+
+
+def test_theme_status_year_and_search(client, seeded):
+    assert titles(client.get("/projekt/?theme=gender-equality")) == {
+        "Jämställdhetsgrupper i nationella kommunförbund"
+    }
+    assert "Millenniekommun" in titles(client.get("/projekt/?status=completed"))
+    assert "Millenniekommun" not in titles(client.get("/projekt/?status=ongoing"))
+    assert titles(client.get("/projekt/?year=2011")) == {"Millenniekommun"}
+    assert titles(client.get("/projekt/?year=2016")) == set()
+    assert "Städers klimatanpassning i Bolivia" in titles(client.get("/projekt/?q=klimat"))
+    assert "Städers klimatanpassning i Bolivia" in titles(client.get("/en/projekt/?q=climate"))
+
+
+def test_facet_counts_follow_the_other_filters(client, seeded):
+    response = client.get("/projekt/?goal=11")
+    countries = {
+        value: count for value, _label, count, _sel in response.context["facets"]["country"]
+    }
+    assert countries["KE"] == 1 and countries["CO"] == 1 and countries["MM"] == 1
+    assert countries.get("IQ", 0) == 0
+    goals = {value: count for value, _label, count, _sel in response.context["facets"]["goal"]}
+    # the goal facet ignores the goal filter itself, so other goals stay choosable
+    assert goals["13"] == 1 and goals["11"] == 3
+    body = response.content.decode()
+    assert 'value="KE"' in body and "(1)" in body
+
+
+def test_partnerships_filter_by_municipality_and_year(client, seeded, goals):
+    borlange = make_municipality("Testkommun", code=None)
+    make_partnership(
+        "borlange-nakuru",
+        country="KE",
+        participants=[borlange],
+        goals=[goals[11]],
+        start_year=2016,
+        end_year=2018,
+        grants=[(2016, 400_000, 3)],
+    )
+    make_partnership("other", country="CN", goals=[goals[13]], start_year=2020, end_year=2021)
+    assert titles(client.get("/partnerskap/?municipality=testkommun")) == {"Borlange Nakuru"}
+    assert titles(client.get("/partnerskap/?year=2017")) == {"Borlange Nakuru"}
+    assert titles(client.get("/partnerskap/?country=KE&goal=11")) == {"Borlange Nakuru"}
+    assert titles(client.get("/partnerskap/?country=CN")) == {"Other"}
+    municipality_page = client.get("/kommuner/testkommun/")
+    assert "Borlange Nakuru" in municipality_page.content.decode()
+    assert "400\u00a0000" in municipality_page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "country=ZZ",
+        "goal=99",
+        "year=abc",
+        "year=99999999999999999999999",
+        "page=999999",
+        "page=abc",
+        "page=-3",
+        "q=a%00b",
+        "q=" + "x" * 10_000,
+        "theme=%00",
+        "theme=no-such-theme",
+        "status=sleeping",
+        "sort=evil",
+        "unknown=1&foo=%00",
+        "country=K%00E",
+        "municipality=%00&municipality=nowhere",
+    ],
+)
+@pytest.mark.parametrize("path", ["/projekt/", "/partnerskap/", "/kommuner/", "/en/projekt/"])
+def test_bad_filter_values_never_give_a_server_error(client, seeded, path, query):
+    response = client.get(f"{path}?{query}")
+    assert response.status_code == 200
+
+
+def test_bad_values_are_reported_on_the_page(client, seeded):
+    body = client.get("/projekt/?country=ZZ&goal=99&page=999999").content.decode()
+    assert "Några av filtren kunde inte användas" in body
+    assert "ZZ" in body and "99" in body
+    assert "Det finns ingen sida 999999" in body
+    assert client.get("/projekt/?country=ZZ").context["object_list"].__len__() == 0
+
+
+def test_drafts_never_reach_the_public(client, seeded):
+    make_project(
+        "secret-draft", countries=["KE"], publication=Publication.DRAFT, title_sv="Hemligt utkast"
+    )
+    assert "Hemligt utkast" not in titles(client.get("/projekt/?country=KE"))
+    assert client.get("/projekt/secret-draft/").status_code == 404
+    assert "Hemligt utkast" not in client.get("/lander/ke/").content.decode()
+    facets = client.get("/projekt/").context["facets"]["country"]
+    assert dict((v, c) for v, _l, c, _s in facets)["KE"] == 1
+
+
+def test_every_page_answers_in_both_languages_with_one_h1(client, seeded):
+    pages = [
+        "/",
+        "/projekt/",
+        "/projekt/symbiocity-kenya/",
+        "/partnerskap/",
+        "/kommuner/",
+        "/kommuner/borlange/",
+        "/mal/",
+        "/mal/11/",
+        "/lander/",
+        "/lander/ke/",
+        "/tillganglighet/",
+    ]
+    for page in pages:
+        for prefix, lang in (("", "sv"), ("/en", "en")):
+            response = client.get(prefix + page)
+            assert response.status_code == 200, prefix + page
+            body = response.content.decode()
+            assert body.count("<h1") == 1, prefix + page
+            assert f'<html lang="{lang}">' in body
+    assert client.get("/mal/18/").status_code == 404
+    assert client.get("/lander/zz/").status_code == 404
+
+
+def test_language_switch_keeps_the_filters(client, seeded):
+    body = client.get("/projekt/?country=KE&goal=11").content.decode()
+    assert 'href="/en/projekt/?country=KE&amp;goal=11"' in body
+    english = client.get("/en/projekt/?country=KE&goal=11").content.decode()
+    assert "Projects" in english and 'href="/projekt/?country=KE&amp;goal=11"' in english
+
+
+def test_pagination_keeps_filters(client, goals):
+    for i in range(25):
+        make_project(f"p{i:02}", countries=["KE"], goals=[goals[11]])
+    body = client.get("/projekt/?country=KE").content.decode()
+    assert 'href="?country=KE&amp;page=2"' in body
+    assert len(client.get("/projekt/?country=KE&page=2").context["object_list"]) == 5
+
+
+def build_records(n, goals, themes):
+    municipality = make_municipality(f"Kommun {n}")
+    for i in range(n):
+        make_project(
+            f"project-{n}-{i}",
+            countries=["KE", "CO"],
+            goals=[goals[11], goals[13]],
+            themes=[themes["gender-equality"]],
+            start_year=2015,
+            end_year=2018,
+        )
+        make_partnership(
+            f"partnership-{n}-{i}",
+            country="KE",
+            participants=[municipality],
+            goals=[goals[11]],
+            themes=[themes["citizen-dialogue"]],
+            start_year=2016,
+            end_year=2017,
+            grants=[(2016, 300_000, 2)],
+        )
+
+
+def query_count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/projekt/",
+        "/projekt/?country=KE&goal=11&theme=gender-equality&year=2016&q=project",
+        "/partnerskap/",
+        "/partnerskap/?country=KE&municipality=kommun-5",
+        "/kommuner/",
+        "/kommuner/?goal=11",
+        "/mal/11/",
+        "/lander/ke/",
+        "/mal/",
+        "/lander/",
+    ],
+)
+def test_query_count_does_not_grow_with_rows(client, goals, themes, url):
+    build_records(5, goals, themes)
+    few = query_count(client, url.replace("kommun-5", "kommun-5"))
+    build_records(60, goals, themes)
+    many = query_count(client, url)
+    assert few == many
+
+
+def test_detail_query_count_is_constant(client, goals, themes):
+    build_records(3, goals, themes)
+    few = query_count(client, "/kommuner/kommun-3/")
+    build_records(40, goals, themes)
+    many = query_count(client, "/kommuner/kommun-40/")
+    assert few == many

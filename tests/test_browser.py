@@ -1,0 +1,147 @@
+"""A visitor in a real browser (Debian's Chromium driven by Playwright), and axe-core's
+WCAG 2.1 A/AA rules on every page type in both languages."""
+
+import os
+import shutil
+
+import pytest
+
+from core.models import Goal
+from partnerships.models import Municipality
+from tests.conftest import make_partnership
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls in the fixtures
+# happen before and after it, never concurrently.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium")
+    assert executable, "Chromium is missing: `make test` installs Debian's chromium package"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def site(live_server, seeded):
+    borlange = Municipality.objects.get(slug="borlange")
+    make_partnership(
+        "borlange-kenya",
+        title_sv="Borlänge och Kenya",
+        country="KE",
+        participants=[borlange],
+        goals=[Goal.objects.get(framework="sdg", number=11)],
+        start_year=2016,
+        end_year=2018,
+        grants=[(2016, 400_000, 3)],
+    )
+    return live_server.url
+
+
+def result_titles(page):
+    return page.locator(".results .record h3").all_inner_texts()
+
+
+def test_visitor_filters_projects_by_country_and_goal_and_switches_language(page, site):
+    page.goto(site + "/")
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Projekt").click()
+    page.wait_for_url("**/projekt/")
+    assert len(result_titles(page)) == 10
+
+    page.get_by_label("Kenya").check()
+    page.get_by_role("button", name="Visa resultat").click()
+    page.wait_for_url("**country=KE**")
+    assert result_titles(page) == ["SymbioCity Kenya"]
+    # The goal facet now counts only projects in Kenya.
+    goal_option = page.locator("label.option", has_text="11. Hållbara städer")
+    assert "(1)" in goal_option.inner_text()
+
+    goal_option.locator("input").check()
+    page.get_by_role("button", name="Visa resultat").click()
+    page.wait_for_url("**goal=11**")
+    assert result_titles(page) == ["SymbioCity Kenya"]
+    assert page.get_by_role("heading", name="1 träff").is_visible()
+
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url("**/en/projekt/?*country=KE*goal=11*")
+    assert result_titles(page) == ["SymbioCity Kenya"]
+    assert page.get_by_label("Kenya").is_checked()
+    assert page.locator("html").get_attribute("lang") == "en"
+
+
+def test_filter_panel_works_by_keyboard(page, site):
+    page.goto(site + "/partnerskap/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.get_by_label("Kenya").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Visa resultat").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**country=KE**")
+    assert result_titles(page) == ["Borlänge och Kenya"]
+
+
+PAGES = [
+    "/",
+    "/projekt/",
+    "/projekt/?country=KE&goal=11",
+    "/projekt/symbiocity-kenya/",
+    "/partnerskap/",
+    "/partnerskap/borlange-kenya/",
+    "/kommuner/",
+    "/kommuner/borlange/",
+    "/mal/",
+    "/mal/11/",
+    "/lander/",
+    "/lander/ke/",
+    "/tillganglighet/",
+    "/projekt/?country=ZZ&page=99",
+]
+
+
+def test_axe_finds_no_wcag_violations(page, site):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    failures = []
+    for prefix in ("", "/en"):
+        for path in PAGES:
+            page.goto(site + prefix + path)
+            results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+            if results.violations_count:
+                failures.append(f"{prefix}{path}:\n{results.generate_report()}")
+    assert not failures, "\n".join(failures)
+
+
+def test_narrow_screen_has_no_horizontal_scroll(browser, site):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    for path in ("/", "/projekt/", "/partnerskap/borlange-kenya/"):
+        page.goto(site + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+    context.close()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.text import slugify
 
 from core.models import Country, FormerName, Goal, Organisation, Programme, Publication, Theme
@@ -36,8 +37,10 @@ class SeedReport:
     def __init__(self):
         self.counts = Counter()
 
-    def record(self, model, state):
-        self.counts[(model._meta.verbose_name_plural, state)] += 1
+    def record(self, model, state, n=1):
+        # Reports in English whatever language is active, so logs and tests read the same.
+        with translation.override("en"):
+            self.counts[(str(model._meta.verbose_name_plural), state)] += n
 
     def lines(self):
         labels = sorted({label for label, _state in self.counts})
@@ -80,11 +83,9 @@ def upsert(report, model, lookup, values, m2m=None):
 def load_seeds():
     report = SeedReport()
     created, updated = sync_countries()
-    report.counts[(Country._meta.verbose_name_plural, "created")] += created
-    report.counts[(Country._meta.verbose_name_plural, "updated")] += updated
-    report.counts[(Country._meta.verbose_name_plural, "unchanged")] += (
-        Country.objects.count() - created - updated
-    )
+    report.record(Country, "created", created)
+    report.record(Country, "updated", updated)
+    report.record(Country, "unchanged", Country.objects.count() - created - updated)
     countries = {c.code: c for c in Country.objects.all()}
 
     goals = {}

@@ -143,3 +143,15 @@ def test_changelists_run_constant_queries(client, editor, app, model):
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(few.captured_queries) == len(many.captured_queries)
+
+
+def test_adduser_command_creates_an_editor(db, monkeypatch, client):
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+
+    monkeypatch.setenv("NEW_PASSWORD", "a long and unusual passphrase")
+    call_command("adduser", "redaktor", "--role", "editor", "--password-from-env", "NEW_PASSWORD")
+    user = User.objects.get(username="redaktor")
+    assert user.is_staff and user.groups.filter(name="Editors").exists()
+    assert client.login(username="redaktor", password="a long and unusual passphrase")
+    assert client.get(reverse("admin:projects_project_add")).status_code == 200

@@ -2,23 +2,23 @@ from django.conf import settings
 from django.db.models import Count, F, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views import View
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from core.exports import EXPORT_PERMISSION, check_export_permission, csv_response, export_filename
 from core.models import Continent, Country, Goal
 from core.pagination import paginate
 from partnerships.models import Grant, Municipality, Partnership
 from projects.models import Project
 
 
-class FilteredListView(TemplateView):
-    """A public list: one FilterSet selects the records, gives the facet counts and tells
-    the user about values it could not use."""
+class FilteredSourceMixin:
+    """What a list and its export share: the published records and the FilterSet."""
 
     filterset_class = None
-    paginate_by = settings.PAGE_SIZE
-    export_url_name = None
 
     def get_base_queryset(self):
         raise NotImplementedError
@@ -27,6 +27,29 @@ class FilteredListView(TemplateView):
         return self.filterset_class(
             self.request.GET or None, queryset=self.get_base_queryset(), request=self.request
         )
+
+
+class FilteredListView(FilteredSourceMixin, TemplateView):
+    """A public list: one FilterSet selects the records, gives the facet counts and tells
+    the user about values it could not use."""
+
+    paginate_by = settings.PAGE_SIZE
+    # [(label, url name, extra parameters)] offered to users with the export permission
+    exports = ()
+
+    def export_links(self):
+        if not self.request.user.has_perm(EXPORT_PERMISSION):
+            return []
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        links = []
+        for label, url_name, extra in self.exports:
+            query = params.copy()
+            for key, value in extra.items():
+                query[key] = value
+            encoded = query.urlencode()
+            links.append((label, reverse(url_name) + (f"?{encoded}" if encoded else "")))
+        return links
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -48,11 +71,41 @@ class FilteredListView(TemplateView):
             page_obj=page,
             object_list=page.object_list,
             notices=notices,
+            export_links=self.export_links(),
             is_filtered=any(
                 self.request.GET.getlist(name) for name in filterset.filters if name != "sort"
             ),
         )
         return context
+
+
+class FilteredExportView(FilteredSourceMixin, View):
+    """Streams exactly the records the list with the same parameters shows, as CSV.
+    `format=excel` gives semicolons for Excel in a Swedish locale."""
+
+    filename_stem = "export"
+
+    def get_columns(self):
+        raise NotImplementedError
+
+    def get_export_queryset(self, records):
+        return records
+
+    def get(self, request, *args, **kwargs):
+        denied = check_export_permission(request)
+        if denied:
+            return denied
+        filterset = self.get_filterset()
+        valid = not filterset.is_bound or filterset.is_valid()
+        records = filterset.qs if valid else filterset.queryset.none()
+        export_format = request.GET.get("format", "csv")
+        return csv_response(
+            self.get_export_queryset(records),
+            self.get_columns(),
+            export_filename(self.filename_stem, "-excel" if export_format == "excel" else ""),
+            export_format=export_format,
+            log_context=f"user={request.user.username} path={request.get_full_path()[:500]!r}",
+        )
 
 
 class HomeView(TemplateView):

@@ -1,12 +1,19 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import AuditedAdmin, PublishableAdmin
+from core.admin import AuditedAdmin, ExportPermissionMixin, PublishableAdmin, csv_export_action
+from partnerships.exports import (
+    grant_columns,
+    municipality_columns,
+    partnership_columns,
+    partnership_export_queryset,
+)
 from partnerships.models import Grant, GrantRound, Municipality, Partnership
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(PublishableAdmin):
+class MunicipalityAdmin(ExportPermissionMixin, PublishableAdmin):
+    actions = [*PublishableAdmin.actions, csv_export_action(municipality_columns, stem="kommuner")]
     list_display = ("name", "kind", "code", "county_name", "country", "publication")
     list_filter = (
         "publication",
@@ -35,7 +42,11 @@ class GrantInline(admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(PublishableAdmin):
+class PartnershipAdmin(ExportPermissionMixin, PublishableAdmin):
+    actions = [
+        *PublishableAdmin.actions,
+        csv_export_action(partnership_columns, partnership_export_queryset, "partnerskap"),
+    ]
     list_display = (
         "title_sv",
         "country",
@@ -75,7 +86,16 @@ class PartnershipAdmin(PublishableAdmin):
 
 
 @admin.register(Grant)
-class GrantAdmin(AuditedAdmin):
+class GrantAdmin(ExportPermissionMixin, AuditedAdmin):
+    actions = [
+        csv_export_action(
+            grant_columns,
+            lambda qs: qs.select_related(
+                "partnership__country", "grant_round", "funder"
+            ).prefetch_related("partnership__swedish_participants", "partnership__goals"),
+            "bidrag",
+        )
+    ]
     list_display = (
         "partnership",
         "year",

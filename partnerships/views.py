@@ -1,18 +1,68 @@
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from core.views import FilteredListView
+from core.views import FilteredExportView, FilteredListView
+from partnerships.exports import (
+    grant_360giving_columns,
+    grant_columns,
+    grant_export_queryset,
+    municipality_columns,
+    partnership_columns,
+    partnership_export_queryset,
+)
 from partnerships.filters import MunicipalityFilterSet, PartnershipFilterSet
 from partnerships.models import Grant, GrantRound, Municipality, Partnership
 
 
-class PartnershipListView(FilteredListView):
-    template_name = "partnerships/partnership_list.html"
+class PartnershipSource:
     filterset_class = PartnershipFilterSet
 
     def get_base_queryset(self):
         return Partnership.objects.published().for_list()
+
+
+class PartnershipListView(PartnershipSource, FilteredListView):
+    template_name = "partnerships/partnership_list.html"
+    exports = (
+        (_("Export CSV"), "partnerships:partnership-export", {}),
+        (
+            _("Export CSV for Excel (semicolons)"),
+            "partnerships:partnership-export",
+            {"format": "excel"},
+        ),
+        (_("Export grants as CSV"), "partnerships:grant-export", {}),
+        (
+            _("Export grants with 360Giving columns"),
+            "partnerships:grant-export",
+            {"columns": "360giving"},
+        ),
+    )
+
+
+class PartnershipExportView(PartnershipSource, FilteredExportView):
+    filename_stem = "partnerskap"
+
+    def get_columns(self):
+        return partnership_columns(self.request)
+
+    def get_export_queryset(self, records):
+        return partnership_export_queryset(records)
+
+
+class GrantExportView(PartnershipSource, FilteredExportView):
+    """The grants of exactly the partnerships the list shows."""
+
+    filename_stem = "bidrag"
+
+    def get_columns(self):
+        if self.request.GET.get("columns") == "360giving":
+            return grant_360giving_columns(self.request)
+        return grant_columns(self.request)
+
+    def get_export_queryset(self, records):
+        return grant_export_queryset(records)
 
 
 class PartnershipDetailView(TemplateView):
@@ -26,8 +76,7 @@ class PartnershipDetailView(TemplateView):
         return context
 
 
-class MunicipalityListView(FilteredListView):
-    template_name = "partnerships/municipality_list.html"
+class MunicipalitySource:
     filterset_class = MunicipalityFilterSet
 
     def get_base_queryset(self):
@@ -41,6 +90,25 @@ class MunicipalityListView(FilteredListView):
             )
             .order_by("name", "id")
         )
+
+
+class MunicipalityListView(MunicipalitySource, FilteredListView):
+    template_name = "partnerships/municipality_list.html"
+    exports = (
+        (_("Export CSV"), "partnerships:municipality-export", {}),
+        (
+            _("Export CSV for Excel (semicolons)"),
+            "partnerships:municipality-export",
+            {"format": "excel"},
+        ),
+    )
+
+
+class MunicipalityExportView(MunicipalitySource, FilteredExportView):
+    filename_stem = "kommuner"
+
+    def get_columns(self):
+        return municipality_columns(self.request)
 
 
 class MunicipalityDetailView(TemplateView):

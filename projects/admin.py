@@ -1,12 +1,17 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import PublishableAdmin
+from core.admin import ExportPermissionMixin, PublishableAdmin, csv_export_action
+from projects.exports import export_queryset, project_columns
 from projects.models import Project
 
 
 @admin.register(Project)
-class ProjectAdmin(PublishableAdmin):
+class ProjectAdmin(ExportPermissionMixin, PublishableAdmin):
+    actions = [
+        *PublishableAdmin.actions,
+        csv_export_action(project_columns, export_queryset, "projekt"),
+    ]
     list_display = (
         "title_sv",
         "country_list",

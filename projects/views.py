@@ -1,17 +1,38 @@
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from core.views import FilteredListView
+from core.views import FilteredExportView, FilteredListView
+from projects.exports import export_queryset, project_columns
 from projects.filters import ProjectFilterSet
 from projects.models import Project
 
+EXPORTS = (
+    (_("Export CSV"), "projects:project-export", {}),
+    (_("Export CSV for Excel (semicolons)"), "projects:project-export", {"format": "excel"}),
+)
 
-class ProjectListView(FilteredListView):
-    template_name = "projects/project_list.html"
+
+class ProjectSource:
     filterset_class = ProjectFilterSet
 
     def get_base_queryset(self):
         return Project.objects.published().for_list()
+
+
+class ProjectListView(ProjectSource, FilteredListView):
+    template_name = "projects/project_list.html"
+    exports = EXPORTS
+
+
+class ProjectExportView(ProjectSource, FilteredExportView):
+    filename_stem = "projekt"
+
+    def get_columns(self):
+        return project_columns(self.request)
+
+    def get_export_queryset(self, records):
+        return export_queryset(records)
 
 
 class ProjectDetailView(TemplateView):

@@ -143,3 +143,4 @@ LOGGING = {
 
 # Lists show this many records a page.
 PAGE_SIZE = 20
+GRANTS_360_PREFIX = os.environ.get("GRANTS_360_PREFIX", "icld")

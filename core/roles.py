@@ -42,9 +42,12 @@ def sync_groups(apps):
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        # create_permissions skips app configs without a models module, which is how
+        # migrations' historical app configs look.
+        original = app_config.models_module
+        app_config.models_module = original or True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = original
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     models = [

@@ -238,6 +238,21 @@ class AccessibilityView(TemplateView):
 
 
 @require_GET
+@cache_control(no_store=True)
+def health(request):
+    """For a load balancer: 200 when the database answers, 503 when it does not."""
+    from django.db import connection
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+@require_GET
 @cache_control(max_age=3600, public=True)
 def goal_colours_css(request):
     """Goal colours as CSS classes, from the database, so that public pages need no inline

@@ -2,8 +2,11 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from core.views import health
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", health, name="health"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -153,5 +153,9 @@ def test_adduser_command_creates_an_editor(db, monkeypatch, client):
     call_command("adduser", "redaktor", "--role", "editor", "--password-from-env", "NEW_PASSWORD")
     user = User.objects.get(username="redaktor")
     assert user.is_staff and user.groups.filter(name="Editors").exists()
-    assert client.login(username="redaktor", password="a long and unusual passphrase")
+    response = client.post(
+        "/admin/login/",
+        {"username": "redaktor", "password": "a long and unusual passphrase", "next": "/admin/"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/admin/"
     assert client.get(reverse("admin:projects_project_add")).status_code == 200

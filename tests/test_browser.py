@@ -41,10 +41,24 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A page that fails the test when the browser reports a Content-Security-Policy
+    violation (a blocked script, style or image) or a script error."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    problems = []
+    page.on(
+        "console",
+        lambda msg: (
+            problems.append(msg.text)
+            if msg.type == "error"
+            and ("Content Security Policy" in msg.text or "Refused" in msg.text)
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: problems.append(str(error)))
     yield page
     context.close()
+    assert not problems, problems
 
 
 @pytest.fixture
@@ -136,6 +150,19 @@ def test_axe_finds_no_wcag_violations(page, site):
             if results.violations_count:
                 failures.append(f"{prefix}{path}:\n{results.generate_report()}")
     assert not failures, "\n".join(failures)
+
+
+def test_admin_works_under_its_csp(page, site, editor):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(editor)
+    cookie = client.cookies["sessionid"]
+    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": site}])
+    page.goto(site + "/admin/partnerships/partnership/add/")
+    assert page.get_by_role("heading", name="Lägg till partnerskap").is_visible()
+    page.goto(site + "/admin/projects/project/")
+    assert page.locator("#result_list").is_visible()
 
 
 def test_narrow_screen_has_no_horizontal_scroll(browser, site):

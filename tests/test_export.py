@@ -49,8 +49,7 @@ def test_export_link_is_shown_to_staff_only(client, exporter, seeded):
 def test_anonymous_is_sent_to_login_and_others_refused(client, seeded):
     response = client.get("/projekt/export.csv?country=KE")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
-    User.objects.create_user("visitor", password="correct horse battery")
-    client.login(username="visitor", password="correct horse battery")
+    client.force_login(User.objects.create_user("visitor", password="correct horse battery"))
     assert client.get("/projekt/export.csv").status_code == 403
     assert client.get("/partnerskap/bidrag.csv").status_code == 403
 

@@ -6,9 +6,8 @@ Development defaults are safe: without DATABASE_URL an SQLite file is used; outs
 
 import os
 import sys
-from pathlib import Path
-
 from datetime import timedelta
+from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured

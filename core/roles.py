@@ -44,7 +44,7 @@ def sync_groups(apps):
     for app_config in apps.get_app_configs():
         # create_permissions skips app configs without a models module, which is how
         # migrations' historical app configs look.
-        original = app_config.models_module
+        original = getattr(app_config, "models_module", None)
         app_config.models_module = original or True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = original

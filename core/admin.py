@@ -1,12 +1,14 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from core.models import Country, FormerName, Goal, Organisation, Programme, Theme
 
 
-class AuditedAdmin(admin.ModelAdmin):
-    """Records who created and last changed a row, and shows it read-only."""
+class AuditedAdmin(SimpleHistoryAdmin):
+    """Records who created and last changed a row, and shows it read-only; keeps every
+    version (django-simple-history) with a history page and restore per record."""
 
     audit_fields = ("created_at", "created_by", "updated_at", "updated_by")
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 def localized(obj, field):
@@ -55,16 +56,29 @@ class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(publication=Publication.PUBLISHED)
 
+    def visible_to(self, user):
+        """Published records; drafts too for users who may view them in the admin (previews)."""
+        opts = self.model._meta
+        if user.is_authenticated and user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+            return self.all()
+        return self.published()
+
+    def _set_publication(self, state, user):
+        # Saved one by one, not with update(), so that each change enters the history.
+        count = 0
+        for obj in self.exclude(publication=state):
+            obj.publication = state
+            obj.updated_by = user
+            obj.save()
+            count += 1
+        return count
+
     def publish(self, user=None):
-        now = timezone.now()
-        changed = self.exclude(publication=Publication.PUBLISHED)
-        # published_at keeps the first publication date when a record is republished.
-        changed.filter(published_at__isnull=True).update(published_at=now)
-        return changed.update(publication=Publication.PUBLISHED, updated_by=user, updated_at=now)
+        return self._set_publication(Publication.PUBLISHED, user)
 
     def unpublish(self, user=None):
-        return self.filter(publication=Publication.PUBLISHED).update(
-            publication=Publication.UNPUBLISHED, updated_by=user, updated_at=timezone.now()
+        return self.filter(publication=Publication.PUBLISHED)._set_publication(
+            Publication.UNPUBLISHED, user
         )
 
 
@@ -270,6 +284,8 @@ class Organisation(AuditedModel):
     description_en = models.TextField(_("description (English)"), blank=True)
     website = models.URLField(_("website"), blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
@@ -332,6 +348,8 @@ class Programme(AuditedModel):
         blank=True,
         related_name="programmes_funded",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("programme")

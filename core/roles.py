@@ -54,6 +54,7 @@ def sync_groups(apps):
         (model._meta.app_label, model._meta.model_name)
         for app_label in REGISTER_APPS
         for model in apps.get_app_config(app_label).get_models()
+        if not model._meta.model_name.startswith("historical")
     ]
     for name, codenames in wanted_codenames(models).items():
         group, _created = Group.objects.get_or_create(name=name)

@@ -1,4 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import AuditedAdmin, ExportPermissionMixin, PublishableAdmin, csv_export_action
@@ -117,6 +121,75 @@ class GrantAdmin(ExportPermissionMixin, AuditedAdmin):
 
 @admin.register(GrantRound)
 class GrantRoundAdmin(AuditedAdmin):
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/import/",
+                self.admin_site.admin_view(self.import_view),
+                name="partnerships_grantround_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request, pk):
+        """Upload, preview, confirm. The uploaded rows wait in the session (in the
+        database, so any web process can take the confirmation)."""
+        from partnerships.importing import (
+            ImportFileError,
+            RoundImport,
+            grant_round_import,
+            read_upload,
+            summarise,
+        )
+
+        grant_round = get_object_or_404(GrantRound, pk=pk)
+        if not (
+            request.user.has_perm("partnerships.add_partnership")
+            and request.user.has_perm("partnerships.change_grantround")
+        ):
+            raise PermissionDenied
+        session_key = f"grant-round-import-{pk}"
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "round": grant_round,
+            "results": None,
+            "file_error": None,
+        }
+        if request.method == "POST" and request.POST.get("confirm"):
+            stored = request.session.get(session_key)
+            if not stored:
+                context["file_error"] = _("The preview has expired; upload the file again.")
+            else:
+                results = RoundImport(grant_round).check(stored["header"], stored["body"])
+                if any(row.errors for row in results):
+                    context.update(results=results, summary=summarise(results))
+                else:
+                    written = grant_round_import(
+                        grant_round=grant_round, results=results, user=request.user
+                    )
+                    del request.session[session_key]
+                    self.message_user(
+                        request,
+                        _("%(n)s rows saved as drafts; %(u)s were unchanged.")
+                        % {"n": written, "u": len(results) - written},
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:partnerships_grantround_change", pk)
+        elif request.method == "POST":
+            upload = request.FILES.get("file")
+            try:
+                if upload is None:
+                    raise ImportFileError(_("Choose a file to upload."))
+                header, body = read_upload(upload)
+            except ImportFileError as error:
+                context["file_error"] = str(error)
+            else:
+                results = RoundImport(grant_round).check(header, body)
+                request.session[session_key] = {"header": header, "body": body}
+                context.update(results=results, summary=summarise(results))
+        return TemplateResponse(request, "admin/partnerships/grantround/import.html", context)
+
     list_display = ("title_sv", "programme", "year", "new_partnerships")
     list_filter = ("year",)
     list_select_related = ("programme",)

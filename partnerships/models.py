@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.models import (
     AuditedModel,
@@ -67,6 +68,8 @@ class Municipality(PublishableModel):
     website = models.URLField(_("website"), blank=True)
 
     objects = MunicipalityQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("municipality or region")
@@ -150,6 +153,8 @@ class GrantRound(AuditedModel):
         Theme, verbose_name=_("areas and trends"), blank=True, related_name="grant_rounds"
     )
     source = models.CharField(_("source"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("grant round")
@@ -240,6 +245,8 @@ class Partnership(BilingualTitleMixin, PublishableModel):
 
     objects = PartnershipQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")
@@ -286,6 +293,8 @@ class Grant(AuditedModel):
         related_name="grants_funded",
     )
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("grant")

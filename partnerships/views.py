@@ -70,9 +70,11 @@ class PartnershipDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["partnership"] = get_object_or_404(
-            Partnership.objects.published().for_detail(), slug=kwargs["slug"]
+        obj = get_object_or_404(
+            Partnership.objects.visible_to(self.request.user).for_detail(), slug=kwargs["slug"]
         )
+        context["partnership"] = obj
+        context["preview"] = not obj.is_published
         return context
 
 
@@ -116,7 +118,9 @@ class MunicipalityDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        municipality = get_object_or_404(Municipality.objects.published(), slug=kwargs["slug"])
+        municipality = get_object_or_404(
+            Municipality.objects.visible_to(self.request.user), slug=kwargs["slug"]
+        )
         partnerships = (
             Partnership.objects.published()
             .filter(swedish_participants=municipality)
@@ -126,6 +130,7 @@ class MunicipalityDetailView(TemplateView):
             )
         )
         context.update(
+            preview=not municipality.is_published,
             municipality=municipality,
             partnerships=partnerships,
             rounds=GrantRound.objects.filter(participants=municipality).select_related("programme"),

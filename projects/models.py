@@ -1,6 +1,7 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.models import (
     BilingualTitleMixin,
@@ -84,6 +85,8 @@ class Project(BilingualTitleMixin, PublishableModel):
     )
 
     objects = ProjectQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("project")

@@ -40,7 +40,9 @@ class ProjectDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["project"] = get_object_or_404(
-            Project.objects.published().for_detail(), slug=kwargs["slug"]
+        obj = get_object_or_404(
+            Project.objects.visible_to(self.request.user).for_detail(), slug=kwargs["slug"]
         )
+        context["project"] = obj
+        context["preview"] = not obj.is_published
         return context

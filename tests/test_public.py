@@ -226,3 +226,26 @@ def test_detail_query_count_is_constant(client, goals, themes):
     build_records(40, goals, themes)
     many = query_count(client, "/kommuner/kommun-40/")
     assert few == many
+
+
+def test_staff_preview_a_draft_with_a_banner(client, staff_user, seeded):
+    make_project(
+        "utkast", countries=["KE"], publication=Publication.DRAFT, title_sv="Utkastprojekt"
+    )
+    assert client.get("/projekt/utkast/").status_code == 404
+    client.force_login(staff_user)
+    response = client.get("/projekt/utkast/")
+    assert response.status_code == 200
+    assert "Förhandsvisning: uppgiften är inte publicerad" in response.content.decode()
+    # Lists and exports still show only what the public sees.
+    assert "Utkastprojekt" not in titles(client.get("/projekt/"))
+    assert "Förhandsvisning" not in client.get("/projekt/symbiocity-kenya/").content.decode()
+
+
+def test_unpublished_records_disappear(client, editor, seeded):
+    from projects.models import Project
+
+    Project.objects.filter(slug="symbiocity-kenya").unpublish(user=editor)
+    assert client.get("/projekt/symbiocity-kenya/").status_code == 404
+    assert titles(client.get("/projekt/?country=KE")) == set()
+    assert Project.objects.get(slug="symbiocity-kenya").history.first().publication == "unpublished"

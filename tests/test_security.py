@@ -28,6 +28,7 @@ def test_check_deploy_is_clean_with_production_settings():
         "ALLOWED_HOSTS": "register.example.org",
         "HTTPS_ONLY": "1",
     }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,

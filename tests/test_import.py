@@ -1,0 +1,217 @@
+"""Importing a grant round: preview without writes, all-or-nothing, idempotent, bad files."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from partnerships.importing import RoundImport, grant_round_import, parse_bytes
+from partnerships.models import Grant, GrantRound, Municipality, Partnership
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "svensk_deltagare;partnerkommun;land;titel;teman;mal;kronor_per_ar;ar;beviljat_ar\n"
+GOOD = HEADER + (
+    "Borlänge;Nakuru;Kenya;Lokal demokrati i Nakuru;medborgardialog;11;400 000;3;2016\n"
+    "Region Gotland;;XK;Jämställd förvaltning;womens-participation;5;300000;2;2016\n"
+    "Piteå;;KE;Ny deltagare från SCB:s lista;;;500000;1;2016\n"
+)
+
+
+@pytest.fixture
+def round_(seeded):
+    return GrantRound.objects.get()
+
+
+@pytest.fixture
+def admin_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def import_url(round_):
+    return reverse("admin:partnerships_grantround_import", args=[round_.pk])
+
+
+def upload(client, round_, content, name="beslut.csv"):
+    data = content if isinstance(content, bytes) else content.encode("utf-8")
+    return client.post(import_url(round_), {"file": SimpleUploadedFile(name, data, "text/csv")})
+
+
+def counts():
+    return (Partnership.objects.count(), Grant.objects.count(), Municipality.objects.count())
+
+
+def test_preview_writes_nothing_then_confirm_writes_all(admin_client, round_, editor):
+    before = counts()
+    response = upload(admin_client, round_, GOOD)
+    assert response.status_code == 200
+    assert response.context["summary"] == {"create": 3, "update": 0, "unchanged": 0, "errors": 0}
+    assert counts() == before
+
+    response = admin_client.post(import_url(round_), {"confirm": "1"})
+    assert response.status_code == 302
+    assert Partnership.objects.count() == before[0] + 3
+    nakuru = Partnership.objects.get(title_sv="Lokal demokrati i Nakuru")
+    assert nakuru.publication == "draft" and nakuru.country_id == "KE"
+    assert nakuru.partner_governments.get().name == "Nakuru"
+    assert nakuru.swedish_participants.get().code == "2081"
+    grant = nakuru.grants.get()
+    assert (grant.amount_sek_per_year, grant.duration_years, grant.year) == (400_000, 3, 2016)
+    assert grant.created_by == editor and grant.funder.slug == "sida"
+    assert Municipality.objects.get(name="Piteå").code == "2581"  # taken from SCB's list
+
+
+def test_reimporting_the_same_file_changes_nothing(admin_client, round_):
+    upload(admin_client, round_, GOOD)
+    admin_client.post(import_url(round_), {"confirm": "1"})
+    before = counts()
+    history_before = Partnership.history.count()
+    response = upload(admin_client, round_, GOOD)
+    assert response.context["summary"] == {"create": 0, "update": 0, "unchanged": 3, "errors": 0}
+    admin_client.post(import_url(round_), {"confirm": "1"})
+    assert counts() == before
+    assert Partnership.history.count() == history_before
+
+
+def test_changed_amount_is_an_update(admin_client, round_):
+    upload(admin_client, round_, GOOD)
+    admin_client.post(import_url(round_), {"confirm": "1"})
+    response = upload(admin_client, round_, GOOD.replace("400 000", "450000"))
+    assert response.context["summary"]["update"] == 1
+    admin_client.post(import_url(round_), {"confirm": "1"})
+    assert (
+        Grant.objects.get(partnership__title_sv="Lokal demokrati i Nakuru").amount_sek_per_year
+        == 450_000
+    )
+
+
+def test_row_errors_are_explained_in_swedish(admin_client, round_):
+    bad = HEADER + (
+        "Borlänga;;KE;A;;;400000;3;2016\n"
+        "Borlänge;;;B;;;400000;3;2016\n"
+        "Borlänge;;KE;C;;;fyrahundra;3;2016\n"
+        "Borlänge;;KE;D;;;400000;4;2016\n"
+        "Borlänge;;KE;E;;99;900000;2;2016\n"
+    )
+    before = counts()
+    response = upload(admin_client, round_, bad)
+    body = response.content.decode()
+    assert "Okänd kommun ”Borlänga”. Menade du ”Borlänge”?" in body
+    assert "Land saknas." in body
+    assert "Beloppet ”fyrahundra” är inte ett tal." in body
+    assert "Längden måste vara 1–3 år, inte 4." in body
+    assert "”99” är inget målnummer 1–17." in body
+    assert "utanför intervallet 300000–500000" in body
+    assert response.context["summary"]["errors"] == 5
+    assert "Spara alla rader" not in body
+    assert counts() == before
+
+
+def test_failing_row_rolls_back_everything(round_, editor, monkeypatch):
+    header, body = parse_bytes(GOOD.encode())
+    results = RoundImport(round_).check(header, body)
+    before = counts()
+    original_full_clean = Grant.full_clean
+    calls = {"n": 0}
+
+    def fail_on_third(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("disk full")
+        return original_full_clean(self, *args, **kwargs)
+
+    monkeypatch.setattr(Grant, "full_clean", fail_on_third)
+    with pytest.raises(RuntimeError):
+        grant_round_import(grant_round=round_, results=results, user=editor)
+    assert counts() == before
+
+
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b"", "Filen är tom."),
+        (b"   \n", "Filen är tom."),
+        (b"name,amount\nx,1\n", "Obligatoriska kolumner saknas"),
+        (b"\x00\x01\x02binary", "inte en textfil"),
+    ],
+)
+def test_bad_files_get_a_clear_message(admin_client, round_, content, message):
+    before = counts()
+    response = upload(admin_client, round_, content)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert counts() == before
+
+
+def test_excel_latin1_semicolon_and_bom(admin_client, round_):
+    latin1 = GOOD.encode("cp1252")
+    assert upload(admin_client, round_, latin1).context["summary"]["create"] == 3
+    bom_comma = ("\ufeff" + GOOD.replace(";", ",").replace("400 000", "400000")).encode("utf-8")
+    assert upload(admin_client, round_, bom_comma).context["summary"]["create"] == 3
+
+
+def test_duplicate_rows_in_the_file(admin_client, round_):
+    line = "Borlänge;;KE;A;;;400000;3;2016\n"
+    response = upload(admin_client, round_, HEADER + line + line)
+    assert "Samma deltagare, partner och land som rad 2." in response.content.decode()
+
+
+def test_fifty_megabyte_file_is_refused(admin_client, round_):
+    big = HEADER.encode() + b"x" * (50 * 1024 * 1024)
+    response = upload(admin_client, round_, big)
+    assert "Filen är 50.0 MB; största tillåtna är 5 MB." in response.content.decode()
+
+
+def test_staff_cannot_import(client, staff_user, round_):
+    client.force_login(staff_user)
+    assert client.get(import_url(round_)).status_code == 403
+
+
+def test_history_after_admin_edit_and_restore(admin_client, editor, seeded):
+    from projects.models import Project
+
+    project = Project.objects.get(slug="symbiocity-kenya")
+    url = reverse("admin:projects_project_change", args=[project.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
+    data.update(
+        title_sv="Ändrad titel",
+        countries=["KE"],
+        goals=[g.pk for g in project.goals.all()],
+        themes=[t.pk for t in project.themes.all()],
+        programme=project.programme_id,
+        funder=project.funder_id,
+        implementer=project.implementer_id,
+    )
+    data = {k: v for k, v in data.items() if v is not None}
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    latest = project.history.first()
+    assert latest.title_sv == "Ändrad titel" and latest.history_user == editor
+    previous = latest.prev_record
+    delta = latest.diff_against(previous)
+    assert [(c.field, c.old, c.new) for c in delta.changes if c.field == "title_sv"] == [
+        ("title_sv", "SymbioCity Kenya", "Ändrad titel")
+    ]
+    history_page = admin_client.get(reverse("admin:projects_project_history", args=[project.pk]))
+    assert "Ändrad titel" in history_page.content.decode()
+    # Restore the earlier version through the admin's revert form.
+    revert_url = reverse(
+        "admin:projects_project_simple_history", args=[project.pk, previous.history_id]
+    )
+    revert_form = admin_client.get(revert_url).context["adminform"].form
+    revert_data = {k: v for k, v in revert_form.initial.items() if v is not None}
+    revert_data["countries"] = ["KE"]
+    revert_data["goals"] = [g.pk for g in project.goals.all()]
+    revert_data["themes"] = [t.pk for t in project.themes.all()]
+    assert admin_client.post(revert_url, revert_data).status_code == 302
+    project.refresh_from_db()
+    assert project.title_sv == "SymbioCity Kenya"
+
+
+def test_history_records_imports(admin_client, round_, editor):
+    upload(admin_client, round_, GOOD)
+    admin_client.post(import_url(round_), {"confirm": "1"})
+    nakuru = Partnership.objects.get(title_sv="Lokal demokrati i Nakuru")
+    assert nakuru.history.count() >= 1
+    assert nakuru.history.first().history_user == editor

@@ -82,20 +82,33 @@ class MunicipalitySource:
     filterset_class = MunicipalityFilterSet
 
     def get_base_queryset(self):
-        return (
-            Municipality.objects.published()
-            .swedish()
-            .annotate(
-                n_published=Count(
-                    "partnerships", filter=Q(partnerships__publication="published"), distinct=True
-                )
-            )
-            .order_by("name", "id")
+        return Municipality.objects.published().swedish().order_by("name", "id")
+
+
+def with_partnership_counts(queryset):
+    return queryset.annotate(
+        n_published=Count(
+            "partnerships", filter=Q(partnerships__publication="published"), distinct=True
         )
+    )
 
 
 class MunicipalityListView(MunicipalitySource, FilteredListView):
     template_name = "partnerships/municipality_list.html"
+
+    def decorate_page(self, objects):
+        """Partnership counts for the page's rows only, in one grouped query."""
+        counts = dict(
+            Partnership.swedish_participants.through.objects.filter(
+                municipality_id__in=[m.pk for m in objects],
+                partnership__publication="published",
+            )
+            .values_list("municipality_id")
+            .annotate(n=Count("pk"))
+        )
+        for m in objects:
+            m.n_published = counts.get(m.pk, 0)
+
     exports = (
         (_("Export CSV"), "partnerships:municipality-export", {}),
         (
@@ -111,6 +124,9 @@ class MunicipalityExportView(MunicipalitySource, FilteredExportView):
 
     def get_columns(self):
         return municipality_columns(self.request)
+
+    def get_export_queryset(self, records):
+        return with_partnership_counts(records)
 
 
 class MunicipalityDetailView(TemplateView):

@@ -6,7 +6,7 @@ import random
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 
 from core.models import Country, Goal, Organisation, Programme, Publication, Status, Theme
 from core.seeding import read_municipality_codes
@@ -86,6 +86,10 @@ class Command(BaseCommand):
         started = time.perf_counter()
         with transaction.atomic():
             rows = self.generate(rng, options)
+        # Fresh statistics, or the query planner picks poor plans for the facet counts
+        # (SQLite: 400 ms instead of 20 ms for one facet at 10 000 partnerships).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         seconds = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(

@@ -47,3 +47,13 @@ format: install-test
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
+
+.PHONY: bench
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test
+	$(PYTHON) -m pip install -q -e ".[bench]"
+	touch $@
+
+# Benchmarks (bench/README.md): needs wrk and a PostgreSQL at 127.0.0.1:5432.
+bench: $(VENV)/.installed-bench messages
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(PYTHON) bench/run.py $(BENCH_ARGS)

@@ -162,7 +162,15 @@ class RegisterFilterSet(django_filters.FilterSet):
 
     def facets(self):
         """{parameter: [(value, label, count, selected)]} for the filter panel; one
-        grouped query per facet, whatever the number of records."""
+        grouped query per facet, whatever the number of records (cached briefly)."""
+        from django.http import QueryDict
+
+        from core.cache import cached_facets
+
+        params = self.data if self.data is not None else QueryDict()
+        return cached_facets(self.queryset.model, params, self._compute_facets)
+
+    def _compute_facets(self):
         selected = {
             name: set(self.data.getlist(name)) if self.data else set() for name in self.facet_names
         }

@@ -8,6 +8,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from core.cache import cached, page_cache_key
 from core.exports import EXPORT_PERMISSION, check_export_permission, csv_response, export_filename
 from core.models import Continent, Country, Goal
 from core.pagination import paginate
@@ -119,6 +120,11 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context.update(cached(page_cache_key("home"), self.figures))
+        return context
+
+    def figures(self):
+        context = {}
         projects = Project.objects.published()
         partnerships = Partnership.objects.published()
         grants = Grant.objects.filter(partnership__publication="published")
@@ -138,9 +144,11 @@ class HomeView(TemplateView):
             or 0,
         }
         context["goals"] = goal_tiles()
-        context["latest_grants"] = grants.select_related(
-            "partnership", "partnership__country"
-        ).order_by("-year", "-id")[:5]
+        context["latest_grants"] = list(
+            grants.select_related("partnership", "partnership__country").order_by("-year", "-id")[
+                :5
+            ]
+        )
         return context
 
 
@@ -170,7 +178,7 @@ class GoalListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["goals"] = goal_tiles()
+        context["goals"] = cached(page_cache_key("goal-tiles"), goal_tiles)
         context["mdgs"] = goal_tiles("mdg")
         return context
 

@@ -315,6 +315,7 @@ class Grant(AuditedModel):
                 fields=["partnership", "grant_round"], name="grant_one_per_round"
             ),
         ]
+        indexes = [models.Index(fields=["-year", "-id"], name="grant_latest_idx")]
 
     def __str__(self):
         return f"{self.partnership} – {self.year}"

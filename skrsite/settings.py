@@ -163,6 +163,9 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+# Facet counts are cached this many seconds (0: off); see core/cache.py.
+FACET_CACHE_SECONDS = int(os.environ.get("FACET_CACHE_SECONDS", "0" if RUNNING_TESTS else "60"))
+
 # Lists show this many records a page.
 PAGE_SIZE = 20
 GRANTS_360_PREFIX = os.environ.get("GRANTS_360_PREFIX", "icld")

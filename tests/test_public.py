@@ -249,3 +249,19 @@ def test_unpublished_records_disappear(client, editor, seeded):
     assert client.get("/projekt/symbiocity-kenya/").status_code == 404
     assert titles(client.get("/projekt/?country=KE")) == set()
     assert Project.objects.get(slug="symbiocity-kenya").history.first().publication == "unpublished"
+
+
+def test_cached_facet_counts_follow_changes(client, seeded, settings):
+    from django.core.cache import cache
+
+    settings.FACET_CACHE_SECONDS = 60
+    cache.clear()
+
+    def kenya_count():
+        facets = client.get("/projekt/").context["facets"]["country"]
+        return dict((v, c) for v, _l, c, _s in facets).get("KE", 0)
+
+    assert kenya_count() == 1
+    assert kenya_count() == 1  # served from the cache
+    make_project("ny-i-kenya", countries=["KE"])
+    assert kenya_count() == 2

@@ -1,7 +1,8 @@
 """One export run in a fresh process, so that peak memory belongs to it alone.
 
 Usage (from bench/run.py): python bench/export_worker.py METHOD
-METHOD: ours | ours-360 | import-export | copy. Prints one JSON line:
+METHOD: ours (COPY on PostgreSQL) | ours-python | ours-360 | import-export | copy.
+Prints one JSON line:
 rows, seconds, rows_per_s, first_byte_s, rss_idle_mb, rss_peak_mb, growth_mb."""
 
 import json
@@ -52,7 +53,11 @@ def main(method):
     )
     idle = rss_mb()
     started = time.perf_counter()
-    if method in ("ours", "ours-360"):
+    if method == "ours-python":
+        from django.conf import settings
+
+        settings.EXPORT_USE_COPY = False
+    if method in ("ours", "ours-360", "ours-python"):
         query = "?columns=360giving" if method == "ours-360" else ""
         request = RequestFactory().get("/partnerskap/bidrag.csv" + query)
         request.user = user or AnonymousUser()

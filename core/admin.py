@@ -121,7 +121,7 @@ class ProgrammeAdmin(AuditedAdmin):
     prepopulated_fields = {"slug": ("name_sv",)}
 
 
-def csv_export_action(columns, prepare=lambda qs: qs, stem="export"):
+def csv_export_action(dataset, prepare=lambda qs: qs, stem="export"):
     """An admin action that streams the selected rows with the public export's columns."""
 
     @admin.action(description=_("Export selected to CSV"), permissions=["export"])
@@ -129,9 +129,10 @@ def csv_export_action(columns, prepare=lambda qs: qs, stem="export"):
         from core.exports import csv_response, export_filename
 
         return csv_response(
-            prepare(queryset),
-            columns(request),
+            prepare(queryset.prefetch_related(None)),
+            dataset(),
             export_filename(stem),
+            request=request,
             log_context=f"user={request.user.username} admin={modeladmin.opts.label}",
         )
 

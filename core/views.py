@@ -92,7 +92,7 @@ class FilteredExportView(FilteredSourceMixin, View):
 
     filename_stem = "export"
 
-    def get_columns(self):
+    def get_dataset(self):
         raise NotImplementedError
 
     def get_export_queryset(self, records):
@@ -107,9 +107,10 @@ class FilteredExportView(FilteredSourceMixin, View):
         records = filterset.qs if valid else filterset.queryset.none()
         export_format = request.GET.get("format", "csv")
         return csv_response(
-            self.get_export_queryset(records),
-            self.get_columns(),
+            self.get_export_queryset(records.prefetch_related(None)),
+            self.get_dataset(),
             export_filename(self.filename_stem, "-excel" if export_format == "excel" else ""),
+            request=request,
             export_format=export_format,
             log_context=f"user={request.user.username} path={request.get_full_path()[:500]!r}",
         )

@@ -7,17 +7,20 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import AuditedAdmin, ExportPermissionMixin, PublishableAdmin, csv_export_action
 from partnerships.exports import (
-    grant_columns,
-    municipality_columns,
-    partnership_columns,
-    partnership_export_queryset,
+    grant_dataset,
+    municipality_dataset,
+    partnership_dataset,
 )
 from partnerships.models import Grant, GrantRound, Municipality, Partnership
+from partnerships.queries import with_partnership_counts
 
 
 @admin.register(Municipality)
 class MunicipalityAdmin(ExportPermissionMixin, PublishableAdmin):
-    actions = [*PublishableAdmin.actions, csv_export_action(municipality_columns, stem="kommuner")]
+    actions = [
+        *PublishableAdmin.actions,
+        csv_export_action(municipality_dataset, with_partnership_counts, "kommuner"),
+    ]
     list_display = ("name", "kind", "code", "county_name", "country", "publication")
     list_filter = (
         "publication",
@@ -49,7 +52,7 @@ class GrantInline(admin.TabularInline):
 class PartnershipAdmin(ExportPermissionMixin, PublishableAdmin):
     actions = [
         *PublishableAdmin.actions,
-        csv_export_action(partnership_columns, partnership_export_queryset, "partnerskap"),
+        csv_export_action(partnership_dataset, stem="partnerskap"),
     ]
     list_display = (
         "title_sv",
@@ -91,15 +94,7 @@ class PartnershipAdmin(ExportPermissionMixin, PublishableAdmin):
 
 @admin.register(Grant)
 class GrantAdmin(ExportPermissionMixin, AuditedAdmin):
-    actions = [
-        csv_export_action(
-            grant_columns,
-            lambda qs: qs.select_related(
-                "partnership__country", "grant_round", "funder"
-            ).prefetch_related("partnership__swedish_participants", "partnership__goals"),
-            "bidrag",
-        )
-    ]
+    actions = [csv_export_action(grant_dataset, stem="bidrag")]
     list_display = (
         "partnership",
         "year",

@@ -1,154 +1,206 @@
 from django.conf import settings
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Coalesce, Concat, NullIf
 
-from core.exports import Column, joined, public_url
-from partnerships.models import Grant
-from projects.exports import goal_code
+from core.exports import Column, Dataset, as_text, joined
+from partnerships.models import Grant, MunicipalityKind, Partnership
+from projects.exports import choice_label, goal_code, lang
 
-
-def partnership_columns(request):
-    return [
-        Column("id", lambda p: p.pk),
-        Column("slug", lambda p: p.slug),
-        Column("title_sv", lambda p: p.title_sv),
-        Column("title_en", lambda p: p.title_en),
-        Column("summary_sv", lambda p: p.summary_sv),
-        Column("country_code", lambda p: p.country_id or ""),
-        Column("country_name", lambda p: p.country.name if p.country else ""),
-        Column(
-            "swedish_participants", lambda p: joined(m.name for m in p.swedish_participants.all())
-        ),
-        Column(
-            "swedish_participant_codes",
-            lambda p: joined(m.code or "" for m in p.swedish_participants.all()),
-        ),
-        Column(
-            "partner_governments", lambda p: joined(m.name for m in p.partner_governments.all())
-        ),
-        Column("goal_numbers", lambda p: joined(goal_code(g) for g in p.goals.all())),
-        Column("goal_titles", lambda p: joined(g.title for g in p.goals.all())),
-        Column("theme_slugs", lambda p: joined(t.slug for t in p.themes.all())),
-        Column("theme_names", lambda p: joined(t.name for t in p.themes.all())),
-        Column("status", lambda p: p.status),
-        Column("start_year", lambda p: p.start_year),
-        Column("end_year", lambda p: p.end_year),
-        Column("programme", lambda p: p.programme.name if p.programme else ""),
-        Column("url", lambda p: public_url(request, p)),
-        Column("updated_at", lambda p: p.updated_at.isoformat(timespec="seconds")),
-    ]
+PARTICIPANTS = Partnership.swedish_participants.through
+PARTNERS = Partnership.partner_governments.through
+GOALS = Partnership.goals.through
+THEMES = Partnership.themes.through
 
 
-def partnership_export_queryset(queryset):
-    return queryset.select_related("country", "programme").prefetch_related(
-        "swedish_participants", "partner_governments", "goals", "themes"
+def partnership_dataset():
+    name, title = f"name_{lang()}", f"title_{lang()}"
+    return Dataset(
+        columns=[
+            Column("id", "id", "number"),
+            Column("slug", "slug"),
+            Column("title_sv", "title_sv"),
+            Column("title_en", "title_en"),
+            Column("summary_sv", "summary_sv"),
+            Column("country_code", "country_id"),
+            Column("country_name", f"country__{name}"),
+            Column("swedish_participants", "x_participants"),
+            Column("swedish_participant_codes", "x_participant_codes"),
+            Column("partner_governments", "x_partners"),
+            Column("goal_numbers", "x_goal_numbers"),
+            Column("goal_titles", "x_goal_titles"),
+            Column("theme_slugs", "x_theme_slugs"),
+            Column("theme_names", "x_theme_names"),
+            Column("status", "status"),
+            Column("start_year", "start_year", "number"),
+            Column("end_year", "end_year", "number"),
+            Column("programme", f"programme__{name}"),
+            Column("url", "slug", "url", "partnerships:partnership-detail"),
+            Column("updated_at", "updated_at", "datetime"),
+        ],
+        annotations={
+            "x_participants": joined(
+                PARTICIPANTS, "partnership_id", "municipality__name", "municipality__name"
+            ),
+            "x_participant_codes": joined(
+                PARTICIPANTS, "partnership_id", "municipality__code", "municipality__name"
+            ),
+            "x_partners": joined(
+                PARTNERS, "partnership_id", "municipality__name", "municipality__name"
+            ),
+            "x_goal_numbers": joined(GOALS, "partnership_id", goal_code(), "goal_id"),
+            "x_goal_titles": joined(GOALS, "partnership_id", f"goal__{title}", "goal_id"),
+            "x_theme_slugs": joined(THEMES, "partnership_id", "theme__slug", "theme_id"),
+            "x_theme_names": joined(THEMES, "partnership_id", f"theme__{name}", "theme_id"),
+        },
     )
 
 
-def grant_columns(request):
-    return [
-        Column("id", lambda g: g.pk),
-        Column("partnership_slug", lambda g: g.partnership.slug),
-        Column("partnership_title_sv", lambda g: g.partnership.title_sv),
-        Column("year", lambda g: g.year),
-        Column("amount_sek_per_year", lambda g: g.amount_sek_per_year),
-        Column("duration_years", lambda g: g.duration_years),
-        Column("total_sek", lambda g: g.total_sek),
-        Column("decided_on", lambda g: g.decided_on.isoformat() if g.decided_on else ""),
-        Column("grant_round", lambda g: g.grant_round.title if g.grant_round else ""),
-        Column("funder", lambda g: g.funder.name if g.funder else ""),
-        Column("country_code", lambda g: g.partnership.country_id or ""),
-        Column(
-            "country_name", lambda g: g.partnership.country.name if g.partnership.country else ""
-        ),
-        Column(
-            "swedish_participants",
-            lambda g: joined(m.name for m in g.partnership.swedish_participants.all()),
-        ),
-        Column(
-            "swedish_participant_codes",
-            lambda g: joined(m.code or "" for m in g.partnership.swedish_participants.all()),
-        ),
-        Column("goal_numbers", lambda g: joined(goal_code(x) for x in g.partnership.goals.all())),
-        Column("url", lambda g: public_url(request, g.partnership)),
-    ]
+def grant_joined(through, target, order):
+    """Like joined(), for a grant's partnership."""
+    from django.db import connection
+    from django.db.models import OuterRef, StringAgg, Subquery
+
+    from core.exports import MANY_SEPARATOR
+
+    extra = {"order_by": order} if connection.vendor == "postgresql" else {}
+    rows = (
+        through.objects.filter(partnership_id=OuterRef("partnership_id"))
+        .order_by()
+        .values("partnership_id")
+    )
+    return Subquery(rows.annotate(j=StringAgg(target, Value(MANY_SEPARATOR), **extra)).values("j"))
 
 
-def _org_identifier(slug):
-    return f"360G-{settings.GRANTS_360_PREFIX}-org-{slug}"
+def grant_dataset():
+    name, title = f"name_{lang()}", f"title_{lang()}"
+    return Dataset(
+        columns=[
+            Column("id", "id", "number"),
+            Column("partnership_slug", "partnership__slug"),
+            Column("partnership_title_sv", "partnership__title_sv"),
+            Column("year", "year", "number"),
+            Column("amount_sek_per_year", "amount_sek_per_year", "number"),
+            Column("duration_years", "duration_years", "number"),
+            Column("total_sek", "x_total", "number"),
+            Column("decided_on", "decided_on", "date"),
+            Column("grant_round", f"grant_round__{title}"),
+            Column("funder", f"funder__{name}"),
+            Column("country_code", "partnership__country_id"),
+            Column("country_name", f"partnership__country__{name}"),
+            Column("swedish_participants", "x_participants"),
+            Column("swedish_participant_codes", "x_participant_codes"),
+            Column("goal_numbers", "x_goal_numbers"),
+            Column("url", "partnership__slug", "url", "partnerships:partnership-detail"),
+        ],
+        annotations={
+            "x_total": F("amount_sek_per_year") * F("duration_years"),
+            "x_participants": grant_joined(
+                PARTICIPANTS, "municipality__name", "municipality__name"
+            ),
+            "x_participant_codes": grant_joined(
+                PARTICIPANTS, "municipality__code", "municipality__name"
+            ),
+            "x_goal_numbers": grant_joined(GOALS, goal_code(), "goal_id"),
+        },
+    )
 
 
-def grant_360giving_columns(request):
+def grant_360giving_dataset():
     """Column titles of the 360Giving data standard, so the file loads into its tools.
     Identifiers use the 360G- prefix; organisations without an official identifier get
     one made from their slug."""
-    prefix = settings.GRANTS_360_PREFIX
-
-    def recipients(g):
-        return list(g.partnership.swedish_participants.all())
-
-    def sdgs(g):
-        return [x for x in g.partnership.goals.all() if x.is_sdg]
-
-    return [
-        Column("Identifier", lambda g: f"360G-{prefix}-{g.pk}"),
-        Column("Title", lambda g: g.partnership.title_en or g.partnership.title_sv),
-        Column("Description", lambda g: g.partnership.summary_en or g.partnership.summary_sv),
-        Column("Currency", lambda g: "SEK"),
-        Column("Amount Awarded", lambda g: g.total_sek),
-        Column("Award Date", lambda g: g.decided_on.isoformat() if g.decided_on else str(g.year)),
-        Column("Planned Dates:Start Date", lambda g: f"{g.year}-01-01"),
-        Column("Planned Dates:End Date", lambda g: f"{g.end_year}-12-31"),
-        Column("Planned Dates:Duration (months)", lambda g: g.duration_years * 12),
-        Column(
-            "Recipient Org:Identifier",
-            lambda g: joined(_org_identifier(m.slug) for m in recipients(g)),
-        ),
-        Column("Recipient Org:Name", lambda g: joined(m.name for m in recipients(g))),
-        Column(
-            "Funding Org:Identifier",
-            lambda g: _org_identifier(g.funder.slug if g.funder else prefix),
-        ),
-        Column("Funding Org:Name", lambda g: g.funder.name_en if g.funder else "ICLD"),
-        Column(
-            "Grant Programme:Title",
-            lambda g: g.partnership.programme.name_en if g.partnership.programme else "",
-        ),
-        Column(
-            "Beneficiary Location:0:Name",
-            lambda g: g.partnership.country.name_en if g.partnership.country else "",
-        ),
-        Column("Beneficiary Location:0:Country Code", lambda g: g.partnership.country_id or ""),
-        Column("Classifications:0:Vocabulary", lambda g: "UN Sustainable Development Goals"),
-        Column("Classifications:0:Code", lambda g: joined(x.number for x in sdgs(g))),
-        Column("Classifications:0:Title", lambda g: joined(x.title_en for x in sdgs(g))),
-        Column("URL", lambda g: public_url(request, g.partnership)),
-    ]
-
-
-def grant_export_queryset(partnerships):
-    return (
-        Grant.objects.filter(partnership__in=partnerships.values("pk"))
-        .select_related(
-            "partnership",
-            "partnership__country",
-            "partnership__programme",
-            "grant_round",
-            "funder",
-        )
-        .prefetch_related("partnership__swedish_participants", "partnership__goals")
-        .order_by("partnership__title_sv", "partnership_id", "year", "id")
+    prefix = f"360G-{settings.GRANTS_360_PREFIX}"
+    sdg = {"goal__framework": "sdg"}
+    return Dataset(
+        columns=[
+            Column("Identifier", "x_identifier"),
+            Column("Title", "x_title"),
+            Column("Description", "x_description"),
+            Column("Currency", "x_currency"),
+            Column("Amount Awarded", "x_total", "number"),
+            Column("Award Date", "x_award_date"),
+            Column("Planned Dates:Start Date", "x_start"),
+            Column("Planned Dates:End Date", "x_end"),
+            Column("Planned Dates:Duration (months)", "x_months", "number"),
+            Column("Recipient Org:Identifier", "x_recipient_ids"),
+            Column("Recipient Org:Name", "x_recipients"),
+            Column("Funding Org:Identifier", "x_funder_id"),
+            Column("Funding Org:Name", "x_funder_name"),
+            Column("Grant Programme:Title", "partnership__programme__name_en"),
+            Column("Beneficiary Location:0:Name", "partnership__country__name_en"),
+            Column("Beneficiary Location:0:Country Code", "partnership__country_id"),
+            Column("Classifications:0:Vocabulary", "x_vocabulary"),
+            Column("Classifications:0:Code", "x_sdg_codes"),
+            Column("Classifications:0:Title", "x_sdg_titles"),
+            Column("URL", "partnership__slug", "url", "partnerships:partnership-detail"),
+        ],
+        annotations={
+            "x_identifier": Concat(Value(f"{prefix}-"), as_text(F("id"))),
+            "x_title": _first_filled("partnership__title_en", "partnership__title_sv"),
+            "x_description": _first_filled("partnership__summary_en", "partnership__summary_sv"),
+            "x_currency": Value("SEK"),
+            "x_total": F("amount_sek_per_year") * F("duration_years"),
+            "x_award_date": _first_filled_text(as_text(F("decided_on")), as_text(F("year"))),
+            "x_start": Concat(as_text(F("year")), Value("-01-01")),
+            "x_end": Concat(as_text(F("year") + F("duration_years") - 1), Value("-12-31")),
+            "x_months": F("duration_years") * 12,
+            "x_recipient_ids": grant_joined(
+                PARTICIPANTS,
+                Concat(Value(f"{prefix}-org-"), F("municipality__slug")),
+                "municipality__name",
+            ),
+            "x_recipients": grant_joined(PARTICIPANTS, "municipality__name", "municipality__name"),
+            "x_funder_id": Concat(
+                Value(f"{prefix}-org-"),
+                _first_filled("funder__slug", Value(settings.GRANTS_360_PREFIX)),
+            ),
+            "x_funder_name": _first_filled("funder__name_en", Value("ICLD")),
+            "x_vocabulary": Value("UN Sustainable Development Goals"),
+            "x_sdg_codes": grant_joined_filtered(GOALS, as_text(F("goal__number")), sdg),
+            "x_sdg_titles": grant_joined_filtered(GOALS, F("goal__title_en"), sdg),
+        },
     )
 
 
-def municipality_columns(request):
-    return [
-        Column("id", lambda m: m.pk),
-        Column("slug", lambda m: m.slug),
-        Column("name", lambda m: m.name),
-        Column("kind", lambda m: m.kind),
-        Column("kind_label", lambda m: m.get_kind_display()),
-        Column("code", lambda m: m.code or ""),
-        Column("county_code", lambda m: m.county_code),
-        Column("county_name", lambda m: m.county_name),
-        Column("published_partnerships", lambda m: getattr(m, "n_published", "")),
-        Column("url", lambda m: public_url(request, m)),
-    ]
+def grant_joined_filtered(through, target, lookups):
+    from django.db.models import OuterRef, StringAgg, Subquery
+
+    from core.exports import MANY_SEPARATOR
+
+    rows = through.objects.filter(partnership_id=OuterRef("partnership_id"), **lookups)
+    rows = rows.order_by().values("partnership_id")
+    return Subquery(rows.annotate(j=StringAgg(target, Value(MANY_SEPARATOR))).values("j"))
+
+
+def _first_filled(*sources):
+    """The first of the fields (or expressions) that is neither empty nor NULL."""
+    parts = [NullIf(F(s), Value("")) if isinstance(s, str) else s for s in sources]
+    return Coalesce(*parts, output_field=CharField())
+
+
+def _first_filled_text(*expressions):
+    return Coalesce(*expressions, output_field=CharField())
+
+
+def municipality_dataset():
+    return Dataset(
+        columns=[
+            Column("id", "id", "number"),
+            Column("slug", "slug"),
+            Column("name", "name"),
+            Column("kind", "kind"),
+            Column("kind_label", "x_kind_label"),
+            Column("code", "code"),
+            Column("county_code", "county_code"),
+            Column("county_name", "county_name"),
+            Column("published_partnerships", "n_published", "number"),
+            Column("url", "slug", "url", "partnerships:municipality-detail"),
+        ],
+        annotations={"x_kind_label": choice_label("kind", MunicipalityKind.choices)},
+    )
+
+
+def grant_export_queryset(partnerships):
+    return Grant.objects.filter(partnership__in=partnerships.values("pk")).order_by(
+        "partnership__title_sv", "partnership_id", "year", "id"
+    )

@@ -1,19 +1,19 @@
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from core.views import FilteredExportView, FilteredListView
 from partnerships.exports import (
-    grant_360giving_columns,
-    grant_columns,
+    grant_360giving_dataset,
+    grant_dataset,
     grant_export_queryset,
-    municipality_columns,
-    partnership_columns,
-    partnership_export_queryset,
+    municipality_dataset,
+    partnership_dataset,
 )
 from partnerships.filters import MunicipalityFilterSet, PartnershipFilterSet
 from partnerships.models import Grant, GrantRound, Municipality, Partnership
+from partnerships.queries import with_partnership_counts
 
 
 class PartnershipSource:
@@ -44,11 +44,8 @@ class PartnershipListView(PartnershipSource, FilteredListView):
 class PartnershipExportView(PartnershipSource, FilteredExportView):
     filename_stem = "partnerskap"
 
-    def get_columns(self):
-        return partnership_columns(self.request)
-
-    def get_export_queryset(self, records):
-        return partnership_export_queryset(records)
+    def get_dataset(self):
+        return partnership_dataset()
 
 
 class GrantExportView(PartnershipSource, FilteredExportView):
@@ -56,10 +53,10 @@ class GrantExportView(PartnershipSource, FilteredExportView):
 
     filename_stem = "bidrag"
 
-    def get_columns(self):
+    def get_dataset(self):
         if self.request.GET.get("columns") == "360giving":
-            return grant_360giving_columns(self.request)
-        return grant_columns(self.request)
+            return grant_360giving_dataset()
+        return grant_dataset()
 
     def get_export_queryset(self, records):
         return grant_export_queryset(records)
@@ -83,14 +80,6 @@ class MunicipalitySource:
 
     def get_base_queryset(self):
         return Municipality.objects.published().swedish().order_by("name", "id")
-
-
-def with_partnership_counts(queryset):
-    return queryset.annotate(
-        n_published=Count(
-            "partnerships", filter=Q(partnerships__publication="published"), distinct=True
-        )
-    )
 
 
 class MunicipalityListView(MunicipalitySource, FilteredListView):
@@ -122,8 +111,8 @@ class MunicipalityListView(MunicipalitySource, FilteredListView):
 class MunicipalityExportView(MunicipalitySource, FilteredExportView):
     filename_stem = "kommuner"
 
-    def get_columns(self):
-        return municipality_columns(self.request)
+    def get_dataset(self):
+        return municipality_dataset()
 
     def get_export_queryset(self, records):
         return with_partnership_counts(records)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ExportPermissionMixin, PublishableAdmin, csv_export_action
-from projects.exports import export_queryset, project_columns
+from projects.exports import project_dataset
 from projects.models import Project
 
 
@@ -10,7 +10,7 @@ from projects.models import Project
 class ProjectAdmin(ExportPermissionMixin, PublishableAdmin):
     actions = [
         *PublishableAdmin.actions,
-        csv_export_action(project_columns, export_queryset, "projekt"),
+        csv_export_action(project_dataset, stem="projekt"),
     ]
     list_display = (
         "title_sv",

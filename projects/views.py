@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from core.views import FilteredExportView, FilteredListView
-from projects.exports import export_queryset, project_columns
+from projects.exports import project_dataset
 from projects.filters import ProjectFilterSet
 from projects.models import Project
 
@@ -28,11 +28,8 @@ class ProjectListView(ProjectSource, FilteredListView):
 class ProjectExportView(ProjectSource, FilteredExportView):
     filename_stem = "projekt"
 
-    def get_columns(self):
-        return project_columns(self.request)
-
-    def get_export_queryset(self, records):
-        return export_queryset(records)
+    def get_dataset(self):
+        return project_dataset()
 
 
 class ProjectDetailView(TemplateView):

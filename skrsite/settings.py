@@ -166,6 +166,9 @@ LOGGING = {
 # Facet counts are cached this many seconds (0: off); see core/cache.py.
 FACET_CACHE_SECONDS = int(os.environ.get("FACET_CACHE_SECONDS", "0" if RUNNING_TESTS else "60"))
 
+# On PostgreSQL, exports stream through COPY … TO STDOUT (see core/exports.py).
+EXPORT_USE_COPY = env_bool("EXPORT_USE_COPY", True)
+
 # Lists show this many records a page.
 PAGE_SIZE = 20
 GRANTS_360_PREFIX = os.environ.get("GRANTS_360_PREFIX", "icld")

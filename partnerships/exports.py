@@ -55,20 +55,9 @@ def partnership_dataset():
     )
 
 
-def grant_joined(through, target, order):
+def grant_joined(through, target, order="", **lookups):
     """Like joined(), for a grant's partnership."""
-    from django.db import connection
-    from django.db.models import OuterRef, StringAgg, Subquery
-
-    from core.exports import MANY_SEPARATOR
-
-    extra = {"order_by": order} if connection.vendor == "postgresql" else {}
-    rows = (
-        through.objects.filter(partnership_id=OuterRef("partnership_id"))
-        .order_by()
-        .values("partnership_id")
-    )
-    return Subquery(rows.annotate(j=StringAgg(target, Value(MANY_SEPARATOR), **extra)).values("j"))
+    return joined(through, "partnership_id", target, order, outer="partnership_id", **lookups)
 
 
 def grant_dataset():
@@ -156,20 +145,10 @@ def grant_360giving_dataset():
             ),
             "x_funder_name": _first_filled("funder__name_en", Value("ICLD")),
             "x_vocabulary": Value("UN Sustainable Development Goals"),
-            "x_sdg_codes": grant_joined_filtered(GOALS, as_text(F("goal__number")), sdg),
-            "x_sdg_titles": grant_joined_filtered(GOALS, F("goal__title_en"), sdg),
+            "x_sdg_codes": grant_joined(GOALS, as_text(F("goal__number")), "goal__number", **sdg),
+            "x_sdg_titles": grant_joined(GOALS, F("goal__title_en"), "goal__number", **sdg),
         },
     )
-
-
-def grant_joined_filtered(through, target, lookups):
-    from django.db.models import OuterRef, StringAgg, Subquery
-
-    from core.exports import MANY_SEPARATOR
-
-    rows = through.objects.filter(partnership_id=OuterRef("partnership_id"), **lookups)
-    rows = rows.order_by().values("partnership_id")
-    return Subquery(rows.annotate(j=StringAgg(target, Value(MANY_SEPARATOR))).values("j"))
 
 
 def _first_filled(*sources):

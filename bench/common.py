@@ -116,8 +116,8 @@ class Server:
             self.process.kill()
 
 
-def gunicorn(database_url, port, workers):
-    env = django_env(database_url, BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY=workers)
+def gunicorn(database_url, port, workers, **extra):
+    env = django_env(database_url, BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY=workers, **extra)
     return Server(
         [
             str(BIN / "gunicorn"),

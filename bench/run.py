@@ -74,6 +74,13 @@ def page_benchmark(sizes, seconds, repeats):
             }
         finally:
             ours.stop()
+        # The same pages with the facet cache off: every request counts every facet.
+        ours = gunicorn(url, 8101, WORKERS, FACET_CACHE_SECONDS=0)
+        try:
+            for name, u in list(targets.items())[1:]:
+                measured[f"{name} (uncached)"] = [wrk(u, seconds) for _ in range(repeats)]
+        finally:
+            ours.stop()
         ds = datasette(path, 8102)
         base = f"http://127.0.0.1:8102/{path.stem}"
         through = '{"table":"projects_project_countries","column":"country_id","value":"KE"}'
@@ -211,7 +218,7 @@ def query_counts():
         out = subprocess.run(
             [PY, "bench/querycount_worker.py"],
             cwd=ROOT,
-            env=django_env(sqlite_url(path)),
+            env=django_env(sqlite_url(path), FACET_CACHE_SECONDS=0),  # count uncached queries
             capture_output=True,
             text=True,
             check=True,

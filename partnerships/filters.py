@@ -12,6 +12,7 @@ from core.filters import (
 )
 from partnerships.models import (
     SWEDISH_KINDS,
+    Grant,
     Municipality,
     MunicipalityKind,
     Partnership,
@@ -44,9 +45,12 @@ class PartnershipFilterSet(RegisterFilterSet):
         fields = ["country", "goal", "theme", "status", "year", "municipality", "q", "sort"]
 
     def filter_year(self, queryset, name, value):
-        # Active that year, or granted that year.
-        active = super().filter_year(queryset, name, value)
-        return queryset.filter(Q(pk__in=active.values("pk")) | Q(grants__year=value)).distinct()
+        # Active that year, or granted that year (subqueries: no join, no DISTINCT).
+        if value is None:
+            return queryset
+        active = super().filter_year(Partnership.objects.all(), name, value)
+        granted = Grant.objects.filter(year=value).values("partnership_id")
+        return queryset.filter(Q(pk__in=active.values("pk")) | Q(pk__in=granted))
 
     def filter_municipality(self, queryset, name, value):
         if not value:

@@ -256,6 +256,7 @@ def test_cached_facet_counts_follow_changes(client, seeded, settings):
 
     settings.FACET_CACHE_SECONDS = 60
     cache.clear()
+    client.cookies["sessionid"] = "no-such-session"  # past the whole-page cache, to the facets
 
     def kenya_count():
         facets = client.get("/projekt/").context["facets"]["country"]
@@ -265,3 +266,26 @@ def test_cached_facet_counts_follow_changes(client, seeded, settings):
     assert kenya_count() == 1  # served from the cache
     make_project("ny-i-kenya", countries=["KE"])
     assert kenya_count() == 2
+
+
+def test_public_page_cache_serves_anonymous_visitors_and_follows_changes(client, seeded, settings):
+    from django.core.cache import cache
+
+    settings.FACET_CACHE_SECONDS = 60
+    cache.clear()
+    client.get("/projekt/?country=KE")
+    with CaptureQueriesContext(connection) as ctx:
+        body = client.get("/projekt/?country=KE").content.decode()
+    assert len(ctx.captured_queries) == 0 and "SymbioCity Kenya" in body
+    make_project("ny-i-kenya", countries=["KE"], title_sv="Nytt projekt i Kenya")
+    assert "Nytt projekt i Kenya" in client.get("/projekt/?country=KE").content.decode()
+
+
+def test_logged_in_users_bypass_the_page_cache(client, staff_user, seeded, settings):
+    from django.core.cache import cache
+
+    settings.FACET_CACHE_SECONDS = 60
+    cache.clear()
+    client.get("/projekt/")  # cached for anonymous visitors, without export links
+    client.force_login(staff_user)
+    assert "export.csv" in client.get("/projekt/").content.decode()

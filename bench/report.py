@@ -11,6 +11,22 @@ def load(name):
     return json.loads(path.read_text()) if path.exists() else None
 
 
+def _r(value):
+    return round(value, 1) if isinstance(value, float) else value
+
+
+def _ratio(a, b):
+    return round(a / b, 2) if a and b else None
+
+
+def _r(value):
+    return round(value, 1) if isinstance(value, float) else value
+
+
+def _ratio(a, b):
+    return round(a / b, 2) if a and b else None
+
+
 def table(headers, rows):
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in rows]
@@ -29,8 +45,8 @@ def main():
                 r["partnerships"],
                 r["target"],
                 r["rps"],
-                r["p50_ms"],
-                r["p99_ms"],
+                _r(r["p50_ms"]),
+                _r(r["p99_ms"]),
                 r["errors"],
                 r["vs_static"],
             )
@@ -40,13 +56,16 @@ def main():
         print(
             table(["partnerships", "page", "req/s", "p50 ms", "p99 ms", "errors", "× static"], rows)
         )
-        ratios = [
-            (r["partnerships"], r["target"].removeprefix("ratio ours/Datasette: "), r["ratio"])
-            for r in pages
-            if "ratio" in r
-        ]
-        print("\nOurs ÷ Datasette (req/s, same run):\n")
-        print(table(["partnerships", "page", "ratio"], ratios))
+        rps = {(r["partnerships"], r["target"]): r["rps"] for r in pages if "rps" in r}
+        ratios = []
+        for size, page in [k for k in rps if not k[1].startswith(("Datasette", "static"))]:
+            if "uncached" in page:
+                continue
+            theirs = rps.get((size, f"Datasette {page}"))
+            cold = rps.get((size, f"{page} (uncached)"))
+            ratios.append((size, page, _ratio(rps[(size, page)], theirs), _ratio(cold, theirs)))
+        print("\nOurs ÷ Datasette (req/s, same run), with our caches on and off:\n")
+        print(table(["partnerships", "page", "cached", "uncached"], ratios))
     export = load("export")
     if export:
         print("\n### CSV export of grants\n")

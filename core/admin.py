@@ -1,9 +1,10 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.models import Country, FormerName, Goal, Organisation, Programme, Theme
+from core.models import Country, FormerName, Goal, Organisation, Programme, Publication, Theme
 
 
 class AuditedAdmin(SimpleHistoryAdmin):
@@ -21,6 +22,15 @@ class AuditedAdmin(SimpleHistoryAdmin):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Reading an old version needs view permission; restoring it (a POST) needs change
+        permission, as the change form does. django-simple-history alone accepts either."""
+        if request.method == "POST":
+            obj = self.get_object(request, object_id)
+            if obj is None or not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         for instance in instances:
@@ -35,13 +45,37 @@ class AuditedAdmin(SimpleHistoryAdmin):
 
 
 class PublishableAdmin(AuditedAdmin):
-    """Bulk publish / unpublish, allowed to users with the model's publish permission."""
+    """Only users with the model's publish permission change the publication state: the
+    field is read-only for others, and every save (change form, history restore) keeps the
+    stored state for them, so no posted value can publish. Bulk publish / unpublish need
+    the same permission."""
 
     actions = ["publish_selected", "unpublish_selected"]
+    publication_fields = ("publication", "published_at")
 
     def has_publish_permission(self, request):
         opts = self.opts
         return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if not self.has_publish_permission(request):
+            fields = (*fields, *(f for f in self.publication_fields if f not in fields))
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if not self.has_publish_permission(request):
+            stored = (
+                type(obj).objects.filter(pk=obj.pk).values(*self.publication_fields).first()
+                if change
+                else None
+            )
+            if stored:
+                for name, value in stored.items():
+                    setattr(obj, name, value)
+            else:
+                obj.publication, obj.published_at = Publication.DRAFT, None
+        super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Publish selected"), permissions=["publish"])
     def publish_selected(self, request, queryset):

@@ -1,10 +1,13 @@
+"""Admin building blocks: audit fields, history with permission checks, publishing
+rights, CSV export actions. The apps' own ModelAdmins build on these."""
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.models import Country, FormerName, Goal, Organisation, Programme, Publication, Theme
+from core.models import Publication
 
 
 class AuditedAdmin(SimpleHistoryAdmin):
@@ -96,63 +99,6 @@ class PublishableAdmin(AuditedAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
-
-
-@admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin):
-    list_display = ("number", "title_sv", "title_en", "framework", "colour")
-    list_display_links = ("number", "title_sv")
-    list_filter = ("framework",)
-    search_fields = ("title_sv", "title_en", "=number")
-    ordering = ("framework", "number")
-
-
-@admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
-    list_display = ("code", "name_sv", "name_en", "continent")
-    list_filter = ("continent",)
-    search_fields = ("code", "name_sv", "name_en")
-    readonly_fields = ("code", "name_sv", "name_en")
-
-    def has_add_permission(self, request):
-        # Rows come from django-countries (manage.py seed); editors never type them.
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
-    list_display = ("name_sv", "name_en", "slug", "kind")
-    list_filter = ("kind",)
-    search_fields = ("name_sv", "name_en", "slug")
-    prepopulated_fields = {"slug": ("name_en",)}
-
-
-class FormerNameInline(admin.TabularInline):
-    model = FormerName
-    extra = 1
-
-
-@admin.register(Organisation)
-class OrganisationAdmin(AuditedAdmin):
-    list_display = ("name_sv", "acronym", "kind", "country", "parent")
-    list_filter = ("kind",)
-    list_select_related = ("country", "parent")
-    search_fields = ("name_sv", "name_en", "acronym", "former_names__name", "former_names__acronym")
-    autocomplete_fields = ("country", "parent")
-    prepopulated_fields = {"slug": ("name_sv",)}
-    inlines = [FormerNameInline]
-
-
-@admin.register(Programme)
-class ProgrammeAdmin(AuditedAdmin):
-    list_display = ("name_sv", "owner", "funder")
-    list_select_related = ("owner", "funder")
-    search_fields = ("name_sv", "name_en")
-    autocomplete_fields = ("owner", "funder")
-    prepopulated_fields = {"slug": ("name_sv",)}
 
 
 def csv_export_action(dataset, prepare=lambda qs: qs, stem="export"):

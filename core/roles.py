@@ -1,9 +1,17 @@
 """The register's groups and their permissions (DESIGN.md, Roles). Used by a data migration
 so that a fresh `migrate` gives working groups; rerunning it brings them up to date."""
 
-REGISTER_APPS = ("core", "projects", "partnerships")
+REGISTER_APPS = ("reference", "projects", "partnerships")
 REFERENCE_MODELS = {"goal", "country"}  # filled from seeds and libraries, not typed by editors
-EDITOR_DELETABLE = {"grant", "formername"}
+# Rows that belong to a record (inline rows in the admin), which editors may remove.
+EDITOR_DELETABLE = {
+    "grant",
+    "formername",
+    "projectparticipant",
+    "partnershipparticipant",
+    "projectbudget",
+}
+PUBLISHABLE = {"project", "partnership", "organisation", "programme"}
 
 EDITORS = "Editors"
 STAFF = "Staff"
@@ -24,10 +32,10 @@ def wanted_codenames(models):
             editors.update({(app_label, f"add_{model}"), (app_label, f"change_{model}")})
         if model in EDITOR_DELETABLE:
             editors.add((app_label, f"delete_{model}"))
-        if model in {"project", "partnership", "municipality"}:
+        if model in PUBLISHABLE:
             editors.add((app_label, f"publish_{model}"))
             admins.add((app_label, f"publish_{model}"))
-    export = ("core", "export_data")
+    export = ("reference", "export_data")
     staff.add(export)
     editors.add(export)
     admins.add(export)

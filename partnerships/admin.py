@@ -1,37 +1,22 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import AuditedAdmin, ExportPermissionMixin, PublishableAdmin, csv_export_action
-from partnerships.exports import (
-    grant_dataset,
-    municipality_dataset,
-    partnership_dataset,
-)
-from partnerships.models import Grant, GrantRound, Municipality, Partnership
-from partnerships.queries import with_partnership_counts
+from partnerships.exports import grant_dataset, partnership_dataset
+from partnerships.models import Grant, GrantRound, Partnership, PartnershipParticipant
+from reference.models import Role
 
 
-@admin.register(Municipality)
-class MunicipalityAdmin(ExportPermissionMixin, PublishableAdmin):
-    actions = [
-        *PublishableAdmin.actions,
-        csv_export_action(municipality_dataset, with_partnership_counts, "kommuner"),
-    ]
-    list_display = ("name", "kind", "code", "county_name", "country", "publication")
-    list_filter = (
-        "publication",
-        "kind",
-        "county_name",
-        ("country", admin.RelatedOnlyFieldListFilter),
-    )
-    list_select_related = ("country",)
-    search_fields = ("name", "code", "county_name")
-    autocomplete_fields = ("country",)
-    prepopulated_fields = {"slug": ("name",)}
+class ParticipantInline(admin.TabularInline):
+    model = PartnershipParticipant
+    extra = 0
+    fields = ("organisation", "role", "amount_sek", "share_percent", "position")
+    autocomplete_fields = ("organisation",)
 
 
 class GrantInline(admin.TabularInline):
@@ -42,10 +27,11 @@ class GrantInline(admin.TabularInline):
         "year",
         "amount_sek_per_year",
         "duration_years",
-        "funder",
+        "grant_maker",
+        "funding_source",
         "decided_on",
     )
-    autocomplete_fields = ("grant_round", "funder")
+    autocomplete_fields = ("grant_round", "grant_maker", "funding_source")
 
 
 @admin.register(Partnership)
@@ -58,38 +44,48 @@ class PartnershipAdmin(ExportPermissionMixin, PublishableAdmin):
         "title_sv",
         "country",
         "participant_list",
-        "status",
-        "start_year",
-        "end_year",
+        "start_date",
+        "end_date",
         "publication",
     )
     list_filter = (
         "publication",
-        "status",
+        "stated_status",
         ("country", admin.RelatedOnlyFieldListFilter),
         ("goals", admin.RelatedOnlyFieldListFilter),
         ("themes", admin.RelatedOnlyFieldListFilter),
-        "start_year",
+        ("programme", admin.RelatedOnlyFieldListFilter),
     )
     list_select_related = ("country",)
-    search_fields = ("title_sv", "title_en", "summary_sv", "slug", "swedish_participants__name")
-    autocomplete_fields = (
-        "country",
-        "programme",
-        "swedish_participants",
-        "partner_governments",
-        "themes",
-        "goals",
+    search_fields = (
+        "title_sv",
+        "title_en",
+        "summary_sv",
+        "slug",
+        "participants__organisation__name_sv",
     )
+    autocomplete_fields = ("country", "programme", "themes", "goals", "sources", "status_source")
     prepopulated_fields = {"slug": ("title_sv",)}
-    inlines = [GrantInline]
+    inlines = [ParticipantInline, GrantInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("swedish_participants")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch(
+                    "participants",
+                    queryset=PartnershipParticipant.objects.filter(
+                        role=Role.SWEDISH_PARTICIPANT
+                    ).select_related("organisation"),
+                    to_attr="swedish_list",
+                )
+            )
+        )
 
     @admin.display(description=_("Swedish participants"))
     def participant_list(self, obj):
-        return ", ".join(m.name for m in obj.swedish_participants.all())
+        return ", ".join(p.organisation.name_sv for p in obj.swedish_list)
 
 
 @admin.register(Grant)
@@ -101,7 +97,7 @@ class GrantAdmin(ExportPermissionMixin, AuditedAdmin):
         "amount_sek_per_year",
         "duration_years",
         "grant_round",
-        "funder",
+        "grant_maker",
     )
     list_filter = (
         "year",
@@ -109,9 +105,9 @@ class GrantAdmin(ExportPermissionMixin, AuditedAdmin):
         ("grant_round", admin.RelatedOnlyFieldListFilter),
         ("partnership__country", admin.RelatedOnlyFieldListFilter),
     )
-    list_select_related = ("partnership", "grant_round", "funder")
-    search_fields = ("partnership__title_sv", "partnership__swedish_participants__name")
-    autocomplete_fields = ("partnership", "grant_round", "funder")
+    list_select_related = ("partnership", "grant_round", "grant_maker")
+    search_fields = ("partnership__title_sv", "partnership__participants__organisation__name_sv")
+    autocomplete_fields = ("partnership", "grant_round", "grant_maker", "funding_source")
 
 
 @admin.register(GrantRound)
@@ -185,9 +181,17 @@ class GrantRoundAdmin(AuditedAdmin):
                 context.update(results=results, summary=summarise(results))
         return TemplateResponse(request, "admin/partnerships/grantround/import.html", context)
 
-    list_display = ("title_sv", "programme", "year", "new_partnerships")
+    list_display = ("title_sv", "programme", "year", "stated_new_partnerships")
     list_filter = ("year",)
     list_select_related = ("programme",)
     search_fields = ("title_sv", "title_en")
-    autocomplete_fields = ("programme", "participants", "leading_countries", "themes")
+    autocomplete_fields = (
+        "programme",
+        "participants",
+        "leading_countries",
+        "themes",
+        "source",
+        "grant_maker",
+        "funding_source",
+    )
     prepopulated_fields = {"slug": ("title_sv",)}

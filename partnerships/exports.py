@@ -1,15 +1,37 @@
 from django.conf import settings
-from django.db.models import CharField, F, Value
-from django.db.models.functions import Coalesce, Concat, NullIf
+from django.db.models import F, Value
+from django.db.models.functions import Concat
 
-from core.exports import Column, Dataset, as_text, joined
-from partnerships.models import Grant, MunicipalityKind, Partnership
-from projects.exports import choice_label, goal_code, lang
+from core.exports import (
+    Column,
+    Dataset,
+    as_text,
+    choice_label,
+    first_filled,
+    goal_code,
+    joined,
+    lang,
+)
+from core.models import Status, status_derived_expression, status_expression
+from partnerships.models import Grant, Partnership, PartnershipParticipant
+from reference.exports import org_id, organisation_dataset
+from reference.models import Role
 
-PARTICIPANTS = Partnership.swedish_participants.through
-PARTNERS = Partnership.partner_governments.through
 GOALS = Partnership.goals.through
 THEMES = Partnership.themes.through
+
+
+def role_joined(role, target, key="partnership_id", outer="pk", order="position"):
+    """One cell with the published organisations of one role in a partnership."""
+    return joined(
+        PartnershipParticipant,
+        key,
+        target,
+        order,
+        outer=outer,
+        role=role,
+        organisation__publication="published",
+    )
 
 
 def partnership_dataset():
@@ -30,27 +52,26 @@ def partnership_dataset():
             Column("goal_titles", "x_goal_titles"),
             Column("theme_slugs", "x_theme_slugs"),
             Column("theme_names", "x_theme_names"),
-            Column("status", "status"),
-            Column("start_year", "start_year", "number"),
-            Column("end_year", "end_year", "number"),
+            Column("status", "x_status"),
+            Column("status_label", "x_status_label"),
+            Column("status_derived_from_dates", "x_status_derived"),
+            Column("start_date", "start_date", "date"),
+            Column("end_date", "end_date", "date"),
             Column("programme", f"programme__{name}"),
             Column("url", "slug", "url", "partnerships:partnership-detail"),
             Column("updated_at", "updated_at", "datetime"),
         ],
         annotations={
-            "x_participants": joined(
-                PARTICIPANTS, "partnership_id", "municipality__name", "municipality__name"
-            ),
-            "x_participant_codes": joined(
-                PARTICIPANTS, "partnership_id", "municipality__code", "municipality__name"
-            ),
-            "x_partners": joined(
-                PARTNERS, "partnership_id", "municipality__name", "municipality__name"
-            ),
+            "x_participants": role_joined(Role.SWEDISH_PARTICIPANT, "organisation__name_sv"),
+            "x_participant_codes": role_joined(Role.SWEDISH_PARTICIPANT, "organisation__scb_code"),
+            "x_partners": role_joined(Role.PARTNER_GOVERNMENT, "organisation__name_sv"),
             "x_goal_numbers": joined(GOALS, "partnership_id", goal_code(), "goal_id"),
             "x_goal_titles": joined(GOALS, "partnership_id", f"goal__{title}", "goal_id"),
             "x_theme_slugs": joined(THEMES, "partnership_id", "theme__slug", "theme_id"),
             "x_theme_names": joined(THEMES, "partnership_id", f"theme__{name}", "theme_id"),
+            "x_status": status_expression(),
+            "x_status_label": choice_label("x_status", Status.choices),
+            "x_status_derived": status_derived_expression(),
         },
     )
 
@@ -58,6 +79,10 @@ def partnership_dataset():
 def grant_joined(through, target, order="", **lookups):
     """Like joined(), for a grant's partnership."""
     return joined(through, "partnership_id", target, order, outer="partnership_id", **lookups)
+
+
+def grant_role_joined(role, target):
+    return role_joined(role, target, outer="partnership_id")
 
 
 def grant_dataset():
@@ -73,7 +98,8 @@ def grant_dataset():
             Column("total_sek", "x_total", "number"),
             Column("decided_on", "decided_on", "date"),
             Column("grant_round", f"grant_round__{title}"),
-            Column("funder", f"funder__{name}"),
+            Column("grant_maker", f"grant_maker__{name}"),
+            Column("funding_source", f"funding_source__{name}"),
             Column("country_code", "partnership__country_id"),
             Column("country_name", f"partnership__country__{name}"),
             Column("swedish_participants", "x_participants"),
@@ -83,11 +109,9 @@ def grant_dataset():
         ],
         annotations={
             "x_total": F("amount_sek_per_year") * F("duration_years"),
-            "x_participants": grant_joined(
-                PARTICIPANTS, "municipality__name", "municipality__name"
-            ),
-            "x_participant_codes": grant_joined(
-                PARTICIPANTS, "municipality__code", "municipality__name"
+            "x_participants": grant_role_joined(Role.SWEDISH_PARTICIPANT, "organisation__name_sv"),
+            "x_participant_codes": grant_role_joined(
+                Role.SWEDISH_PARTICIPANT, "organisation__scb_code"
             ),
             "x_goal_numbers": grant_joined(GOALS, goal_code(), "goal_id"),
         },
@@ -96,8 +120,8 @@ def grant_dataset():
 
 def grant_360giving_dataset():
     """Column titles of the 360Giving data standard, so the file loads into its tools.
-    Identifiers use the 360G- prefix; organisations without an official identifier get
-    one made from their slug."""
+    Funding Org is the grant-maker (ICLD for Kommunala partnerskap), not the source of the
+    money. Organisation identifiers: README, "CSV export"."""
     prefix = f"360G-{settings.GRANTS_360_PREFIX}"
     sdg = {"goal__framework": "sdg"}
     return Dataset(
@@ -125,25 +149,20 @@ def grant_360giving_dataset():
         ],
         annotations={
             "x_identifier": Concat(Value(f"{prefix}-"), as_text(F("id"))),
-            "x_title": _first_filled("partnership__title_en", "partnership__title_sv"),
-            "x_description": _first_filled("partnership__summary_en", "partnership__summary_sv"),
+            "x_title": first_filled("partnership__title_en", "partnership__title_sv"),
+            "x_description": first_filled("partnership__summary_en", "partnership__summary_sv"),
             "x_currency": Value("SEK"),
             "x_total": F("amount_sek_per_year") * F("duration_years"),
-            "x_award_date": _first_filled_text(as_text(F("decided_on")), as_text(F("year"))),
+            "x_award_date": first_filled(as_text(F("decided_on")), as_text(F("year"))),
             "x_start": Concat(as_text(F("year")), Value("-01-01")),
             "x_end": Concat(as_text(F("year") + F("duration_years") - 1), Value("-12-31")),
             "x_months": F("duration_years") * 12,
-            "x_recipient_ids": grant_joined(
-                PARTICIPANTS,
-                Concat(Value(f"{prefix}-org-"), F("municipality__slug")),
-                "municipality__name",
+            "x_recipient_ids": grant_role_joined(
+                Role.SWEDISH_PARTICIPANT, org_id("organisation__")
             ),
-            "x_recipients": grant_joined(PARTICIPANTS, "municipality__name", "municipality__name"),
-            "x_funder_id": Concat(
-                Value(f"{prefix}-org-"),
-                _first_filled("funder__slug", Value(settings.GRANTS_360_PREFIX)),
-            ),
-            "x_funder_name": _first_filled("funder__name_en", Value("ICLD")),
+            "x_recipients": grant_role_joined(Role.SWEDISH_PARTICIPANT, "organisation__name_sv"),
+            "x_funder_id": org_id("grant_maker__"),
+            "x_funder_name": first_filled("grant_maker__name_en", "grant_maker__name_sv"),
             "x_vocabulary": Value("UN Sustainable Development Goals"),
             "x_sdg_codes": grant_joined(GOALS, as_text(F("goal__number")), "goal__number", **sdg),
             "x_sdg_titles": grant_joined(GOALS, F("goal__title_en"), "goal__number", **sdg),
@@ -151,31 +170,12 @@ def grant_360giving_dataset():
     )
 
 
-def _first_filled(*sources):
-    """The first of the fields (or expressions) that is neither empty nor NULL."""
-    parts = [NullIf(F(s), Value("")) if isinstance(s, str) else s for s in sources]
-    return Coalesce(*parts, output_field=CharField())
-
-
-def _first_filled_text(*expressions):
-    return Coalesce(*expressions, output_field=CharField())
-
-
 def municipality_dataset():
-    return Dataset(
-        columns=[
-            Column("id", "id", "number"),
-            Column("slug", "slug"),
-            Column("name", "name"),
-            Column("kind", "kind"),
-            Column("kind_label", "x_kind_label"),
-            Column("code", "code"),
-            Column("county_code", "county_code"),
-            Column("county_name", "county_name"),
+    return organisation_dataset(
+        extra_columns=[
             Column("published_partnerships", "n_published", "number"),
             Column("url", "slug", "url", "partnerships:municipality-detail"),
-        ],
-        annotations={"x_kind_label": choice_label("kind", MunicipalityKind.choices)},
+        ]
     )
 
 

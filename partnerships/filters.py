@@ -2,28 +2,26 @@ import django_filters
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import (
-    RegisterFilterSet,
-    SlugFilter,
-    sort_filter,
-    status_filter,
-    through_ids,
-    year_filter,
-)
-from partnerships.models import (
-    SWEDISH_KINDS,
-    Grant,
-    Municipality,
-    MunicipalityKind,
-    Partnership,
-)
+from core.filters import SlugFilter, through_ids
+from partnerships.models import Partnership, PartnershipParticipant
+from reference.filters import RegisterFilterSet, sort_filter, status_filter, year_filter
+from reference.models import Organisation, OrganisationKind, Role
 
 SORT_OPTIONS = {
-    "": (_("Title A–Ö"), ("title_sv", "id")),
-    "-title": (_("Title Ö–A"), ("-title_sv", "-id")),
-    "-start": (_("Newest first"), ("-start_year", "title_sv", "id")),
-    "start": (_("Oldest first"), ("start_year", "title_sv", "id")),
+    "": (_("Title A–Z"), ("title", "id")),
+    "-title": (_("Title Z–A"), ("-title", "-id")),
+    "-start": (_("Newest first"), ("-start_date", "title", "id")),
+    "start": (_("Oldest first"), ("start_date", "title", "id")),
 }
+
+
+def swedish_links(**lookups):
+    """(partnership, Swedish participant) rows, both published."""
+    return PartnershipParticipant.objects.filter(
+        role=Role.SWEDISH_PARTICIPANT,
+        organisation__publication="published",
+        partnership__publication="published",
+    ).filter(**lookups)
 
 
 class PartnershipFilterSet(RegisterFilterSet):
@@ -31,7 +29,8 @@ class PartnershipFilterSet(RegisterFilterSet):
     year = year_filter()
     municipality = SlugFilter(
         label=_("Swedish participant"),
-        queryset=Municipality.objects.filter(kind__in=SWEDISH_KINDS),
+        # Drafts are not options: a draft's slug gets the same notice as an unknown one.
+        queryset=Organisation.objects.published().swedish_local(),
         to_field_name="slug",
         method="filter_municipality",
     )
@@ -44,37 +43,32 @@ class PartnershipFilterSet(RegisterFilterSet):
         model = Partnership
         fields = ["country", "goal", "theme", "status", "year", "municipality", "q", "sort"]
 
-    def filter_year(self, queryset, name, value):
-        # Active that year, or granted that year (subqueries: no join, no DISTINCT).
-        if value is None:
-            return queryset
-        active = super().filter_year(Partnership.objects.all(), name, value)
-        granted = Grant.objects.filter(year=value).values("partnership_id")
-        return queryset.filter(Q(pk__in=active.values("pk")) | Q(pk__in=granted))
-
     def filter_municipality(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(
-            pk__in=through_ids(
-                Partnership, "swedish_participants", municipality_id__in=[m.pk for m in value]
-            )
-        )
+        return queryset.with_swedish_participant(value)
 
     def facet_municipality(self, queryset):
-        return self.facet_m2m(queryset, "swedish_participants", "municipality__slug")
+        rows = PartnershipParticipant.objects.filter(
+            role=Role.SWEDISH_PARTICIPANT,
+            organisation__publication="published",
+            partnership__in=queryset.values("pk"),
+        )
+        return dict(rows.values_list("organisation__slug").annotate(n=Count("pk")))
 
     def extra_facet_options(self, name, counts):
         if name == "municipality":
             return list(
-                Municipality.objects.filter(slug__in=list(counts)).values_list("slug", "name")
+                Organisation.objects.published()
+                .filter(slug__in=list(counts))
+                .values_list("slug", "name_sv")
             )
         return []
 
 
 MUNICIPALITY_SORT = {
-    "": (_("Name A–Ö"), ("name", "id")),
-    "-name": (_("Name Ö–A"), ("-name", "-id")),
+    "": (_("Name A–Z"), ("name", "id")),
+    "-name": (_("Name Z–A"), ("-name", "-id")),
     "-partnerships": (_("Most partnerships"), ("-n_partnerships", "name", "id")),
 }
 
@@ -85,46 +79,62 @@ class MunicipalityFilterSet(RegisterFilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Kind"),
         choices=[
-            (k, label) for k, label in MunicipalityKind.choices if k != MunicipalityKind.PARTNER
+            (k, label)
+            for k, label in OrganisationKind.choices
+            if k in ("kommun", "landsting", "region")
         ],
     )
     sort = sort_filter(MUNICIPALITY_SORT)
 
     sort_options = MUNICIPALITY_SORT
-    search_fields_sv = ("name", "county_name", "description_sv")
-    search_fields_en = ("description_en",)
+    sort_text_field = "name"
+    search_fields_sv = ("name_sv", "county_name", "description_sv", "scb_code")
+    search_fields_en = ("name_en", "description_en")
     facet_names = ("country", "goal", "theme", "kind")
 
     class Meta:
-        model = Municipality
+        model = Organisation
         fields = ["country", "goal", "theme", "kind", "q", "sort"]
+
+    def filter_q(self, queryset, name, value):
+        """Names, former names (Landstinget Västernorrland finds Region Västernorrland) and
+        identifiers, plus the description text."""
+        if not value:
+            return queryset
+        by_text = super().filter_q(queryset, name, value)
+        return queryset.filter(
+            Q(pk__in=by_text.values("pk")) | Q(pk__in=queryset.matching(value).values("pk"))
+        )
 
     def filter_sort(self, queryset, name, value):
         if value == "-partnerships":
             queryset = queryset.annotate(
                 n_partnerships=Count(
-                    "partnerships", filter=Q(partnerships__publication="published")
+                    "partnership_roles",
+                    filter=Q(
+                        partnership_roles__role=Role.SWEDISH_PARTICIPANT,
+                        partnership_roles__partnership__publication="published",
+                    ),
                 )
             )
         return super().filter_sort(queryset, name, value)
 
     def _through_partnerships(self, queryset, partnerships):
-        through = Partnership.swedish_participants.through
         return queryset.filter(
-            pk__in=through.objects.filter(partnership__in=partnerships).values("municipality_id")
+            pk__in=swedish_links(partnership__in=partnerships).values("organisation_id")
         )
 
     def filter_country(self, queryset, name, value):
         if not value:
             return queryset
         return self._through_partnerships(
-            queryset, Partnership.objects.published().filter(country_id__in=value)
+            queryset, Partnership.objects.filter(country_id__in=value)
         )
 
     def filter_goal(self, queryset, name, value):
         if not value:
             return queryset
-        partnerships = Partnership.objects.published().filter(
+        partnerships = Partnership.objects.filter(
             pk__in=through_ids(Partnership, "goals", goal__framework="sdg", goal__number__in=value)
         )
         return self._through_partnerships(queryset, partnerships)
@@ -132,33 +142,31 @@ class MunicipalityFilterSet(RegisterFilterSet):
     def filter_theme(self, queryset, name, value):
         if not value:
             return queryset
-        partnerships = Partnership.objects.published().filter(
+        partnerships = Partnership.objects.filter(
             pk__in=through_ids(Partnership, "themes", theme_id__in=[t.pk for t in value])
         )
         return self._through_partnerships(queryset, partnerships)
 
-    def _links(self, queryset):
-        """(municipality, published partnership) pairs for the selected municipalities."""
-        return Partnership.swedish_participants.through.objects.filter(
-            municipality_id__in=queryset.values("pk"), partnership__publication="published"
-        )
-
     def facet_country(self, queryset):
-        rows = self._links(queryset).filter(partnership__country__isnull=False)
+        rows = swedish_links(
+            organisation__in=queryset.values("pk"), partnership__country__isnull=False
+        )
         return dict(
             rows.values_list("partnership__country_id").annotate(
-                n=Count("municipality_id", distinct=True)
+                n=Count("organisation_id", distinct=True)
             )
         )
 
     def _distinct_municipalities(self, through, queryset, target, **lookups):
         rows = through.objects.filter(
             partnership__publication="published",
-            partnership__swedish_participants__in=queryset.values("pk"),
+            partnership__participants__role=Role.SWEDISH_PARTICIPANT,
+            partnership__participants__organisation__publication="published",
+            partnership__participants__organisation__in=queryset.values("pk"),
             **lookups,
         )
         counted = rows.values_list(target).annotate(
-            n=Count("partnership__swedish_participants", distinct=True)
+            n=Count("partnership__participants__organisation", distinct=True)
         )
         return {str(k): n for k, n in counted}
 

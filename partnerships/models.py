@@ -1,5 +1,7 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -7,105 +9,31 @@ from simple_history.models import HistoricalRecords
 from core.models import (
     AuditedModel,
     BilingualTitleMixin,
+    DatedModel,
+    DatedQuerySet,
+    PublishableModel,
+    dated_constraints,
+    localized,
+)
+from reference.models import (
     Country,
     Goal,
     Organisation,
+    ParticipationBase,
     Programme,
-    PublishableModel,
-    PublishableQuerySet,
-    Status,
+    Role,
+    Source,
     Theme,
-    localized,
-    year_range_constraints,
+    participation_constraints,
 )
 
-
-class MunicipalityKind(models.TextChoices):
-    MUNICIPALITY = "kommun", _("Municipality")
-    COUNTY_COUNCIL = "landsting", _("County council")
-    REGION = "region", _("Region")
-    PARTNER = "partner", _("Partner local government")
-
-
-SWEDISH_KINDS = [
-    MunicipalityKind.MUNICIPALITY,
-    MunicipalityKind.COUNTY_COUNCIL,
-    MunicipalityKind.REGION,
-]
-
-
-class MunicipalityQuerySet(PublishableQuerySet):
-    def swedish(self):
-        return self.filter(kind__in=SWEDISH_KINDS)
-
-    def partners(self):
-        return self.filter(kind=MunicipalityKind.PARTNER)
-
-
-class Municipality(PublishableModel):
-    """A Swedish municipality, county council or region, or a partner local government abroad."""
-
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    name = models.CharField(_("name"), max_length=200, db_index=True)
-    kind = models.CharField(
-        _("kind"), max_length=10, choices=MunicipalityKind.choices, db_index=True
-    )
-    code = models.CharField(
-        _("official code"),
-        max_length=4,
-        null=True,
-        blank=True,
-        unique=True,
-        help_text=_("SCB's four-digit municipality code or two-digit county code."),
-    )
-    county_code = models.CharField(_("county code"), max_length=2, blank=True)
-    county_name = models.CharField(_("county"), max_length=100, blank=True)
-    country = models.ForeignKey(
-        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="municipalities"
-    )
-    description_sv = models.TextField(_("description (Swedish)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    website = models.URLField(_("website"), blank=True)
-
-    objects = MunicipalityQuerySet.as_manager()
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("municipality or region")
-        verbose_name_plural = _("municipalities and regions")
-        ordering = ["name", "id"]
-        permissions = [("publish_municipality", _("Can publish and unpublish municipalities"))]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(code__isnull=True)
-                | (Q(kind="kommun") & Q(code__regex=r"^[0-9]{4}$"))
-                | (Q(kind__in=["landsting", "region"]) & Q(code__regex=r"^[0-9]{2}$")),
-                name="municipality_code_format",
-            ),
-            models.CheckConstraint(
-                condition=Q(kind="partner") | Q(country_id="SE"),
-                name="municipality_swedish_in_sweden",
-            ),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def description(self):
-        return localized(self, "description")
-
-    @property
-    def is_swedish(self):
-        return self.kind != MunicipalityKind.PARTNER
-
-    def get_absolute_url(self):
-        return reverse("partnerships:municipality-detail", args=[self.slug])
+INT32_MAX = 2_147_483_647
 
 
 class GrantRound(AuditedModel):
-    """One funding decision round of a programme, with the figures announced with it."""
+    """One decision round of a programme. The figures its announcement states are kept as
+    stated (with their source), apart from the grants recorded, so the two can be shown
+    side by side and never silently contradict each other."""
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     programme = models.ForeignKey(
@@ -116,14 +44,35 @@ class GrantRound(AuditedModel):
     year = models.PositiveSmallIntegerField(
         _("year"), null=True, blank=True, help_text=_("Leave empty when the sources do not say.")
     )
-    new_partnerships = models.PositiveIntegerField(
-        _("new partnerships granted"), null=True, blank=True
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    grant_maker = models.ForeignKey(
+        Organisation,
+        verbose_name=_("grant-maker"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rounds_decided",
+        help_text=_("Who decides the grants (ICLD for Kommunala partnerskap)."),
     )
-    ongoing_partnerships_about = models.PositiveIntegerField(
-        _("ongoing partnerships (approximately)"), null=True, blank=True
+    funding_source = models.ForeignKey(
+        Organisation,
+        verbose_name=_("source of the money"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rounds_funded",
+        help_text=_("Whose money is granted (Sida for Kommunala partnerskap)."),
     )
-    swedish_participants_about = models.PositiveIntegerField(
-        _("Swedish participants in the programme (approximately)"), null=True, blank=True
+    stated_new_partnerships = models.PositiveIntegerField(
+        _("new partnerships (stated)"), null=True, blank=True
+    )
+    stated_ongoing_partnerships = models.PositiveIntegerField(
+        _("ongoing partnerships besides (stated, approximately)"), null=True, blank=True
+    )
+    stated_swedish_participants = models.PositiveIntegerField(
+        _("Swedish participants in the programme (stated, approximately)"),
+        null=True,
+        blank=True,
     )
     min_sek_per_year = models.PositiveIntegerField(
         _("smallest grant, SEK a year"), null=True, blank=True
@@ -138,21 +87,28 @@ class GrantRound(AuditedModel):
         _("longest duration, years"), null=True, blank=True
     )
     participants = models.ManyToManyField(
-        "Municipality",
-        verbose_name=_("Swedish participants granted"),
+        Organisation,
+        verbose_name=_("Swedish participants granted (stated)"),
         blank=True,
         related_name="grant_rounds",
     )
     leading_countries = models.ManyToManyField(
         Country,
-        verbose_name=_("countries with most grants"),
+        verbose_name=_("countries with most grants (stated)"),
         blank=True,
         related_name="+",
     )
     themes = models.ManyToManyField(
-        Theme, verbose_name=_("areas and trends"), blank=True, related_name="grant_rounds"
+        Theme, verbose_name=_("areas and trends (stated)"), blank=True, related_name="grant_rounds"
     )
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("source of the stated figures"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grant_rounds",
+    )
 
     history = HistoricalRecords()
 
@@ -173,6 +129,10 @@ class GrantRound(AuditedModel):
                 | Q(max_years__gte=F("min_years")),
                 name="round_duration_range",
             ),
+            models.CheckConstraint(
+                condition=Q(min_years__isnull=True) | Q(min_years__gte=1),
+                name="round_min_years_positive",
+            ),
         ]
 
     def __str__(self):
@@ -182,21 +142,80 @@ class GrantRound(AuditedModel):
     def title(self):
         return localized(self, "title")
 
+    def recorded_figures(self):
+        """What the recorded, published grants of this round add up to."""
+        grants = Grant.objects.filter(grant_round=self, partnership__publication="published")
+        totals = grants.aggregate(
+            n=models.Count("pk"), sek=Sum(F("amount_sek_per_year") * F("duration_years"))
+        )
+        return {"grants": totals["n"], "sek": totals["sek"] or 0}
 
-class PartnershipQuerySet(PublishableQuerySet):
+    def bound_errors(self, amount, years):
+        """Messages for an amount (SEK a year) or a duration outside this round's bounds."""
+        errors = []
+        low, high = self.min_sek_per_year, self.max_sek_per_year
+        if amount is not None and ((low and amount < low) or (high and amount > high)):
+            errors.append(
+                _("The amount %(amount)s SEK a year is outside the round's range %(low)s–%(high)s.")
+                % {"amount": amount, "low": low or 1, "high": high or "…"}
+            )
+        low, high = self.min_years, self.max_years
+        if years is not None and ((low and years < low) or (high and years > high)):
+            errors.append(
+                _("The duration %(years)s years is outside the round's range %(low)s–%(high)s.")
+                % {"years": years, "low": low or 1, "high": high or "…"}
+            )
+        return errors
+
+
+class PartnershipQuerySet(DatedQuerySet):
+    def published_participants(self, role=None):
+        rows = PartnershipParticipant.objects.filter(
+            organisation__publication="published"
+        ).select_related("organisation")
+        if role:
+            rows = rows.filter(role=role)
+        return rows
+
     def for_list(self):
         return self.select_related("country", "programme").prefetch_related(
-            "swedish_participants", "goals"
+            Prefetch(
+                "participants",
+                queryset=self.published_participants(Role.SWEDISH_PARTICIPANT),
+                to_attr="swedish_list",
+            ),
+            "goals",
         )
 
     def for_detail(self):
-        return self.select_related("country", "programme").prefetch_related(
-            "swedish_participants", "partner_governments", "goals", "themes", "grants__funder"
+        return self.select_related(
+            "country", "programme", "status_source__publisher"
+        ).prefetch_related(
+            Prefetch("participants", queryset=self.published_participants()),
+            "goals",
+            "themes",
+            Prefetch("sources", queryset=Source.objects.select_related("publisher")),
+            Prefetch(
+                "grants",
+                queryset=Grant.objects.select_related(
+                    "grant_round", "grant_maker", "funding_source"
+                ),
+            ),
+        )
+
+    def with_swedish_participant(self, organisations):
+        return self.filter(
+            pk__in=PartnershipParticipant.objects.filter(
+                role=Role.SWEDISH_PARTICIPANT, organisation__in=organisations
+            ).values("partnership_id")
         )
 
 
-class Partnership(BilingualTitleMixin, PublishableModel):
-    """Cooperation between Swedish participants and partner local governments in one country."""
+class Partnership(DatedModel, BilingualTitleMixin, PublishableModel):
+    """A cooperation between one or more Swedish participants and one or more partner
+    local governments in a partner country, under a programme: one record across grant
+    rounds, each round's decision a Grant on it. Its period and status come from its grants
+    when an import records them."""
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     body_sv = models.TextField(_("body (Swedish)"), blank=True)
@@ -217,34 +236,25 @@ class Partnership(BilingualTitleMixin, PublishableModel):
         blank=True,
         related_name="partnerships",
     )
-    swedish_participants = models.ManyToManyField(
-        Municipality,
-        verbose_name=_("Swedish participants"),
-        blank=True,
-        related_name="partnerships",
-        limit_choices_to={"kind__in": SWEDISH_KINDS},
-    )
-    partner_governments = models.ManyToManyField(
-        Municipality,
-        verbose_name=_("partner local governments"),
-        blank=True,
-        related_name="partner_partnerships",
-        limit_choices_to={"kind": MunicipalityKind.PARTNER},
-    )
     themes = models.ManyToManyField(
         Theme, verbose_name=_("themes and core areas"), blank=True, related_name="partnerships"
     )
     goals = models.ManyToManyField(
         Goal, verbose_name=_("goals"), blank=True, related_name="partnerships"
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, blank=True, db_index=True
+    sources = models.ManyToManyField(
+        Source, verbose_name=_("sources"), blank=True, related_name="partnerships"
     )
-    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
-    end_year = models.PositiveSmallIntegerField(_("end year"), null=True, blank=True)
+    status_source = models.ForeignKey(
+        Source,
+        verbose_name=_("source of the stated status"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = PartnershipQuerySet.as_manager()
-
     history = HistoricalRecords()
 
     class Meta:
@@ -252,9 +262,9 @@ class Partnership(BilingualTitleMixin, PublishableModel):
         verbose_name_plural = _("partnerships")
         ordering = ["title_sv", "id"]
         permissions = [("publish_partnership", _("Can publish and unpublish partnerships"))]
-        constraints = year_range_constraints("partnership")
+        constraints = dated_constraints("partnership")
         indexes = [
-            models.Index(fields=["start_year", "end_year"], name="partnership_years_idx"),
+            models.Index(fields=["start_date", "end_date"], name="partnership_dates_idx"),
             models.Index(fields=["publication", "title_sv"], name="partnership_pub_title_idx"),
         ]
 
@@ -265,10 +275,92 @@ class Partnership(BilingualTitleMixin, PublishableModel):
     def get_absolute_url(self):
         return reverse("partnerships:partnership-detail", args=[self.slug])
 
+    def participants_in(self, role):
+        """Participants in one role, from the prefetched rows when there are any."""
+        return [p.organisation for p in self.participants.all() if p.role == role]
+
+    @property
+    def swedish_participants(self):
+        if hasattr(self, "swedish_list"):
+            return [p.organisation for p in self.swedish_list]
+        return self.participants_in(Role.SWEDISH_PARTICIPANT)
+
+    @property
+    def partner_governments(self):
+        return self.participants_in(Role.PARTNER_GOVERNMENT)
+
+    def clean(self):
+        # A partner local government lies in the partnership's country.
+        if self.pk and self.country_id:
+            wrong = PartnershipParticipant.objects.filter(
+                partnership=self, role=Role.PARTNER_GOVERNMENT
+            ).exclude(organisation__country_id=self.country_id)
+            if wrong.exists():
+                raise ValidationError(
+                    {
+                        "country": _(
+                            "A partner local government of this partnership lies in "
+                            "another country."
+                        )
+                    }
+                )
+
+
+class PartnershipParticipant(ParticipationBase):
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="participants"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="partnership_roles",
+    )
+
+    class Meta(ParticipationBase.Meta):
+        constraints = participation_constraints("partnership_participant", "partnership")
+        indexes = [models.Index(fields=["role", "organisation"], name="partnership_part_role_idx")]
+
+    def clean(self):
+        org = self.organisation if self.organisation_id else None
+        if org is None:
+            return
+        if self.role == Role.SWEDISH_PARTICIPANT and not org.is_swedish_local:
+            raise ValidationError(
+                {
+                    "organisation": _(
+                        "A Swedish participant is a Swedish municipality, county council or region."
+                    )
+                }
+            )
+        if self.role == Role.PARTNER_GOVERNMENT:
+            if org.kind != "partner":
+                raise ValidationError(
+                    {
+                        "organisation": _(
+                            "Choose an organisation of the kind partner local government."
+                        )
+                    }
+                )
+            if (
+                self.partnership_id
+                and self.partnership.country_id
+                and (org.country_id != self.partnership.country_id)
+            ):
+                raise ValidationError(
+                    {
+                        "organisation": _(
+                            "The partner local government lies in another country "
+                            "than the partnership."
+                        )
+                    }
+                )
+
 
 class Grant(AuditedModel):
-    """A funding decision for a partnership in one grant round. It is public when its
-    partnership is."""
+    """A funding decision for a partnership in one grant round: an amount a year for a
+    number of years, decided by a grant-maker with money from a funding source. It is
+    public when its partnership is."""
 
     partnership = models.ForeignKey(
         Partnership, verbose_name=_("partnership"), on_delete=models.CASCADE, related_name="grants"
@@ -282,17 +374,29 @@ class Grant(AuditedModel):
         related_name="grants",
     )
     year = models.PositiveSmallIntegerField(_("year granted"), db_index=True)
-    amount_sek_per_year = models.PositiveIntegerField(_("amount, SEK a year"))
-    duration_years = models.PositiveSmallIntegerField(_("duration, years"))
-    funder = models.ForeignKey(
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    amount_sek_per_year = models.PositiveIntegerField(
+        _("amount, SEK a year"), validators=[MinValueValidator(1), MaxValueValidator(INT32_MAX)]
+    )
+    duration_years = models.PositiveSmallIntegerField(
+        _("duration, years"), validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    grant_maker = models.ForeignKey(
         Organisation,
-        verbose_name=_("funder"),
+        verbose_name=_("grant-maker"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grants_made",
+    )
+    funding_source = models.ForeignKey(
+        Organisation,
+        verbose_name=_("source of the money"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="grants_funded",
     )
-    decided_on = models.DateField(_("decided on"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -305,8 +409,8 @@ class Grant(AuditedModel):
                 condition=Q(amount_sek_per_year__gt=0), name="grant_amount_positive"
             ),
             models.CheckConstraint(
-                condition=Q(duration_years__gte=1, duration_years__lte=3),
-                name="grant_duration_1_to_3_years",
+                condition=Q(duration_years__gte=1, duration_years__lte=10),
+                name="grant_duration_plausible",
             ),
             models.CheckConstraint(
                 condition=Q(year__gte=1990, year__lte=2100), name="grant_year_plausible"
@@ -319,6 +423,12 @@ class Grant(AuditedModel):
 
     def __str__(self):
         return f"{self.partnership} – {self.year}"
+
+    def clean(self):
+        if self.grant_round_id:
+            errors = self.grant_round.bound_errors(self.amount_sek_per_year, self.duration_years)
+            if errors:
+                raise ValidationError(errors)
 
     @property
     def total_sek(self):

@@ -1,10 +1,20 @@
+"""Selectors over partnerships for other layers' use (pages, exports)."""
+
 from django.db.models import Count, Q
 
+from reference.models import Role
 
-def with_partnership_counts(municipalities):
-    """Each municipality with the number of published partnerships it takes part in."""
-    return municipalities.annotate(
+
+def with_partnership_counts(organisations):
+    """Each organisation with the number of published partnerships it takes part in as a
+    Swedish participant."""
+    return organisations.annotate(
         n_published=Count(
-            "partnerships", filter=Q(partnerships__publication="published"), distinct=True
+            "partnership_roles__partnership",
+            filter=Q(
+                partnership_roles__role=Role.SWEDISH_PARTICIPANT,
+                partnership_roles__partnership__publication="published",
+            ),
+            distinct=True,
         )
     )

@@ -1,9 +1,7 @@
 from django.db.models import Count, Prefetch
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
 
-from core.views import FilteredExportView, FilteredListView
+from core.views import FilteredExportView, FilteredListView, PreviewDetailView
 from partnerships.exports import (
     grant_360giving_dataset,
     grant_dataset,
@@ -11,9 +9,10 @@ from partnerships.exports import (
     municipality_dataset,
     partnership_dataset,
 )
-from partnerships.filters import MunicipalityFilterSet, PartnershipFilterSet
-from partnerships.models import Grant, GrantRound, Municipality, Partnership
+from partnerships.filters import MunicipalityFilterSet, PartnershipFilterSet, swedish_links
+from partnerships.models import Grant, GrantRound, Partnership
 from partnerships.queries import with_partnership_counts
+from reference.models import Organisation
 
 
 class PartnershipSource:
@@ -62,24 +61,17 @@ class GrantExportView(PartnershipSource, FilteredExportView):
         return grant_export_queryset(records)
 
 
-class PartnershipDetailView(TemplateView):
+class PartnershipDetailView(PreviewDetailView):
+    model = Partnership
     template_name = "partnerships/partnership_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        obj = get_object_or_404(
-            Partnership.objects.visible_to(self.request.user).for_detail(), slug=kwargs["slug"]
-        )
-        context["partnership"] = obj
-        context["preview"] = not obj.is_published
-        return context
+    context_object_name = "partnership"
 
 
 class MunicipalitySource:
     filterset_class = MunicipalityFilterSet
 
     def get_base_queryset(self):
-        return Municipality.objects.published().swedish().order_by("name", "id")
+        return Organisation.objects.published().swedish_local().order_by("name_sv", "id")
 
 
 class MunicipalityListView(MunicipalitySource, FilteredListView):
@@ -88,11 +80,8 @@ class MunicipalityListView(MunicipalitySource, FilteredListView):
     def decorate_page(self, objects):
         """Partnership counts for the page's rows only, in one grouped query."""
         counts = dict(
-            Partnership.swedish_participants.through.objects.filter(
-                municipality_id__in=[m.pk for m in objects],
-                partnership__publication="published",
-            )
-            .values_list("municipality_id")
+            swedish_links(organisation_id__in=[m.pk for m in objects])
+            .values_list("organisation_id")
             .annotate(n=Count("pk"))
         )
         for m in objects:
@@ -118,26 +107,29 @@ class MunicipalityExportView(MunicipalitySource, FilteredExportView):
         return with_partnership_counts(records)
 
 
-class MunicipalityDetailView(TemplateView):
+class MunicipalityDetailView(PreviewDetailView):
     template_name = "partnerships/municipality_detail.html"
+    context_object_name = "municipality"
+
+    def get_queryset(self):
+        return (
+            Organisation.objects.visible_to(self.request.user)
+            .swedish_local()
+            .prefetch_related("former_names")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        municipality = get_object_or_404(
-            Municipality.objects.visible_to(self.request.user), slug=kwargs["slug"]
-        )
         partnerships = (
             Partnership.objects.published()
-            .filter(swedish_participants=municipality)
+            .with_swedish_participant([self.object])
             .select_related("country")
             .prefetch_related(
                 Prefetch("grants", queryset=Grant.objects.select_related("grant_round"))
             )
         )
         context.update(
-            preview=not municipality.is_published,
-            municipality=municipality,
             partnerships=partnerships,
-            rounds=GrantRound.objects.filter(participants=municipality).select_related("programme"),
+            rounds=GrantRound.objects.filter(participants=self.object).select_related("programme"),
         )
         return context

@@ -3,7 +3,19 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import ExportPermissionMixin, PublishableAdmin, csv_export_action
 from projects.exports import project_dataset
-from projects.models import Project
+from projects.models import Project, ProjectBudget, ProjectParticipant
+
+
+class ParticipantInline(admin.TabularInline):
+    model = ProjectParticipant
+    extra = 0
+    fields = ("organisation", "role", "amount_sek", "share_percent", "position")
+    autocomplete_fields = ("organisation",)
+
+
+class BudgetInline(admin.TabularInline):
+    model = ProjectBudget
+    extra = 0
 
 
 @admin.register(Project)
@@ -16,20 +28,18 @@ class ProjectAdmin(ExportPermissionMixin, PublishableAdmin):
         "title_sv",
         "country_list",
         "goal_list",
-        "status",
-        "start_year",
-        "end_year",
+        "start_date",
+        "end_date",
         "programme",
         "publication",
         "updated_at",
     )
     list_filter = (
         "publication",
-        "status",
+        "stated_status",
         ("countries", admin.RelatedOnlyFieldListFilter),
         ("goals", admin.RelatedOnlyFieldListFilter),
         ("themes", admin.RelatedOnlyFieldListFilter),
-        "start_year",
         ("programme", admin.RelatedOnlyFieldListFilter),
     )
     list_select_related = ("programme",)
@@ -38,10 +48,9 @@ class ProjectAdmin(ExportPermissionMixin, PublishableAdmin):
         "countries",
         "goals",
         "themes",
-        "partners",
         "programme",
-        "funder",
-        "implementer",
+        "sources",
+        "status_source",
     )
     prepopulated_fields = {"slug": ("title_sv",)}
     date_hierarchy = None
@@ -54,25 +63,34 @@ class ProjectAdmin(ExportPermissionMixin, PublishableAdmin):
                     "title_en",
                     "slug",
                     "programme",
-                    "status",
-                    "start_year",
-                    "end_year",
+                    "budget_sek",
+                )
+            },
+        ),
+        (
+            _("Period and status"),
+            {
+                "fields": (
+                    ("start_date", "start_precision", "start_actual"),
+                    ("end_date", "end_precision", "end_actual"),
+                    ("stated_status", "status_source"),
                 )
             },
         ),
         (_("Text"), {"fields": ("summary_sv", "summary_en", "body_sv", "body_en")}),
         (_("Where and why"), {"fields": ("countries", "goals", "themes")}),
-        (_("Who"), {"fields": ("implementer", "funder", "partners")}),
-        (_("Publication"), {"fields": ("publication", "published_at", "source")}),
+        (_("Publication"), {"fields": ("publication", "published_at", "sources")}),
         (_("History"), {"fields": PublishableAdmin.audit_fields}),
     )
+
+    inlines = [ParticipantInline, BudgetInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("countries", "goals")
 
     @admin.display(description=_("countries"))
     def country_list(self, obj):
-        return ", ".join(c.code for c in obj.countries.all())
+        return ", ".join(c.name for c in obj.countries.all())
 
     @admin.display(description=_("goals"))
     def goal_list(self, obj):

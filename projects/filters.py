@@ -1,13 +1,14 @@
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import RegisterFilterSet, sort_filter, status_filter, year_filter
 from projects.models import Project
+from reference.filters import RegisterFilterSet, sort_filter, status_filter, year_filter
 
+# "title" is the title in the page's language (see RegisterFilterSet.filter_sort).
 SORT_OPTIONS = {
-    "": (_("Title A–Ö"), ("title_sv", "id")),
-    "-title": (_("Title Ö–A"), ("-title_sv", "-id")),
-    "-start": (_("Newest first"), ("-start_year", "title_sv", "id")),
-    "start": (_("Oldest first"), ("start_year", "title_sv", "id")),
+    "": (_("Title A–Z"), ("title", "id")),
+    "-title": (_("Title Z–A"), ("-title", "-id")),
+    "-start": (_("Newest first"), ("-start_date", "title", "id")),
+    "start": (_("Oldest first"), ("start_date", "title", "id")),
 }
 
 

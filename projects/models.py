@@ -1,49 +1,55 @@
 from django.db import models
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import (
     BilingualTitleMixin,
+    DatedModel,
+    DatedQuerySet,
+    PublishableModel,
+    dated_constraints,
+    localized,
+)
+from reference.models import (
     Country,
     Goal,
     Organisation,
+    ParticipationBase,
     Programme,
-    PublishableModel,
-    PublishableQuerySet,
-    Status,
+    Source,
     Theme,
-    localized,
-    year_range_constraints,
+    participation_constraints,
 )
 
 
-class ProjectQuerySet(PublishableQuerySet):
+class ProjectQuerySet(DatedQuerySet):
     def for_list(self):
         return self.select_related("programme").prefetch_related("countries", "goals")
 
     def for_detail(self):
-        return self.select_related("programme", "funder", "implementer").prefetch_related(
-            "countries", "goals", "themes", "partners"
+        return self.select_related("programme", "status_source__publisher").prefetch_related(
+            "countries",
+            "goals",
+            "themes",
+            Prefetch("sources", queryset=Source.objects.select_related("publisher")),
+            Prefetch(
+                "participants",
+                queryset=ProjectParticipant.objects.filter(organisation__publication="published")
+                .select_related("organisation")
+                .order_by("role", "position", "id"),
+            ),
+            "yearly_budgets",
         )
 
 
-class Project(BilingualTitleMixin, PublishableModel):
+class Project(DatedModel, BilingualTitleMixin, PublishableModel):
     """An international project carried out by SALAR International, usually funded by Sida."""
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     body_sv = models.TextField(_("body (Swedish)"), blank=True)
     body_en = models.TextField(_("body (English)"), blank=True)
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=Status.choices,
-        blank=True,
-        db_index=True,
-        help_text=_("Leave empty when the sources do not say."),
-    )
-    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
-    end_year = models.PositiveSmallIntegerField(_("end year"), null=True, blank=True)
     programme = models.ForeignKey(
         Programme,
         verbose_name=_("programme"),
@@ -51,25 +57,6 @@ class Project(BilingualTitleMixin, PublishableModel):
         null=True,
         blank=True,
         related_name="projects",
-    )
-    funder = models.ForeignKey(
-        Organisation,
-        verbose_name=_("funder"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="projects_funded",
-    )
-    implementer = models.ForeignKey(
-        Organisation,
-        verbose_name=_("implementer"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="projects_implemented",
-    )
-    partners = models.ManyToManyField(
-        Organisation, verbose_name=_("partners"), blank=True, related_name="projects_partnered"
     )
     countries = models.ManyToManyField(
         Country, verbose_name=_("countries"), blank=True, related_name="projects"
@@ -80,12 +67,25 @@ class Project(BilingualTitleMixin, PublishableModel):
     themes = models.ManyToManyField(
         Theme, verbose_name=_("themes"), blank=True, related_name="projects"
     )
-    source = models.CharField(
-        _("source"), max_length=300, blank=True, help_text=_("Where the facts come from.")
+    budget_sek = models.BigIntegerField(
+        _("budget, SEK"),
+        null=True,
+        blank=True,
+        help_text=_("The whole budget in Swedish kronor, when a source states it."),
+    )
+    sources = models.ManyToManyField(
+        Source, verbose_name=_("sources"), blank=True, related_name="projects"
+    )
+    status_source = models.ForeignKey(
+        Source,
+        verbose_name=_("source of the stated status"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     objects = ProjectQuerySet.as_manager()
-
     history = HistoricalRecords()
 
     class Meta:
@@ -93,9 +93,15 @@ class Project(BilingualTitleMixin, PublishableModel):
         verbose_name_plural = _("projects")
         ordering = ["title_sv", "id"]
         permissions = [("publish_project", _("Can publish and unpublish projects"))]
-        constraints = year_range_constraints("project")
+        constraints = [
+            *dated_constraints("project"),
+            models.CheckConstraint(
+                condition=Q(budget_sek__isnull=True) | Q(budget_sek__gt=0),
+                name="project_budget_positive",
+            ),
+        ]
         indexes = [
-            models.Index(fields=["start_year", "end_year"], name="project_years_idx"),
+            models.Index(fields=["start_date", "end_date"], name="project_dates_idx"),
             models.Index(fields=["publication", "title_sv"], name="project_pub_title_idx"),
         ]
 
@@ -105,3 +111,41 @@ class Project(BilingualTitleMixin, PublishableModel):
 
     def get_absolute_url(self):
         return reverse("projects:project-detail", args=[self.slug])
+
+
+class ProjectParticipant(ParticipationBase):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="participants")
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="project_roles",
+    )
+
+    class Meta(ParticipationBase.Meta):
+        constraints = participation_constraints("project_participant", "project")
+
+
+class ProjectBudget(models.Model):
+    """The budget of one year, when a source gives it by year."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="yearly_budgets")
+    year = models.PositiveSmallIntegerField(_("year"))
+    amount_sek = models.BigIntegerField(_("amount, SEK"))
+
+    class Meta:
+        verbose_name = _("budget for a year")
+        verbose_name_plural = _("budget by year")
+        ordering = ["year"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "year"], name="project_budget_one_a_year"),
+            models.CheckConstraint(
+                condition=Q(amount_sek__gt=0), name="project_budget_year_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=1900, year__lte=2100), name="project_budget_year_plausible"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year}: {self.amount_sek}"

@@ -1,8 +1,6 @@
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
 
-from core.views import FilteredExportView, FilteredListView
+from core.views import FilteredExportView, FilteredListView, PreviewDetailView
 from projects.exports import project_dataset
 from projects.filters import ProjectFilterSet
 from projects.models import Project
@@ -32,14 +30,7 @@ class ProjectExportView(ProjectSource, FilteredExportView):
         return project_dataset()
 
 
-class ProjectDetailView(TemplateView):
+class ProjectDetailView(PreviewDetailView):
+    model = Project
     template_name = "projects/project_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        obj = get_object_or_404(
-            Project.objects.visible_to(self.request.user).for_detail(), slug=kwargs["slug"]
-        )
-        context["project"] = obj
-        context["preview"] = not obj.is_published
-        return context
+    context_object_name = "project"

@@ -54,10 +54,17 @@ INSTALLED_APPS = [
     "django_countries",
     "axes",
     "simple_history",
+    # The project's apps, lowest layer first (README, "Architecture"): core (building
+    # blocks), reference (reference data), projects and partnerships (features), pages (the
+    # site's own pages and commands that span the apps).
     "core",
+    "reference",
     "projects",
     "partnerships",
+    "pages",
 ]
+# Apps whose records a write to invalidates the caches (core/apps.py).
+REGISTER_APPS = ["core", "reference", "projects", "partnerships", "pages"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

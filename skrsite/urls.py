@@ -10,7 +10,7 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", include("core.urls")),
+    path("", include("pages.urls")),
     path("", include("projects.urls")),
     path("", include("partnerships.urls")),
     prefix_default_language=False,

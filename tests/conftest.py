@@ -1,15 +1,18 @@
+from datetime import date
+
 import pytest
 from django.contrib.auth.models import Group, User
 
-from core.models import Country, Goal, Publication, Theme
+from core.models import Publication
 from core.roles import EDITORS, STAFF
-from partnerships.models import Grant, Municipality, MunicipalityKind, Partnership
+from partnerships.models import Grant, Partnership, PartnershipParticipant
 from projects.models import Project
+from reference.models import Country, Goal, Organisation, OrganisationKind, Role, Theme
 
 
 @pytest.fixture
 def seeded(db):
-    from core.seeding import load_seeds
+    from pages.seeding import load_seeds
 
     return load_seeds()
 
@@ -61,7 +64,18 @@ def themes(db):
     }
 
 
+def years_to_dates(fields):
+    """start_year / end_year keywords as dates known to the year."""
+    start, end = fields.pop("start_year", None), fields.pop("end_year", None)
+    if start:
+        fields["start_date"] = date(start, 1, 1)
+    if end:
+        fields["end_date"] = date(end, 12, 31)
+    return fields
+
+
 def make_project(slug, countries=(), goals=(), themes=(), **fields):
+    years_to_dates(fields)
     fields.setdefault("publication", Publication.PUBLISHED)
     fields.setdefault("title_sv", slug.replace("-", " ").title())
     project = Project.objects.create(slug=slug, **fields)
@@ -71,20 +85,30 @@ def make_project(slug, countries=(), goals=(), themes=(), **fields):
     return project
 
 
-def make_municipality(name, code=None, kind=MunicipalityKind.MUNICIPALITY, country="SE", **fields):
+def make_municipality(name, code=None, kind=OrganisationKind.MUNICIPALITY, country="SE", **fields):
     from django.utils.text import slugify
 
     fields.setdefault("publication", Publication.PUBLISHED)
-    return Municipality.objects.create(
-        slug=slugify(name), name=name, kind=kind, code=code, country_id=country, **fields
+    return Organisation.objects.create(
+        slug=slugify(name), name_sv=name, kind=kind, scb_code=code, country_id=country, **fields
     )
 
 
-def make_partnership(slug, country=None, participants=(), goals=(), themes=(), grants=(), **fields):
+def make_partnership(
+    slug, country=None, participants=(), goals=(), themes=(), grants=(), partners=(), **fields
+):
+    years_to_dates(fields)
     fields.setdefault("publication", Publication.PUBLISHED)
     fields.setdefault("title_sv", slug.replace("-", " ").title())
     partnership = Partnership.objects.create(slug=slug, country_id=country, **fields)
-    partnership.swedish_participants.set(participants)
+    for role, orgs in (
+        (Role.SWEDISH_PARTICIPANT, participants),
+        (Role.PARTNER_GOVERNMENT, partners),
+    ):
+        for org in orgs:
+            PartnershipParticipant.objects.create(
+                partnership=partnership, organisation=org, role=role
+            )
     partnership.goals.set(goals)
     partnership.themes.set(themes)
     for year, amount, duration in grants:
@@ -92,3 +116,33 @@ def make_partnership(slug, country=None, participants=(), goals=(), themes=(), g
             partnership=partnership, year=year, amount_sek_per_year=amount, duration_years=duration
         )
     return partnership
+
+
+def admin_form_data(client, url):
+    """The admin form at `url` as the browser would post it back unchanged."""
+    response = client.get(url)
+    form = response.context["adminform"].form
+    data = {}
+    for inline in response.context.get("inline_admin_formsets", []):
+        management = inline.formset.management_form
+        for name in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
+            data[f"{management.prefix}-{name}"] = management.initial.get(name, 0)
+        for i, inline_form in enumerate(inline.formset.initial_forms):
+            prefix = f"{inline.formset.prefix}-{i}"
+            data[f"{prefix}-id"] = inline_form.instance.pk
+            fk = inline.formset.fk
+            data[f"{prefix}-{fk.name}"] = getattr(inline_form.instance, fk.attname)
+            for field_name, value in inline_form.initial.items():
+                if value is not None:
+                    data[f"{inline.formset.prefix}-{i}-{field_name}"] = getattr(value, "pk", value)
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if value is None:
+            continue
+        if isinstance(value, list | tuple):
+            data[name] = [getattr(v, "pk", v) for v in value]
+        elif hasattr(value, "all"):
+            data[name] = [v.pk for v in value.all()]
+        else:
+            data[name] = getattr(value, "pk", value)
+    return data

@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from partnerships.models import Municipality
+from reference.models import Organisation as Municipality
 from tests.conftest import make_partnership, make_project
 
 pytestmark = pytest.mark.django_db
@@ -127,7 +127,7 @@ def test_invalid_filters_export_no_rows(exporter, seeded):
 def build(n, goals, offset):
     kommun = Municipality.objects.create(
         slug=f"k-{offset}",
-        name=f"K {offset}",
+        name_sv=f"K {offset}",
         kind="kommun",
         country_id="SE",
         publication="published",
@@ -154,6 +154,9 @@ def build(n, goals, offset):
     ],
 )
 def test_export_query_count_is_constant(exporter, goals, url):
+    # Pinned per database: PostgreSQL streams the rows with one COPY statement.
+    expected = 4 if connection.vendor == "postgresql" else 5
+
     def count():
         with CaptureQueriesContext(connection) as ctx:
             response = exporter.get(url)
@@ -165,7 +168,7 @@ def test_export_query_count_is_constant(exporter, goals, url):
     build(495, goals, 1)
     many, many_rows = count()
     assert many_rows > few_rows
-    assert few == many
+    assert few == many == expected
 
 
 def test_export_is_logged(exporter, seeded, caplog):

@@ -5,7 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from partnerships.importing import RoundImport, grant_round_import, parse_bytes
-from partnerships.models import Grant, GrantRound, Municipality, Partnership
+from partnerships.models import Grant, GrantRound, Partnership
+from reference.models import Organisation as Municipality
+from tests.conftest import admin_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -53,12 +55,17 @@ def test_preview_writes_nothing_then_confirm_writes_all(admin_client, round_, ed
     assert Partnership.objects.count() == before[0] + 3
     nakuru = Partnership.objects.get(title_sv="Lokal demokrati i Nakuru")
     assert nakuru.publication == "draft" and nakuru.country_id == "KE"
-    assert nakuru.partner_governments.get().name == "Nakuru"
-    assert nakuru.swedish_participants.get().code == "2081"
+    assert [m.name for m in nakuru.partner_governments] == ["Nakuru"]
+    assert [m.scb_code for m in nakuru.swedish_participants] == ["2081"]
     grant = nakuru.grants.get()
     assert (grant.amount_sek_per_year, grant.duration_years, grant.year) == (400_000, 3, 2016)
-    assert grant.created_by == editor and grant.funder.slug == "sida"
-    assert Municipality.objects.get(name="Piteå").code == "2581"  # taken from SCB's list
+    # ICLD decides the grant, with money from Sida.
+    assert grant.created_by == editor
+    assert (grant.grant_maker.slug, grant.funding_source.slug) == ("icld", "sida")
+    assert (nakuru.start_year, nakuru.end_year) == (2016, 2018)
+    assert Municipality.objects.get(name_sv="Piteå").scb_code == "2581"  # from SCB's list
+    # A new partner local government waits as a draft: its name reaches no public page.
+    assert Municipality.objects.get(name_sv="Nakuru").publication == "draft"
 
 
 def test_reimporting_the_same_file_changes_nothing(admin_client, round_):
@@ -99,9 +106,9 @@ def test_row_errors_are_explained_in_swedish(admin_client, round_):
     assert "Okänd kommun ”Borlänga”. Menade du ”Borlänge”?" in body
     assert "Land saknas." in body
     assert "Beloppet ”fyrahundra” är inte ett tal." in body
-    assert "Längden måste vara 1–3 år, inte 4." in body
+    assert "Längden 4 år ligger utanför omgångens intervall 1–3." in body
     assert "”99” är inget målnummer 1–17." in body
-    assert "utanför intervallet 300000–500000" in body
+    assert "utanför omgångens intervall 300000–500000" in body
     assert response.context["summary"]["errors"] == 5
     assert "Spara alla rader" not in body
     assert counts() == before
@@ -172,18 +179,8 @@ def test_history_after_admin_edit_and_restore(admin_client, editor, seeded):
 
     project = Project.objects.get(slug="symbiocity-kenya")
     url = reverse("admin:projects_project_change", args=[project.pk])
-    form = admin_client.get(url).context["adminform"].form
-    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
-    data.update(
-        title_sv="Ändrad titel",
-        countries=["KE"],
-        goals=[g.pk for g in project.goals.all()],
-        themes=[t.pk for t in project.themes.all()],
-        programme=project.programme_id,
-        funder=project.funder_id,
-        implementer=project.implementer_id,
-    )
-    data = {k: v for k, v in data.items() if v is not None}
+    data = admin_form_data(admin_client, url)
+    data.update(title_sv="Ändrad titel")
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     latest = project.history.first()
@@ -199,11 +196,7 @@ def test_history_after_admin_edit_and_restore(admin_client, editor, seeded):
     revert_url = reverse(
         "admin:projects_project_simple_history", args=[project.pk, previous.history_id]
     )
-    revert_form = admin_client.get(revert_url).context["adminform"].form
-    revert_data = {k: v for k, v in revert_form.initial.items() if v is not None}
-    revert_data["countries"] = ["KE"]
-    revert_data["goals"] = [g.pk for g in project.goals.all()]
-    revert_data["themes"] = [t.pk for t in project.themes.all()]
+    revert_data = admin_form_data(admin_client, revert_url)
     assert admin_client.post(revert_url, revert_data).status_code == 302
     project.refresh_from_db()
     assert project.title_sv == "SymbioCity Kenya"

@@ -8,26 +8,10 @@ from django.urls import reverse
 
 from core.roles import EDITORS
 from projects.models import Project
+from tests.conftest import admin_form_data as form_data
 from tests.conftest import make_project, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-def form_data(client, url):
-    """The admin form at `url` as the browser would post it back unchanged."""
-    form = client.get(url).context["adminform"].form
-    data = {}
-    for name, field in form.fields.items():
-        value = form.initial.get(name, field.initial)
-        if value is None:
-            continue
-        if isinstance(value, list | tuple):
-            data[name] = [getattr(v, "pk", v) for v in value]
-        elif hasattr(value, "all"):
-            data[name] = [v.pk for v in value.all()]
-        else:
-            data[name] = getattr(value, "pk", value)
-    return data
 
 
 @pytest.fixture

@@ -11,9 +11,10 @@ from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.models import Country, Goal, Organisation
-from partnerships.models import Grant, GrantRound, Municipality, Partnership
+from partnerships.models import Grant, GrantRound, Partnership
 from projects.models import Project
+from reference.models import Country, Goal, Organisation
+from reference.models import Organisation as Municipality
 from tests.conftest import make_partnership
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +116,7 @@ def test_not_found_page_in_both_languages(client):
 
 
 def test_server_error_page_leaks_nothing_and_is_logged(client, monkeypatch, caplog):
-    from core import views
+    from pages import views
 
     def broken(self, **kwargs):
         raise RuntimeError("secret internal detail")
@@ -238,7 +239,7 @@ def test_fuzzed_query_strings_never_give_a_server_error(fuzz_client, path, query
 
 @pytest.mark.django_db(transaction=True)
 def test_backup_and_restore_round_trip(tmp_path, goals):
-    from core.seeding import load_seeds
+    from pages.seeding import load_seeds
 
     load_seeds()
     make_partnership(
@@ -250,7 +251,9 @@ def test_backup_and_restore_round_trip(tmp_path, goals):
     )
     before = table_counts()
     relations = sorted(
-        Partnership.objects.values_list("slug", "swedish_participants__code", "goals__number")
+        Partnership.objects.values_list(
+            "slug", "participants__organisation__scb_code", "goals__number"
+        )
     )
     backup = tmp_path / "backup.json"
     call_command("backup", str(backup))
@@ -260,7 +263,9 @@ def test_backup_and_restore_round_trip(tmp_path, goals):
     assert table_counts() == before
     assert (
         sorted(
-            Partnership.objects.values_list("slug", "swedish_participants__code", "goals__number")
+            Partnership.objects.values_list(
+                "slug", "participants__organisation__scb_code", "goals__number"
+            )
         )
         == relations
     )

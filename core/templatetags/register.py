@@ -1,6 +1,8 @@
 from django import template
 from django.urls import translate_url
+from django.utils import translation
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -56,3 +58,23 @@ def get_label(filters, name):
 @register.filter
 def field_value(form, name):
     return form.data.get(name) if form.is_bound else None
+
+
+@register.filter
+def bi(obj, field):
+    """A bilingual field in the page's language; Swedish fallback text on an English page
+    is marked lang="sv" (WCAG 3.1.2). Usage: {{ project|bi:"title" }}."""
+    from core.models import localized_html
+
+    return localized_html(obj, field)
+
+
+@register.filter
+def bi_text(obj, field):
+    """The same as plain text with the language attribute to put on its own element:
+    returns ' lang="sv"' when the text is a Swedish fallback on an English page."""
+    from core.models import localized_with_language
+
+    _text, language = localized_with_language(obj, field)
+    current = "en" if (translation.get_language() or "sv").startswith("en") else "sv"
+    return mark_safe(' lang="sv"') if language != current else ""

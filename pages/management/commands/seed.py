@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from core.seeding import load_seeds
+from pages.seeding import load_seeds
 
 
 class Command(BaseCommand):

@@ -1,36 +1,33 @@
 """Loads the documents' facts in seeds/ into the database. Idempotent: a second run
-changes nothing, an edited seed value updates its row."""
+changes nothing, an edited seed value updates its row. It spans every app, so it lives in
+the top layer."""
 
-import csv
 import tomllib
 from collections import Counter
-from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 from django.utils.text import slugify
 
-from core.models import Country, FormerName, Goal, Organisation, Programme, Publication, Theme
-from core.services import sync_countries
-from partnerships.models import GrantRound, Municipality, MunicipalityKind
-from projects.models import Project
-
-SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
+from core.models import Publication
+from partnerships.models import GrantRound
+from projects.models import Project, ProjectParticipant
+from reference.models import (
+    Country,
+    FormerName,
+    Goal,
+    Organisation,
+    OrganisationKind,
+    Programme,
+    Source,
+    Theme,
+)
+from reference.services import SEEDS_DIR, read_municipality_codes, sync_countries
 
 
 def read_toml(name):
     with open(SEEDS_DIR / name, "rb") as handle:
         return tomllib.load(handle)
-
-
-def read_municipality_codes():
-    """{municipality name: row} and {county code: county name} from the SCB list."""
-    with open(SEEDS_DIR / "swedish_municipalities.csv", encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    return {r["municipality_name"]: r for r in rows}, {
-        r["county_code"]: r["county_name"] for r in rows
-    }
 
 
 class SeedReport:
@@ -101,37 +98,60 @@ def load_seeds():
         themes[slug] = upsert(report, Theme, {"slug": slug}, row)
 
     data = read_toml("organisations.toml")
+    sources_data = read_toml("sources.toml")["source"]
     organisations = {}
+    pending_sources = []
     for row in data["organisation"]:
         former = row.pop("former_names", [])
+        pending_sources.append((row["slug"], row.pop("sources", [])))
         row["country"] = countries.get(row.pop("country", None))
         row["parent"] = organisations.get(row.pop("parent", None))
+        row["publication"] = Publication.PUBLISHED
         for key in ("acronym", "description_sv", "description_en"):
             row.setdefault(key, "")
         org = upsert(report, Organisation, {"slug": row.pop("slug")}, row)
         organisations[org.slug] = org
-        for name in former:
-            upsert(
-                report,
-                FormerName,
-                {"organisation": org, "name": name["name"]},
-                {"acronym": name.get("acronym", "")},
-            )
+        seed_former_names(report, org, former)
+
+    sources = {}
+    for row in sources_data:
+        values = {
+            "title": row["title"],
+            "publisher": organisations.get(row.get("publisher")),
+            "url": row.get("url", ""),
+            "published_on": row.get("published_on"),
+        }
+        sources[row["slug"]] = upsert(report, Source, {"slug": row["slug"]}, values)
+    for slug, keys in pending_sources:
+        upsert(report, Organisation, {"slug": slug}, {}, {"sources": [sources[k] for k in keys]})
+
     programmes = {}
     for row in data["programme"]:
-        row["owner"] = organisations[row.pop("owner")]
-        row["funder"] = organisations[row.pop("funder")]
-        slug = row.pop("slug")
-        programmes[slug] = upsert(report, Programme, {"slug": slug}, row)
+        values = {
+            "name_sv": row["name_sv"],
+            "name_en": row.get("name_en", ""),
+            "description_sv": row.get("description_sv", ""),
+            "description_en": row.get("description_en", ""),
+            "owner": organisations[row["owner"]],
+            "funder": organisations[row["funder"]],
+            "publication": Publication.PUBLISHED,
+            **period_values(row),
+        }
+        m2m = {
+            "goals": [goals[("sdg", n)] for n in row.get("goals", [])]
+            + [goals[("mdg", n)] for n in row.get("mdgs", [])],
+            "themes": [themes[t] for t in row.get("themes", [])],
+            "sources": [sources[k] for k in row.get("sources", [])],
+        }
+        programmes[row["slug"]] = upsert(report, Programme, {"slug": row["slug"]}, values, m2m)
 
     data = read_toml("projects.toml")
-    sources = {key: value["sv"] for key, value in data["source"].items()}
     for row in data["project"]:
         m2m = {
             "countries": [countries[c] for c in row.pop("countries", [])],
-            "goals": [goals[("sdg", n)] for n in row.pop("goals", [])]
-            + [goals[("mdg", n)] for n in row.pop("mdgs", [])],
+            "goals": [goals[("sdg", n)] for n in row.pop("goals", [])],
             "themes": [themes[t] for t in row.pop("themes", [])],
+            "sources": [sources[k] for k in row.pop("sources", [])],
         }
         values = {
             "title_sv": row["title_sv"],
@@ -139,53 +159,88 @@ def load_seeds():
             "summary_sv": row.get("summary_sv", ""),
             "summary_en": row.get("summary_en", ""),
             "programme": programmes.get(row.get("programme")),
-            "status": row.get("status", ""),
-            "start_year": row.get("start_year"),
-            "end_year": row.get("end_year"),
-            "implementer": organisations.get(row.get("implementer")),
-            "funder": organisations.get(row.get("funder")),
-            "source": sources.get(row.get("source"), ""),
+            "stated_status": row.get("stated_status", ""),
+            "status_source": sources.get(row.get("status_source")),
+            "budget_sek": row.get("budget_sek"),
             "publication": Publication.PUBLISHED,
+            **period_values(row),
         }
-        upsert(report, Project, {"slug": row["slug"]}, values, m2m)
+        project = upsert(report, Project, {"slug": row["slug"]}, values, m2m)
+        for position, part in enumerate(row.get("participants", [])):
+            upsert(
+                report,
+                ProjectParticipant,
+                {
+                    "project": project,
+                    "organisation": organisations[part["organisation"]],
+                    "role": part["role"],
+                },
+                {"position": position},
+            )
 
     by_name, counties = read_municipality_codes()
     sweden = countries["SE"]
     for row in read_toml("grant_rounds.toml")["round"]:
         participants = []
         for p in row.pop("participants"):
-            participants.append(
-                upsert(
-                    report,
-                    Municipality,
-                    {"slug": slugify(p["name"])},
-                    municipality_values(p, by_name, counties, sweden),
-                )
+            former = p.get("former_names", [])
+            org = upsert(
+                report,
+                Organisation,
+                {"slug": slugify(p["name"])},
+                municipality_values(p, by_name, counties, sweden),
             )
+            seed_former_names(report, org, former)
+            participants.append(org)
         m2m = {
             "participants": participants,
             "leading_countries": [countries[c] for c in row.pop("leading_countries", [])],
             "themes": [themes[t] for t in row.pop("themes", [])],
         }
         row["programme"] = programmes[row.pop("programme")]
+        row["grant_maker"] = organisations[row.pop("grant_maker")]
+        row["funding_source"] = organisations[row.pop("funding_source")]
+        row["source"] = sources[row.pop("source")]
         upsert(report, GrantRound, {"slug": row.pop("slug")}, row, m2m)
     return report
+
+
+def seed_former_names(report, organisation, former):
+    for name in former:
+        upsert(
+            report,
+            FormerName,
+            {"organisation": organisation, "name": name["name"]},
+            {"acronym": name.get("acronym", ""), "kind": name.get("kind", "")},
+        )
+
+
+def period_values(row):
+    """start = { date, precision, actual } and the same for end, where a source gives them."""
+    values = {}
+    for end in ("start", "end"):
+        given = row.get(end)
+        if given:
+            values[f"{end}_date"] = given["date"]
+            values[f"{end}_precision"] = given.get("precision", "year")
+            values[f"{end}_actual"] = given.get("actual", False)
+    return values
 
 
 def municipality_values(participant, by_name, counties, sweden):
     """Official codes come from SCB's list: a kommun by its name, a region or county
     council by its county's name."""
     kind = participant["kind"]
-    if kind == MunicipalityKind.MUNICIPALITY:
+    if kind == OrganisationKind.MUNICIPALITY:
         ref = by_name[participant["name"]]
         code, county_code = ref["municipality_code"], ref["county_code"]
     else:
         county_code = next(c for c, name in counties.items() if name == participant["county"])
         code = county_code
     return {
-        "name": participant["name"],
+        "name_sv": participant["name"],
         "kind": kind,
-        "code": code,
+        "scb_code": code,
         "county_code": county_code,
         "county_name": counties[county_code],
         "country": sweden,

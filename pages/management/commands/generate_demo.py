@@ -4,14 +4,24 @@ row it makes has a slug starting with `demo-` and a title marked [Syntetisk], an
 
 import random
 import time
+from datetime import date
 
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
-from core.models import Country, Goal, Organisation, Programme, Publication, Status, Theme
-from core.seeding import read_municipality_codes
-from partnerships.models import Grant, Municipality, MunicipalityKind, Partnership
-from projects.models import Project
+from core.models import Publication
+from partnerships.models import Grant, Partnership, PartnershipParticipant
+from projects.models import Project, ProjectParticipant
+from reference.models import (
+    Country,
+    Goal,
+    Organisation,
+    OrganisationKind,
+    Programme,
+    Role,
+    Theme,
+)
+from reference.services import read_municipality_codes
 
 PREFIX = "demo-"
 MARK = "[Syntetisk] "
@@ -100,22 +110,22 @@ class Command(BaseCommand):
     def delete(self):
         with transaction.atomic():
             Grant.objects.filter(partnership__slug__startswith=PREFIX).delete()
-            for model in (Partnership, Project, Municipality):
+            for model in (Partnership, Project, Organisation):
                 model.objects.filter(slug__startswith=PREFIX).delete()
         self.stdout.write(self.style.SUCCESS("Synthetic rows removed."))
 
     def municipalities(self):
         by_name, counties = read_municipality_codes()
-        existing = {m.code: m for m in Municipality.objects.exclude(code=None)}
+        existing = {m.scb_code: m for m in Organisation.objects.exclude(scb_code=None)}
         new = []
         for name, ref in by_name.items():
             if ref["municipality_code"] not in existing:
                 new.append(
-                    Municipality(
+                    Organisation(
                         slug=f"{PREFIX}{ref['municipality_code']}",
-                        name=name,
-                        kind=MunicipalityKind.MUNICIPALITY,
-                        code=ref["municipality_code"],
+                        name_sv=name,
+                        kind=OrganisationKind.MUNICIPALITY,
+                        scb_code=ref["municipality_code"],
                         county_code=ref["county_code"],
                         county_name=ref["county_name"],
                         country_id="SE",
@@ -125,19 +135,20 @@ class Command(BaseCommand):
         for code, county in counties.items():
             if code not in existing:
                 new.append(
-                    Municipality(
+                    Organisation(
                         slug=f"{PREFIX}region-{code}",
-                        name=f"Region {county.removesuffix(' län')}",
-                        kind=MunicipalityKind.REGION,
-                        code=code,
+                        name_sv=f"Region {county.removesuffix(' län')}",
+                        kind=OrganisationKind.REGION,
+                        scb_code=code,
                         county_code=code,
                         county_name=county,
                         country_id="SE",
                         publication=Publication.PUBLISHED,
                     )
                 )
-        Municipality.objects.bulk_create(new, batch_size=BATCH)
-        return list(Municipality.objects.swedish().values_list("pk", flat=True)), len(new)
+        Organisation.objects.bulk_create(new, batch_size=BATCH)
+        swedish = Organisation.objects.published().swedish_local()
+        return list(swedish.values_list("pk", flat=True)), len(new)
 
     def generate(self, rng, options):
         known = set(Country.objects.values_list("code", flat=True))
@@ -147,18 +158,13 @@ class Command(BaseCommand):
         themes = list(Theme.objects.values_list("pk", flat=True))
         programme = Programme.objects.filter(slug="kommunala-partnerskap").first()
         funder = Organisation.objects.filter(slug="sida").first()
+        grant_maker = Organisation.objects.filter(slug="icld").first()
         implementer = Organisation.objects.filter(slug="salar-international").first()
         participant_ids, rows = self.municipalities()
-        current_year = 2026
 
         def years():
             start = rng.randint(2008, 2026)
             return start, min(start + rng.randint(0, 4), 2029)
-
-        def status(start, end):
-            if start > current_year:
-                return Status.PLANNED
-            return Status.COMPLETED if end < current_year else Status.ONGOING
 
         start_index = Partnership.objects.filter(slug__startswith=PREFIX).count()
         n = options["partnerships"]
@@ -176,9 +182,8 @@ class Command(BaseCommand):
                         summary_sv=f"Syntetiskt exempel om {subject}; inget verkligt partnerskap.",
                         country_id=country,
                         programme=programme,
-                        status=status(start, end),
-                        start_year=start,
-                        end_year=end,
+                        start_date=date(start, 1, 1),
+                        end_date=date(end, 12, 31),
                         publication=Publication.PUBLISHED,
                     )
                 )
@@ -188,7 +193,7 @@ class Command(BaseCommand):
             )
             grants = []
             for p in created:
-                year = p.start_year
+                year = p.start_date.year
                 for _k in range(options["grants_per_partnership"]):
                     grants.append(
                         Grant(
@@ -196,7 +201,8 @@ class Command(BaseCommand):
                             year=min(year, 2100),
                             amount_sek_per_year=rng.randrange(300_000, 500_001, 25_000),
                             duration_years=rng.randint(1, 3),
-                            funder=funder,
+                            grant_maker=grant_maker,
+                            funding_source=funder,
                         )
                     )
                     year += 1
@@ -216,11 +222,8 @@ class Command(BaseCommand):
                         title_sv=f"{MARK}Projekt om {subject} #{project_start + i}",
                         title_en=f"{MARK}Project {project_start + i}",
                         summary_sv="Syntetiskt exempel; inte ett verkligt projekt.",
-                        status=status(start, end),
-                        start_year=start,
-                        end_year=end,
-                        funder=funder,
-                        implementer=implementer,
+                        start_date=date(start, 1, 1),
+                        end_date=date(end, 12, 31),
                         publication=Publication.PUBLISHED,
                     )
                 )
@@ -232,6 +235,14 @@ class Command(BaseCommand):
                 Project.themes.through,
             )
             links_c, links_g, links_t = [], [], []
+            roles = [
+                ProjectParticipant(project_id=p.pk, organisation=org, role=role)
+                for p in created
+                for org, role in ((implementer, Role.IMPLEMENTING), (funder, Role.FUNDING))
+                if org is not None
+            ]
+            ProjectParticipant.objects.bulk_create(roles, batch_size=BATCH)
+            rows += len(roles)
             for p in created:
                 for c in weighted(rng, countries, rng.randint(1, 3)):
                     links_c.append(through_c(project_id=p.pk, country_id=c))
@@ -245,13 +256,15 @@ class Command(BaseCommand):
         return rows
 
     def links(self, rng, partnerships, participant_ids, goals, goal_weights, themes):
-        through_m = Partnership.swedish_participants.through
+        through_m = PartnershipParticipant
         through_g = Partnership.goals.through
         through_t = Partnership.themes.through
         links_m, links_g, links_t = [], [], []
         for p in partnerships:
             for m in set(rng.choices(participant_ids, k=rng.choice((1, 1, 1, 2)))):
-                links_m.append(through_m(partnership_id=p.pk, municipality_id=m))
+                links_m.append(
+                    through_m(partnership_id=p.pk, organisation_id=m, role=Role.SWEDISH_PARTICIPANT)
+                )
             for g in weighted(rng, goal_weights, rng.randint(1, 3)):
                 links_g.append(through_g(partnership_id=p.pk, goal_id=goals[g]))
             for t in rng.sample(themes, k=min(len(themes), rng.randint(1, 3))):

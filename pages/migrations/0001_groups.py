@@ -9,7 +9,7 @@ def create_groups(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0002_countries"),
+        ("reference", "0002_countries"),
         ("projects", "0001_initial"),
         ("partnerships", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from core import views
+from pages import views
 
-app_name = "core"
+app_name = "pages"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),

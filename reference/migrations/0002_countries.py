@@ -2,11 +2,11 @@ from django.db import migrations
 
 
 def load_countries(apps, schema_editor):
-    from core.services import sync_countries
+    from reference.services import sync_countries
 
-    sync_countries(apps.get_model("core", "Country"))
+    sync_countries(apps.get_model("reference", "Country"))
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0001_initial")]
+    dependencies = [("reference", "0001_initial")]
     operations = [migrations.RunPython(load_countries, migrations.RunPython.noop)]

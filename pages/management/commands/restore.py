@@ -2,7 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from core.models import Country
+from reference.models import Country
 
 
 class Command(BaseCommand):

@@ -1,0 +1,139 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from core.admin import (
+    AuditedAdmin,
+    ExportPermissionMixin,
+    PublishableAdmin,
+    csv_export_action,
+)
+from reference.exports import organisation_dataset
+from reference.models import (
+    Country,
+    FormerName,
+    Goal,
+    Organisation,
+    Programme,
+    Source,
+    Theme,
+    normalise_org_number,
+)
+
+
+@admin.register(Goal)
+class GoalAdmin(admin.ModelAdmin):
+    list_display = ("number", "title_sv", "title_en", "framework", "colour")
+    list_display_links = ("number", "title_sv")
+    list_filter = ("framework",)
+    search_fields = ("title_sv", "title_en", "=number")
+    ordering = ("framework", "number")
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_sv", "name_en", "continent")
+    list_filter = ("continent",)
+    search_fields = ("code", "name_sv", "name_en")
+    readonly_fields = ("code", "name_sv", "name_en")
+
+    def has_add_permission(self, request):
+        # Rows come from django-countries (manage.py seed); editors never type them.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ("name_sv", "name_en", "slug", "kind")
+    list_filter = ("kind",)
+    search_fields = ("name_sv", "name_en", "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
+
+
+class FormerNameInline(admin.TabularInline):
+    model = FormerName
+    extra = 0
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ExportPermissionMixin, PublishableAdmin):
+    actions = [
+        *PublishableAdmin.actions,
+        csv_export_action(organisation_dataset, stem="organisationer"),
+    ]
+    list_display = (
+        "name_sv",
+        "acronym",
+        "kind",
+        "scb_code",
+        "county_name",
+        "country",
+        "publication",
+    )
+    list_filter = (
+        "publication",
+        "kind",
+        "county_name",
+        ("country", admin.RelatedOnlyFieldListFilter),
+    )
+    list_select_related = ("country", "parent")
+    search_fields = (
+        "name_sv",
+        "name_en",
+        "acronym",
+        "=scb_code",
+        "=org_number",
+        "=iati_ref",
+        "former_names__name",
+        "former_names__acronym",
+    )
+    autocomplete_fields = ("country", "parent", "sources")
+    prepopulated_fields = {"slug": ("name_sv",)}
+    inlines = [FormerNameInline]
+    fieldsets = (
+        (None, {"fields": ("name_sv", "name_en", "acronym", "slug", "kind", "country", "parent")}),
+        (
+            _("Identifiers"),
+            {
+                "fields": (
+                    "org_number",
+                    "scb_code",
+                    "county_code",
+                    "county_name",
+                    "iati_ref",
+                    "website",
+                )
+            },
+        ),
+        (_("Text"), {"fields": ("description_sv", "description_en")}),
+        (_("Publication"), {"fields": ("publication", "published_at", "sources")}),
+        (_("History"), {"fields": PublishableAdmin.audit_fields}),
+    )
+
+    def get_search_results(self, request, queryset, search_term):
+        """Also finds organisation numbers written as SE-ON-NNNNNN-NNNN or NNNNNN-NNNN."""
+        results, distinct = super().get_search_results(request, queryset, search_term)
+        number = normalise_org_number(search_term)
+        if number:
+            results = results | queryset.filter(org_number=number)
+        return results, distinct
+
+
+@admin.register(Source)
+class SourceAdmin(AuditedAdmin):
+    list_display = ("title", "publisher", "published_on", "url")
+    list_select_related = ("publisher",)
+    search_fields = ("title", "url", "publisher__name_sv", "publisher__acronym")
+    autocomplete_fields = ("publisher",)
+    prepopulated_fields = {"slug": ("title",)}
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(PublishableAdmin):
+    list_display = ("name_sv", "owner", "funder", "start_date", "end_date", "publication")
+    list_select_related = ("owner", "funder")
+    search_fields = ("name_sv", "name_en")
+    autocomplete_fields = ("owner", "funder", "goals", "themes", "sources", "status_source")
+    prepopulated_fields = {"slug": ("name_sv",)}

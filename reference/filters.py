@@ -1,0 +1,268 @@
+"""The filter contract shared by every public list (DESIGN.md): country, goal, theme,
+status, year, municipality, q, sort. One FilterSet per list feeds the page, its facet
+counts and its CSV export (and later the API)."""
+
+from collections import Counter
+
+import django_filters
+from django.db.models import Count, F, Value
+from django.db.models.functions import Coalesce, ExtractYear, NullIf
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from core.filters import (
+    Q_MAX_LENGTH,
+    YEAR_MAX,
+    YEAR_MIN,
+    CountryFilter,
+    SlugFilter,
+    YearFilter,
+    country_choices,
+    text_search,
+    through_ids,
+)
+from core.models import Status
+from reference.models import Country, Goal, Theme
+
+
+def english():
+    return (get_language() or "sv").startswith("en")
+
+
+class RegisterFilterSet(django_filters.FilterSet):
+    """Base for every public list. Subclasses say which relations the filters use."""
+
+    country = CountryFilter(label=_("Country"), choices=country_choices, method="filter_country")
+    goal = django_filters.MultipleChoiceFilter(
+        label=_("Global goal"),
+        choices=[(str(n), str(n)) for n in range(1, 18)],
+        method="filter_goal",
+    )
+    theme = SlugFilter(
+        label=_("Theme"),
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        method="filter_theme",
+    )
+    q = django_filters.CharFilter(
+        label=_("Search"), method="filter_q", max_length=Q_MAX_LENGTH, strip=True
+    )
+
+    # Subclasses: how each facet reads its relation.
+    country_m2m = None  # name of a many-to-many to Country, or None for a foreign key `country`
+    search_fields_sv = ("title_sv", "summary_sv", "body_sv")
+    search_fields_en = ("title_en", "summary_en", "body_en")
+    sort_options = {}
+    sort_text_field = "title"  # "title" means title_sv, or the English title on English pages
+    facet_names = ("country", "goal", "theme", "status", "year")
+
+    def filter_country(self, queryset, name, value):
+        if not value:
+            return queryset
+        if self.country_m2m:
+            return queryset.filter(
+                pk__in=through_ids(queryset.model, self.country_m2m, country_id__in=value)
+            )
+        return queryset.filter(country_id__in=value)
+
+    def filter_goal(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            pk__in=through_ids(
+                queryset.model, "goals", goal__framework="sdg", goal__number__in=value
+            )
+        )
+
+    def filter_theme(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            pk__in=through_ids(queryset.model, "themes", theme_id__in=[t.pk for t in value])
+        )
+
+    def filter_q(self, queryset, name, value):
+        if not value:
+            return queryset
+        return text_search(queryset, self.search_fields_sv, self.search_fields_en, value)
+
+    def filter_year(self, queryset, name, value):
+        """Records active that year: their period (start to end) includes it."""
+        if value is None:
+            return queryset
+        return queryset.active_in(value)
+
+    def filter_status(self, queryset, name, value):
+        """The status the dates give, or where they do not decide, the stated one."""
+        if not value:
+            return queryset
+        return queryset.with_status().filter(status_now=value)
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if "sort" in self.filters and not (self.is_bound and self.form.cleaned_data.get("sort")):
+            # The default order, in the page's language (django-filter skips empty values).
+            queryset = self.filter_sort(queryset, "sort", "")
+        return queryset
+
+    def filter_sort(self, queryset, name, value):
+        """Orders by the title (or name) in the page's language: English pages sort by the
+        English title where there is one, so the list reads A–Z as shown."""
+        order = self.sort_options.get(value or "", self.sort_options[""])[1]
+        text_field = self.sort_text_field
+        if english() and any(f.lstrip("-") == text_field for f in order):
+            queryset = queryset.annotate(
+                sort_text=Coalesce(NullIf(F(f"{text_field}_en"), Value("")), F(f"{text_field}_sv"))
+            )
+            order = [
+                f.replace(text_field, "sort_text") if f.lstrip("-") == text_field else f
+                for f in order
+            ]
+        elif text_field:
+            order = [
+                f.replace(text_field, f"{text_field}_sv") if f.lstrip("-") == text_field else f
+                for f in order
+            ]
+        return queryset.order_by(*order)
+
+    # Facet counts -------------------------------------------------------------------
+
+    def queryset_without(self, name):
+        """The records the other filters select (ignoring `name` and any invalid value)."""
+        data = self.data.copy() if self.data is not None else {}
+        if hasattr(data, "pop"):
+            data.pop(name, None)
+        other = type(self)(data or None, queryset=self.queryset, request=self.request)
+        if other.is_bound:
+            other.errors  # noqa: B018 - validate so that only clean values filter
+        return other.qs
+
+    def facets(self):
+        """{parameter: [(value, label, count, selected)]} for the filter panel; one
+        grouped query per facet, whatever the number of records (cached briefly)."""
+        from django.http import QueryDict
+
+        from core.cache import cached_facets
+
+        params = self.data if self.data is not None else QueryDict()
+        return cached_facets(self.queryset.model, params, self._compute_facets)
+
+    def _compute_facets(self):
+        selected = {
+            name: set(self.data.getlist(name)) if self.data else set() for name in self.facet_names
+        }
+        result = {}
+        for name in self.facet_names:
+            counts = getattr(self, f"facet_{name}")(self.queryset_without(name).order_by())
+            result[name] = [
+                (
+                    value,
+                    label,
+                    counts.get(value, 0),
+                    value in selected[name] or value.upper() in selected[name],
+                )
+                for value, label in self.facet_options(name, counts)
+            ]
+        return result
+
+    def facet_options(self, name, counts):
+        if name == "country":
+            return [(c.code, c.name) for c in Country.objects.filter(code__in=list(counts))]
+        if name == "goal":
+            return [
+                (str(g.number), f"{g.number}. {g.title}")
+                for g in Goal.objects.filter(framework="sdg").order_by("number")
+            ]
+        if name == "theme":
+            return [(t.slug, t.name) for t in Theme.objects.all()]
+        if name == "status":
+            return [(value, label) for value, label in Status.choices]
+        if name == "year":
+            return [(y, y) for y in sorted(counts, reverse=True)]
+        return self.extra_facet_options(name, counts)
+
+    def extra_facet_options(self, name, counts):
+        return []
+
+    def facet_country(self, queryset):
+        if self.country_m2m:
+            through = queryset.model._meta.get_field(self.country_m2m).remote_field.through
+            rows = through.objects.filter(
+                **{f"{self.m2m_source(self.country_m2m)}__in": queryset.values("pk")}
+            )
+            rows = rows.values_list("country_id").annotate(n=Count("pk"))
+        else:
+            rows = (
+                queryset.filter(country__isnull=False)
+                .values_list("country_id")
+                .annotate(n=Count("pk"))
+            )
+        return dict(rows)
+
+    def m2m_source(self, field_name):
+        return self.queryset.model._meta.get_field(field_name).m2m_field_name()
+
+    def facet_m2m(self, queryset, field_name, target):
+        through = queryset.model._meta.get_field(field_name).remote_field.through
+        rows = through.objects.filter(
+            **{f"{self.m2m_source(field_name)}__in": queryset.values("pk")}
+        )
+        return {str(k): n for k, n in rows.values_list(target).annotate(n=Count("pk"))}
+
+    def facet_goal(self, queryset):
+        through = queryset.model._meta.get_field("goals").remote_field.through
+        rows = through.objects.filter(
+            goal__framework="sdg", **{f"{self.m2m_source('goals')}__in": queryset.values("pk")}
+        )
+        return {str(k): n for k, n in rows.values_list("goal__number").annotate(n=Count("pk"))}
+
+    def facet_theme(self, queryset):
+        return self.facet_m2m(queryset, "themes", "theme__slug")
+
+    def facet_status(self, queryset):
+        rows = queryset.with_status().values_list("status_now").annotate(n=Count("pk"))
+        return {status: n for status, n in rows if status}
+
+    def facet_year(self, queryset):
+        """Years a record is active, counted from its (start, end) pairs exactly as the
+        year filter selects them: few distinct pairs, so one small grouped query."""
+        pairs = queryset.exclude(start_date__isnull=True, end_date__isnull=True)
+        pairs = pairs.values_list(ExtractYear("start_date"), ExtractYear("end_date")).annotate(
+            n=Count("pk")
+        )
+        counts = Counter()
+        this_year = timezone.localdate().year
+        for start, end, n in pairs:
+            if start is None:
+                first = last = end
+            else:
+                first, last = start, end or max(start, this_year)
+            for year in range(first, min(last, first + 50) + 1):
+                counts[str(year)] += n
+        return dict(counts)
+
+
+def year_filter():
+    return YearFilter(
+        label=_("Year"),
+        method="filter_year",
+        min_value=YEAR_MIN,
+        max_value=YEAR_MAX,
+    )
+
+
+def status_filter():
+    return django_filters.ChoiceFilter(
+        label=_("Status"), choices=Status.choices, method="filter_status"
+    )
+
+
+def sort_filter(options):
+    return django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=[(key, label) for key, (label, _order) in options.items() if key],
+        method="filter_sort",
+        empty_label=options[""][0],
+    )

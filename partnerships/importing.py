@@ -22,11 +22,20 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.cache import bump_data_version
 from core.models import DatePrecision, Publication
-from partnerships.models import Grant, GrantRound, Partnership, PartnershipParticipant
+from partnerships.models import (
+    INT32_MAX,
+    Grant,
+    GrantRound,
+    Partnership,
+    PartnershipParticipant,
+)
 from reference.models import (
     Country,
     FormerName,
@@ -39,6 +48,10 @@ from reference.models import (
 from reference.services import read_municipality_codes
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# The model's limits, checked in the preview so that saving never fails on them.
+TITLE_MAX = Partnership._meta.get_field("title_sv").max_length
+NAME_MAX = Organisation._meta.get_field("name_sv").max_length
+MAX_YEARS = 10  # Grant.duration_years: the database allows 1–10
 MAX_ROWS = 5000
 
 # Column names: English keys, with the Swedish headers editors may use.
@@ -92,9 +105,12 @@ def parse_bytes(raw):
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")
-    first_line = text.splitlines()[0] if text.splitlines() else ""
+    if not text.strip():  # a byte-order mark and nothing else
+        raise ImportFileError(_("The file is empty."))
+    first_line = text.splitlines()[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    # newline="": lines may end in CRLF (Windows), LF or a lone CR (old Mac).
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         rows = list(reader)
     except csv.Error as error:
@@ -231,6 +247,12 @@ class RoundImport:
         if not v.get("title"):
             errors.append(_("The title is missing."))
         cleaned["title"] = v.get("title", "")
+        for key, limit in (("title", TITLE_MAX), ("partner_government", NAME_MAX)):
+            if len(v.get(key, "")) > limit:
+                errors.append(
+                    _("“%(column)s” has %(length)s characters; at most %(max)s are allowed.")
+                    % {"column": key, "length": len(v[key]), "max": limit}
+                )
         amount = years = None
         try:
             amount = parse_int(v.get("sek_per_year"))
@@ -241,6 +263,11 @@ class RoundImport:
         else:
             if amount <= 0:
                 errors.append(_("The amount must be more than 0."))
+            elif amount > INT32_MAX:
+                errors.append(
+                    _("The amount %(amount)s SEK a year is larger than the register can hold.")
+                    % {"amount": amount}
+                )
             cleaned["amount"] = amount
         try:
             years = parse_int(v.get("years"))
@@ -250,8 +277,11 @@ class RoundImport:
                 % {"value": v.get("years", "")}
             )
         else:
-            if years < 1:
-                errors.append(_("The duration must be at least one year."))
+            if not 1 <= years <= MAX_YEARS:
+                errors.append(
+                    _("The duration must be 1–%(max)s years, not %(years)s.")
+                    % {"max": MAX_YEARS, "years": years}
+                )
             cleaned["years"] = years
         # The round's own bounds (the figures its announcement states).
         errors.extend(str(e) for e in self.round.bound_errors(amount, years))
@@ -349,29 +379,42 @@ def summarise(results):
 @transaction.atomic
 def grant_round_import(*, grant_round: GrantRound, results, user):
     """Writes checked rows in one transaction: any failure leaves the database as it was.
-    New partnerships are drafts, so nothing is published by accident. The grant-maker and
-    the source of the money come from the round (ICLD and Sida for Kommunala partnerskap)."""
+    A constant number of queries whatever the number of rows (bulk writes, history kept
+    with django-simple-history's bulk helpers). New partnerships are drafts, so nothing is
+    published by accident; new partner local governments are drafts too. The grant-maker
+    and the source of the money come from the round (ICLD and Sida for Kommunala
+    partnerskap)."""
     if any(row.errors for row in results):
         raise ValueError("rows with errors cannot be imported")
-    scb, _counties = read_municipality_codes()
-    written = 0
-    for row in results:
-        if row.action == "unchanged":
-            continue
+    rows = [row for row in results if row.action != "unchanged"]
+    if not rows:
+        return 0
+    now = timezone.now()
+    participants = _create_missing_participants(rows, user)
+    partners = _create_missing_partners(rows, user)
+    grant_maker = grant_round.grant_maker_id or grant_round.programme.owner_id
+    funding_source = grant_round.funding_source_id or grant_round.programme.funder_id
+
+    taken = set(Partnership.objects.values_list("slug", flat=True))
+    new, changed = [], []
+    for row in rows:
         c = row.cleaned
-        participant = _participant(c["participant"], scb, user)
-        partner = _partner(c["partner"], c["country"], user)
         partnership = row.match
         if partnership is None:
             partnership = Partnership(
-                slug=_free_slug(Partnership, c["title"]),
+                slug=_free_slug(taken, c["title"]),
                 created_by=user,
                 publication=Publication.DRAFT,
                 programme=grant_round.programme,
                 country_id=c["country"],
+                created_at=now,
             )
+            new.append(partnership)
+        else:
+            changed.append(partnership)
         partnership.title_sv = c["title"]
         partnership.updated_by = user
+        partnership.updated_at = now
         end = c["year"] + c["years"] - 1
         starts = [d.year for d in [partnership.start_date] if d] + [c["year"]]
         ends = [d.year for d in [partnership.end_date] if d] + [end]
@@ -379,82 +422,196 @@ def grant_round_import(*, grant_round: GrantRound, results, user):
         partnership.start_precision = DatePrecision.YEAR
         partnership.end_date = date(max(ends), 12, 31)
         partnership.end_precision = DatePrecision.YEAR
-        partnership.full_clean()
-        partnership.save()
-        for org, role in (
-            (participant, Role.SWEDISH_PARTICIPANT),
-            (partner, Role.PARTNER_GOVERNMENT),
-        ):
-            if org is not None:
-                PartnershipParticipant.objects.get_or_create(
-                    partnership=partnership, organisation=org, role=role
+        row.match = partnership
+    bulk_create_with_history(new, Partnership, batch_size=BATCH, default_user=user)
+    if any(p.pk is None for p in new):  # a database that returns no ids from bulk inserts
+        by_slug = dict(
+            Partnership.objects.filter(slug__in=[p.slug for p in new]).values_list("slug", "pk")
+        )
+        for p in new:
+            p.pk = p.id = by_slug[p.slug]
+    bulk_update_with_history(
+        changed,
+        Partnership,
+        [
+            "title_sv",
+            "start_date",
+            "start_precision",
+            "end_date",
+            "end_precision",
+            "updated_by",
+            "updated_at",
+        ],
+        batch_size=BATCH,
+        default_user=user,
+    )
+
+    links = []
+    for row in rows:
+        c = row.cleaned
+        swedish = participants[org_key(c["participant"])]
+        links.append(
+            PartnershipParticipant(
+                partnership=row.match, organisation=swedish, role=Role.SWEDISH_PARTICIPANT
+            )
+        )
+        if c["partner"] is not None:
+            links.append(
+                PartnershipParticipant(
+                    partnership=row.match,
+                    organisation=partners[(org_key(c["partner"]), c["country"])],
+                    role=Role.PARTNER_GOVERNMENT,
                 )
-        partnership.goals.set(Goal.objects.filter(framework="sdg", number__in=c["goals"]))
-        partnership.themes.set(Theme.objects.filter(slug__in=c["themes"]))
-        grant = Grant.objects.filter(
-            partnership=partnership, grant_round=grant_round
-        ).first() or Grant(partnership=partnership, grant_round=grant_round, created_by=user)
+            )
+    PartnershipParticipant.objects.bulk_create(links, batch_size=BATCH, ignore_conflicts=True)
+
+    ids = [row.match.pk for row in rows]
+    goals = {g.number: g.pk for g in Goal.objects.filter(framework="sdg")}
+    themes = dict(Theme.objects.values_list("slug", "pk"))
+    goal_links, theme_links = Partnership.goals.through, Partnership.themes.through
+    goal_links.objects.filter(partnership_id__in=ids).delete()
+    theme_links.objects.filter(partnership_id__in=ids).delete()
+    goal_links.objects.bulk_create(
+        [
+            goal_links(partnership_id=row.match.pk, goal_id=goals[n])
+            for row in rows
+            for n in dict.fromkeys(row.cleaned["goals"])
+        ],
+        batch_size=BATCH,
+    )
+    theme_links.objects.bulk_create(
+        [
+            theme_links(partnership_id=row.match.pk, theme_id=themes[t])
+            for row in rows
+            for t in dict.fromkeys(row.cleaned["themes"])
+        ],
+        batch_size=BATCH,
+    )
+
+    existing = {
+        g.partnership_id: g
+        for g in Grant.objects.filter(grant_round=grant_round, partnership_id__in=ids)
+    }
+    new_grants, changed_grants = [], []
+    for row in rows:
+        c = row.cleaned
+        grant = existing.get(row.match.pk)
+        if grant is None:
+            grant = Grant(
+                partnership=row.match, grant_round=grant_round, created_by=user, created_at=now
+            )
+            new_grants.append(grant)
+        else:
+            changed_grants.append(grant)
         grant.year, grant.amount_sek_per_year, grant.duration_years = (
             c["year"],
             c["amount"],
             c["years"],
         )
-        grant.grant_maker = grant_round.grant_maker or grant_round.programme.owner
-        grant.funding_source = grant_round.funding_source or grant_round.programme.funder
-        grant.updated_by = user
-        grant.full_clean()
-        grant.save()
-        written += 1
-    return written
+        grant.grant_maker_id, grant.funding_source_id = grant_maker, funding_source
+        grant.updated_by, grant.updated_at = user, now
+    bulk_create_with_history(new_grants, Grant, batch_size=BATCH, default_user=user)
+    bulk_update_with_history(
+        changed_grants,
+        Grant,
+        [
+            "year",
+            "amount_sek_per_year",
+            "duration_years",
+            "grant_maker",
+            "funding_source",
+            "updated_by",
+            "updated_at",
+        ],
+        batch_size=BATCH,
+        default_user=user,
+    )
+    transaction.on_commit(bump_data_version)
+    return len(rows)
 
 
-def _free_slug(model, text):
-    base = slugify(text)[:100] or "post"
+BATCH = 1000
+
+
+def _free_slug(taken, text, base_length=100):
+    base = slugify(text)[:base_length] or "post"
     slug, n = base, 2
-    while model.objects.filter(slug=slug).exists():
+    while slug in taken:
         slug, n = f"{base}-{n}", n + 1
+    taken.add(slug)
     return slug
 
 
-def _participant(value, scb, user):
-    if isinstance(value, Organisation):
-        return value
-    found = Organisation.objects.swedish_local().filter(name_sv__iexact=value).first()
-    if found:
-        return found
-    ref = scb[value]
-    return Organisation.objects.create(
-        slug=_free_slug(Organisation, value),
-        name_sv=value,
-        kind=OrganisationKind.MUNICIPALITY,
-        scb_code=ref["municipality_code"],
-        county_code=ref["county_code"],
-        county_name=ref["county_name"],
-        country_id="SE",
-        publication=Publication.PUBLISHED,
-        created_by=user,
-        updated_by=user,
-    )
+def _create_missing_participants(rows, user):
+    """{org_key: Organisation} for every Swedish participant of the rows; municipalities
+    from SCB's list that are new to the register are added (published: the official list
+    is their source)."""
+    scb, _counties = read_municipality_codes()
+    found = {}
+    missing = {}
+    for row in rows:
+        value = row.cleaned["participant"]
+        if isinstance(value, Organisation):
+            found[value.pk] = value
+        else:
+            missing.setdefault(org_key(value), value)
+    if missing:
+        taken = set(Organisation.objects.values_list("slug", flat=True))
+        new = []
+        for name in missing.values():
+            ref = scb[name]
+            new.append(
+                Organisation(
+                    slug=_free_slug(taken, name),
+                    name_sv=name,
+                    kind=OrganisationKind.MUNICIPALITY,
+                    scb_code=ref["municipality_code"],
+                    county_code=ref["county_code"],
+                    county_name=ref["county_name"],
+                    country_id="SE",
+                    publication=Publication.PUBLISHED,
+                    created_by=user,
+                    updated_by=user,
+                )
+            )
+        bulk_create_with_history(new, Organisation, batch_size=BATCH, default_user=user)
+        by_code = {
+            o.scb_code: o
+            for o in Organisation.objects.filter(scb_code__in=[o.scb_code for o in new])
+        }
+        for key, name in missing.items():
+            found[key] = by_code[scb[name]["municipality_code"]]
+    return found
 
 
-def _partner(value, country, user):
-    if value is None or isinstance(value, Organisation):
-        return value
-    found = (
-        Organisation.objects.partner_governments()
-        .filter(name_sv__iexact=value, country_id=country)
-        .first()
-    )
-    if found:
-        return found
-    # A new partner local government is a draft until an editor checks it, so its name
-    # reaches no public page before then.
-    return Organisation.objects.create(
-        slug=_free_slug(Organisation, f"{value} {country}"),
-        name_sv=value,
-        kind=OrganisationKind.PARTNER_GOVERNMENT,
-        country_id=country,
-        publication=Publication.DRAFT,
-        created_by=user,
-        updated_by=user,
-    )
+def _create_missing_partners(rows, user):
+    """{(org_key, country): Organisation} for every partner local government of the rows;
+    new ones are drafts until an editor has checked them."""
+    found, missing = {}, {}
+    for row in rows:
+        value, country = row.cleaned["partner"], row.cleaned["country"]
+        if value is None:
+            continue
+        if isinstance(value, Organisation):
+            found[(value.pk, country)] = value
+        else:
+            missing.setdefault((org_key(value), country), value)
+    if missing:
+        taken = set(Organisation.objects.values_list("slug", flat=True))
+        new = [
+            Organisation(
+                slug=_free_slug(taken, f"{name} {country}"),
+                name_sv=name,
+                kind=OrganisationKind.PARTNER_GOVERNMENT,
+                country_id=country,
+                publication=Publication.DRAFT,
+                created_by=user,
+                updated_by=user,
+            )
+            for (_key, country), name in missing.items()
+        ]
+        bulk_create_with_history(new, Organisation, batch_size=BATCH, default_user=user)
+        by_slug = {o.slug: o for o in Organisation.objects.filter(slug__in=[o.slug for o in new])}
+        for ((key, country), _name), made in zip(missing.items(), new, strict=True):
+            found[(key, country)] = by_slug[made.slug]
+    return found

@@ -115,19 +115,20 @@ def test_row_errors_are_explained_in_swedish(admin_client, round_):
 
 
 def test_failing_row_rolls_back_everything(round_, editor, monkeypatch):
+    """A failure in the last write (the grants) leaves nothing of the earlier ones."""
+    from partnerships import importing
+
     header, body = parse_bytes(GOOD.encode())
     results = RoundImport(round_).check(header, body)
     before = counts()
-    original_full_clean = Grant.full_clean
-    calls = {"n": 0}
+    original = importing.bulk_create_with_history
 
-    def fail_on_third(self, *args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 3:
+    def fail_on_grants(objs, model, *args, **kwargs):
+        if model is Grant:
             raise RuntimeError("disk full")
-        return original_full_clean(self, *args, **kwargs)
+        return original(objs, model, *args, **kwargs)
 
-    monkeypatch.setattr(Grant, "full_clean", fail_on_third)
+    monkeypatch.setattr(importing, "bulk_create_with_history", fail_on_grants)
     with pytest.raises(RuntimeError):
         grant_round_import(grant_round=round_, results=results, user=editor)
     assert counts() == before

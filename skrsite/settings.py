@@ -180,6 +180,8 @@ GRANTS_360_PREFIX = os.environ.get("GRANTS_360_PREFIX", "icld")
 # when gunicorn runs on 127.0.0.1 for a load test).
 HTTPS_ONLY = env_bool("HTTPS_ONLY", not (DEBUG or RUNNING_TESTS))
 SECURE_SSL_REDIRECT = HTTPS_ONLY
+# A load balancer's health probe speaks plain HTTP to the backend: answer it, not 301.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS_ONLY else None
 SECURE_HSTS_SECONDS = 63072000 if HTTPS_ONLY else 0  # two years
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS_ONLY

@@ -6,6 +6,7 @@ import csv
 import io
 
 import pytest
+from django.test import override_settings
 
 from core.exports import FORMULA_STARTS
 from tests.conftest import make_project
@@ -85,3 +86,12 @@ def test_line_breaks_in_cells_never_split_rows(
     for row in rows:
         for cell in row:
             assert not cell.startswith(FORMULA_STARTS), cell
+
+
+# 10. /healthz over plain HTTP ----------------------------------------------------------
+
+
+@override_settings(SECURE_SSL_REDIRECT=True)
+def test_health_check_answers_plain_http_when_https_is_on(client):
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/projekt/").status_code == 301  # everything else is redirected

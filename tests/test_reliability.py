@@ -95,3 +95,15 @@ def test_line_breaks_in_cells_never_split_rows(
 def test_health_check_answers_plain_http_when_https_is_on(client):
     assert client.get("/healthz").status_code == 200
     assert client.get("/projekt/").status_code == 301  # everything else is redirected
+
+
+# 12. Headers ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/projekt/", "/en/", "/admin/login/", "/healthz"])
+def test_every_response_has_permissions_and_resource_policies(client, path):
+    response = client.get(path)
+    policy = response["Permissions-Policy"]
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert f"{feature}=()" in policy
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"

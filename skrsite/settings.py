@@ -217,4 +217,29 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+
+
+def client_address_settings(proxy_count):
+    """How django-axes (through django-ipware) finds a client's address.
+
+    Behind `proxy_count` reverse proxies that each append the address they saw to
+    X-Forwarded-For (nginx's $proxy_add_x_forwarded_for, load balancers), the client is the
+    proxy_count-th address from the right: the entries left of it are whatever the client
+    wrote itself. django-ipware counts only the proxies named in the header (all but the
+    client), hence proxy_count - 1, and is told not to be strict, so that a client who
+    writes the header itself is read past, not believed and not allowed to fall back to
+    the proxy's address. Without proxies, only the connection's own address counts."""
+    return {
+        "AXES_IPWARE_PROXY_COUNT": proxy_count - 1 if proxy_count else None,
+        "AXES_IPWARE_META_PRECEDENCE_ORDER": (
+            ["HTTP_X_FORWARDED_FOR"] if proxy_count else ["REMOTE_ADDR"]
+        ),
+        "IPWARE_STRICT": False,
+    }
+
+
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+_client_address = client_address_settings(PROXY_COUNT)
+AXES_IPWARE_PROXY_COUNT = _client_address["AXES_IPWARE_PROXY_COUNT"]
+AXES_IPWARE_META_PRECEDENCE_ORDER = _client_address["AXES_IPWARE_META_PRECEDENCE_ORDER"]
+IPWARE_STRICT = _client_address["IPWARE_STRICT"]

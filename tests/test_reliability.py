@@ -88,6 +88,42 @@ def test_line_breaks_in_cells_never_split_rows(
             assert not cell.startswith(FORMULA_STARTS), cell
 
 
+# 9. Client addresses behind a proxy ----------------------------------------------------
+
+
+def login(client, password, forwarded_for, proxy="10.0.0.1"):
+    return client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "editor", "password": password},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_behind_one_proxy_the_client_address_comes_from_x_forwarded_for(client, editor):
+    from skrsite.settings import client_address_settings
+
+    with override_settings(**client_address_settings(proxy_count=1)):
+        for _ in range(5):
+            login(client, "wrong", "198.51.100.7")
+        assert login(client, "correct horse battery", "198.51.100.7").status_code == 429
+        # What a client writes into the header itself comes before the proxy's entry.
+        spoofed = login(client, "correct horse battery", "198.51.100.8, 198.51.100.7")
+        assert spoofed.status_code == 429
+        # Another client behind the same proxy is not locked out.
+        assert login(client, "correct horse battery", "198.51.100.8").status_code == 302
+
+
+def test_without_a_proxy_x_forwarded_for_is_ignored(client, editor):
+    from skrsite.settings import client_address_settings
+
+    with override_settings(**client_address_settings(proxy_count=0)):
+        for _ in range(5):
+            login(client, "wrong", "198.51.100.7", proxy="203.0.113.5")
+        changed = login(client, "correct horse battery", "198.51.100.9", proxy="203.0.113.5")
+        assert changed.status_code == 429
+
+
 # 10. /healthz over plain HTTP ----------------------------------------------------------
 
 

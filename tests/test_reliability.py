@@ -4,14 +4,28 @@ HTTP, and the headers every response carries."""
 
 import csv
 import io
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from urllib.parse import quote
 
 import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection, transaction
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
+from core.cache import data_version
 from core.exports import FORMULA_STARTS
+from projects.models import Project
 from tests.conftest import make_project
 
 pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parent.parent
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 # 3. CSV rows and line breaks -----------------------------------------------------------
@@ -86,6 +100,279 @@ def test_line_breaks_in_cells_never_split_rows(
     for row in rows:
         for cell in row:
             assert not cell.startswith(FORMULA_STARTS), cell
+
+
+# 6. One shared cache, invalidated at once in every process ---------------------------
+
+
+def redis_url_or_fail():
+    """The Redis cases run wherever Redis answers; in CI (CI=true, and .ci/run starts
+    Redis) an unreachable Redis fails them instead of skipping them."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        message = f"Redis at {REDIS_URL} is not reachable: {error}"
+        if os.environ.get("CI"):
+            pytest.fail(message + " (CI must run the Redis cases)")
+        pytest.skip(message)
+    return REDIS_URL
+
+
+@pytest.fixture
+def key_prefix():
+    """A key prefix of this test's own, so that parallel runs on one Redis never meet;
+    its keys are removed afterwards."""
+    prefix = f"test-{uuid.uuid4().hex[:12]}"
+    yield prefix
+    try:
+        import redis
+
+        server = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+        for key in server.scan_iter(match=f"{prefix}:*"):
+            server.delete(key)
+    except Exception:  # noqa: BLE001, S110 - Redis absent: nothing to clean
+        pass
+
+
+def database_url_for_subprocesses(tmp_path):
+    """A database the test's subprocesses share: the test database itself on PostgreSQL
+    (the test is transactional, so what it writes is committed), a fresh migrated SQLite
+    file otherwise (an in-memory test database cannot be shared)."""
+    if connection.vendor == "postgresql":
+        s = connection.settings_dict
+        auth = quote(s["USER"] or "", safe="")
+        if s["PASSWORD"]:
+            auth += ":" + quote(s["PASSWORD"], safe="")
+        return f"postgres://{auth}@{s['HOST'] or 'localhost'}:{s['PORT'] or 5432}/{s['NAME']}"
+    url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    manage(subprocess_env(url, "database", "setup"), "migrate", "--no-input", "-v0")
+    manage(subprocess_env(url, "database", "setup"), "createcachetable")
+    return url
+
+
+def subprocess_env(database_url, backend, key_prefix):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("CACHE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL")
+    }
+    env.update(
+        DEBUG="1",
+        DATABASE_URL=database_url,
+        FACET_CACHE_SECONDS="60",
+        LOG_LEVEL="ERROR",
+        ALLOWED_HOSTS="testserver",
+        CACHE_KEY_PREFIX=key_prefix,
+    )
+    if backend == "redis":
+        env["REDIS_URL"] = REDIS_URL
+    return env
+
+
+def manage(env, *args):
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+# A long-lived process that serves pages as a gunicorn worker would: one path a line on
+# standard input, answered with the status, whether the page shows the original title,
+# and the data version this process sees.
+WORKER = """
+import sys
+from django.test import Client
+from core.cache import data_version
+client = Client()
+for line in sys.stdin:
+    response = client.get(line.strip())
+    shows = "Across processes" in response.content.decode()
+    print("RESULT", response.status_code, shows, data_version(), flush=True)
+"""
+
+
+class Worker:
+    def __init__(self, env):
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "shell", "-c", WORKER],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def get(self, path):
+        self.process.stdin.write(path + "\n")
+        self.process.stdin.flush()
+        while line := self.process.stdout.readline():
+            if line.startswith("RESULT "):
+                _, status, shows, version = line.split()
+                return int(status), shows == "True", version
+        raise AssertionError("the worker stopped: " + self.process.stderr.read())
+
+    def stop(self):
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("backend", ["database", "redis"])
+def test_an_unpublish_elsewhere_reaches_a_running_worker_at_once(backend, tmp_path, key_prefix):
+    if backend == "redis":
+        redis_url_or_fail()
+    env = subprocess_env(database_url_for_subprocesses(tmp_path), backend, key_prefix)
+    path = manage(
+        env,
+        "shell",
+        "-c",
+        "from tests.conftest import make_project; "
+        "print(make_project('across', countries=['KE'], title_sv='Across processes')"
+        ".get_absolute_url())",
+    ).split()[-1]
+    worker = Worker(env)
+    try:
+        status, shows_title, first_version = worker.get(path)
+        assert (status, shows_title) == (200, True)
+        # Changed without any signal: the worker keeps serving its cached page.
+        manage(
+            env,
+            "shell",
+            "-c",
+            "from projects.models import Project; "
+            "Project.objects.filter(slug='across').update(title_sv='Changed quietly')",
+        )
+        assert worker.get(path) == (200, True, first_version)
+        # Unpublished by another process: gone from the worker at once.
+        manage(
+            env,
+            "shell",
+            "-c",
+            "from projects.models import Project; "
+            "Project.objects.filter(slug='across').unpublish()",
+        )
+        status, _, second_version = worker.get(path)
+        assert status == 404 and second_version != first_version
+        # A management command's bump reaches the worker too.
+        manage(env, "shell", "-c", "from core.cache import bump_data_version as b; b()")
+        assert worker.get(path)[2] not in (first_version, second_version)
+    finally:
+        worker.stop()
+
+
+def test_this_process_sees_a_bump_by_another_process_at_once(key_prefix, tmp_path):
+    url = redis_url_or_fail()
+    redis_cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": key_prefix,
+    }
+    with override_settings(CACHES={"default": redis_cache}):
+        before = data_version()
+        assert data_version() == before
+        env = subprocess_env(f"sqlite:///{tmp_path / 'unused.sqlite3'}", "redis", key_prefix)
+        manage(env, "shell", "-c", "from core.cache import bump_data_version as b; b()")
+        assert data_version() != before
+
+
+def test_the_cache_is_configured_from_the_environment():
+    def backend(**extra):
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("CACHE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        }
+        env.update(DEBUG="1", LOG_LEVEL="ERROR", **extra)
+        return manage(
+            env,
+            "shell",
+            "-c",
+            "from django.conf import settings; c = settings.CACHES['default']; "
+            "print(c['BACKEND'], c['LOCATION'])",
+        ).split()[-2:]
+
+    assert backend() == ["django.core.cache.backends.db.DatabaseCache", "register_cache"]
+    assert backend(REDIS_URL="redis://127.0.0.1:6379/3") == [
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://127.0.0.1:6379/3",
+    ]
+    assert backend(CACHE_URL="redis://cache.internal:6379/0", REDIS_URL="redis://x:1/1") == [
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://cache.internal:6379/0",
+    ]
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.FACET_CACHE_SECONDS = 60
+    cache.clear()
+
+
+def test_anonymous_pages_are_cached_and_an_unpublish_shows_at_once(client, page_cache, db):
+    make_project("cached-kenya", countries=["KE"], title_sv="Cached project")
+    assert "Cached project" in client.get("/projekt/cached-kenya/").content.decode()
+    assert "Cached project" in client.get("/projekt/?country=KE").content.decode()
+    Project.objects.filter(slug="cached-kenya").update(title_sv="Changed quietly")
+    # Served from the cache: the quiet change (no signal) does not show.
+    assert "Cached project" in client.get("/projekt/cached-kenya/").content.decode()
+    Project.objects.filter(slug="cached-kenya").unpublish()
+    assert client.get("/projekt/cached-kenya/").status_code == 404
+    assert "Cached project" not in client.get("/projekt/?country=KE").content.decode()
+
+
+def test_logged_in_users_and_health_checks_are_never_cached(client, staff_user, page_cache, db):
+    make_project("draft-kenya", countries=["KE"], title_sv="Draft project", publication="draft")
+    client.force_login(staff_user)
+    assert client.get("/projekt/draft-kenya/").status_code == 200  # a preview
+    client.logout()
+    assert client.get("/projekt/draft-kenya/").status_code == 404
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/healthz").status_code == 200
+        assert any("SELECT 1" in q["sql"] for q in queries.captured_queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_changes_the_version_again_when_its_transaction_commits():
+    """A page another process renders between the write and the commit shows the data
+    before the write; it is stored under the version seen inside, which must not last."""
+    before = data_version()
+    with transaction.atomic():
+        make_project("committed", countries=["KE"])
+        inside = data_version()
+        assert inside != before  # this connection already sees the new row
+    assert data_version() not in (before, inside)
+
+
+@pytest.mark.parametrize("command", ["seed", "generate_demo", "restore"])
+def test_management_commands_bump_the_data_version(command, request, tmp_path):
+    if command == "restore":  # into the database it was made from: no seeds, which PROTECT
+        call_command("backup", str(tmp_path / "backup.json"))
+    else:
+        request.getfixturevalue("seeded")
+    before = data_version()
+    if command == "seed":
+        call_command("seed", stdout=io.StringIO())
+    elif command == "generate_demo":
+        call_command(
+            "generate_demo",
+            partnerships=2,
+            projects=1,
+            grants_per_partnership=1,
+            stdout=io.StringIO(),
+        )
+    else:
+        call_command("restore", str(tmp_path / "backup.json"), stdout=io.StringIO())
+    assert data_version() != before
 
 
 # 9. Client addresses behind a proxy ----------------------------------------------------

@@ -64,11 +64,14 @@ MIDDLEWARE = [
     "core.middleware.SecurityHeadersMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # After the security headers and static files, before anything that reads the session.
-    "core.pagecache.PublicPageCacheMiddleware",
+    # Django's two-part page cache (core/pagecache.py): the part that stores a page comes
+    # before the middleware that adds to Vary, the part that looks one up after the host
+    # check (CommonMiddleware) and the language.
+    "core.pagecache.UpdatePublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.pagecache.FetchPublicPageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

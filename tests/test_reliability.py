@@ -323,7 +323,10 @@ def test_anonymous_pages_are_cached_and_an_unpublish_shows_at_once(client, page_
     assert "Cached project" in client.get("/projekt/?country=KE").content.decode()
     Project.objects.filter(slug="cached-kenya").update(title_sv="Changed quietly")
     # Served from the cache: the quiet change (no signal) does not show.
-    assert "Cached project" in client.get("/projekt/cached-kenya/").content.decode()
+    hit = client.get("/projekt/cached-kenya/")
+    assert "Cached project" in hit.content.decode()
+    assert "camera=()" in hit["Permissions-Policy"]
+    assert "max-age" not in hit.get("Cache-Control", "")  # no browser keeps it
     Project.objects.filter(slug="cached-kenya").unpublish()
     assert client.get("/projekt/cached-kenya/").status_code == 404
     assert "Cached project" not in client.get("/projekt/?country=KE").content.decode()
@@ -339,6 +342,14 @@ def test_logged_in_users_and_health_checks_are_never_cached(client, staff_user, 
         with CaptureQueriesContext(connection) as queries:
             assert client.get("/healthz").status_code == 200
         assert any("SELECT 1" in q["sql"] for q in queries.captured_queries)
+
+
+def test_host_header_is_checked_before_the_page_cache(client, page_cache, db):
+    assert client.get("/").status_code == 200  # now cached
+    assert client.get("/").status_code == 200
+    client.raise_request_exception = False
+    assert client.get("/", HTTP_HOST="evil.example").status_code == 400
+    assert client.get("/en/", HTTP_HOST="evil.example").status_code == 400
 
 
 @pytest.mark.django_db(transaction=True)

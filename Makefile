@@ -28,6 +28,7 @@ messages: install
 
 migrate: messages
 	DEBUG=1 $(PYTHON) manage.py migrate --no-input -v0
+	DEBUG=1 $(PYTHON) manage.py createcachetable
 
 seed: migrate
 	DEBUG=1 $(PYTHON) manage.py seed

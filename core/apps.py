@@ -7,19 +7,36 @@ class CoreConfig(AppConfig):
     verbose_name = _("Building blocks")
 
     def ready(self):
+        from django.apps import apps
         from django.conf import settings
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
-        from core.cache import bump_data_version
-
+        # Every model of the register's apps (their many-to-many tables included): a
+        # change makes every cached page stale (core.cache). Writes that send no signal
+        # (bulk_create, update) are followed by bump_data_version() where they happen.
         register_apps = set(settings.REGISTER_APPS)
-        for signal in (post_save, post_delete, m2m_changed):
-            signal.connect(_bump_for_register(register_apps, bump_data_version), weak=False)
+        for model in apps.get_models(include_auto_created=True):
+            if model._meta.app_label in register_apps:
+                post_save.connect(_written, sender=model, weak=False)
+                post_delete.connect(_written, sender=model, weak=False)
+                m2m_changed.connect(_relations_written, sender=model, weak=False)
+        post_migrate.connect(_create_cache_table, sender=self)
 
 
-def _bump_for_register(apps, bump):
-    def receiver(sender, **kwargs):
-        if sender._meta.app_label in apps or getattr(sender._meta, "auto_created", False):
-            bump()
+def _written(sender, using=None, **kwargs):
+    from core.cache import bump_data_version
 
-    return receiver
+    bump_data_version(using)
+
+
+def _relations_written(sender, action, using=None, **kwargs):
+    if action.startswith("post_"):
+        _written(sender, using)
+
+
+def _create_cache_table(using="default", verbosity=1, **kwargs):
+    """The database cache's table comes with `migrate` (createcachetable does nothing when
+    the table exists or the cache is Redis), so every database that is migrated has it."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=max(verbosity - 1, 0))

@@ -1,30 +1,66 @@
-"""A short-lived cache for facet counts, the costly part of a list page (table-wide
-grouped counts). Any change to a register record bumps a data version, so the cache
-holding the version is invalidated at once; other processes' local caches expire after
-FACET_CACHE_SECONDS. With a shared cache backend every process sees the bump at once."""
+"""The data version that keeps every cached page, facet count and home page figure fresh.
+
+Everything the register caches (core.pagecache for whole pages, `cached` here for facet
+counts and figures) is kept for FACET_CACHE_SECONDS in Django's cache, which every process
+shares (Redis or a database table, see CACHES in the settings), under keys that hold the
+data version. Any write to a register record calls bump_data_version() (the signals in
+core.apps; the management commands that write in bulk call it themselves), which stores a
+new version in that shared cache, so the next request in every process misses what was
+cached before.
+
+A version is a new random token, not a counter: two processes that bump at once both
+change it (the database cache has no atomic increment), and a version key the cache
+evicts comes back as a value never used before, not as an old one whose pages may still
+be cached."""
 
 import hashlib
+import threading
+import uuid
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.utils.translation import get_language
 
 VERSION_KEY = "register:data-version"
+_local = threading.local()
+
+
+def _new_token():
+    return uuid.uuid4().hex[:16]
 
 
 def data_version():
-    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+    _local.read = True
+    return cache.get_or_set(VERSION_KEY, _new_token, timeout=None)
 
 
-def bump_data_version(**kwargs):
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
+def _store_new_version():
+    cache.set(VERSION_KEY, _new_token(), timeout=None)
+    _local.read = False
+
+
+def bump_data_version(using=None, **kwargs):
+    """Make everything cached so far stale, in every process.
+
+    Outside a transaction the version changes at once. Inside one it changes again when
+    the transaction commits (once, however many rows it writes): another process that
+    renders a page before the commit still sees the old data, and that page must not
+    outlive the commit. It also changes at once when this thread has read the version
+    since its last bump, since this connection already sees the uncommitted change."""
+    connection = transaction.get_connection(using)
+    if not connection.in_atomic_block:
+        _store_new_version()
+        return
+    if getattr(_local, "read", True):
+        _store_new_version()
+    if not any(entry[1] is _store_new_version for entry in connection.run_on_commit):
+        transaction.on_commit(_store_new_version, using=using)
 
 
 def page_cache_key(name):
-    return f"page:{name}:{get_language()}:{data_version()}"
+    """The key of a part of a page (home figures, goal tiles), made when it is needed."""
+    return lambda: f"page:{name}:{get_language()}:{data_version()}"
 
 
 def facet_cache_key(model, params):
@@ -36,14 +72,17 @@ def facet_cache_key(model, params):
 
 
 def cached_facets(model, params, compute):
-    return cached(facet_cache_key(model, params), compute)
+    return cached(lambda: facet_cache_key(model, params), compute)
 
 
 def cached(key, compute):
-    """compute(), kept FACET_CACHE_SECONDS under `key` (which must carry data_version())."""
+    """compute(), kept FACET_CACHE_SECONDS under `key` (a string or a function that makes
+    it, called only when caching is on), which must carry data_version()."""
     seconds = settings.FACET_CACHE_SECONDS
     if not seconds:
         return compute()
+    if callable(key):
+        key = key()
     result = cache.get(key)
     if result is None:
         result = compute()

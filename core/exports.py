@@ -134,12 +134,27 @@ class Echo:
         return value
 
 
+class LineWriter:
+    """Formats one CSV record a call, ended by "\n" as COPY ends them. Every field that
+    holds a carriage return or a line feed is quoted, so no text splits a record: the csv
+    module quotes a field for the characters of its line terminator (before 3.12.3, only
+    for those), so it is given "\r\n" and each record's "\r\n" becomes "\n"."""
+
+    def __init__(self, delimiter):
+        self.writer = csv.writer(
+            Echo(), delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL
+        )
+
+    def line(self, cells):
+        return self.writer.writerow(cells)[:-2] + "\n"
+
+
 def python_rows(values, dataset, request, delimiter):
-    writer = csv.writer(Echo(), delimiter=delimiter, lineterminator="\n")
+    writer = LineWriter(delimiter)
     convert = converters(dataset, request)
     pairs = list(enumerate(convert))
     for row in values.iterator(chunk_size=CHUNK_SIZE):
-        yield writer.writerow([fn(row[i]) for i, fn in pairs]).encode("utf-8")
+        yield writer.line([fn(row[i]) for i, fn in pairs]).encode("utf-8")
 
 
 def cell_sql(column, ref, request):
@@ -221,9 +236,7 @@ def copy_rows(queryset, dataset, request, delimiter):
 
 def csv_stream(queryset, dataset, request, delimiter=",", log_context=None):
     """A BOM and the header, then the rows; logs who exported what and how many rows."""
-    header = csv.writer(Echo(), delimiter=delimiter, lineterminator="\n").writerow(
-        [c.header for c in dataset.columns]
-    )
+    header = LineWriter(delimiter).line([c.header for c in dataset.columns])
     yield ("\ufeff" + header).encode("utf-8")
     if connection.vendor == "postgresql" and settings.EXPORT_USE_COPY:
         chunks = copy_rows(queryset, dataset, request, delimiter)

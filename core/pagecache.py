@@ -1,48 +1,77 @@
-"""Whole public pages for anonymous visitors, cached briefly and dropped on any change.
+"""Whole public pages for anonymous visitors, in the cache every process shares, through
+Django's own two-part cache middleware.
 
-The key holds the data version (core.cache), so an edit is visible at once in the process
-that made it and within FACET_CACHE_SECONDS elsewhere. Logged-in users (staff previews,
-export links) and anything but a plain GET of an HTML page bypass it."""
+As Django asks, UpdatePublicPageCacheMiddleware comes before the middleware that adds to
+Vary (sessions, locale) and FetchPublicPageCacheMiddleware after them and after
+CommonMiddleware. Django's keys hold the absolute URL, the Vary headers and the language,
+so a page is looked up only after the Host header has passed ALLOWED_HOSTS. What these
+subclasses change:
 
-import hashlib
+- only anonymous GET (and HEAD) requests take part: never a request with a session cookie
+  (a logged-in user, a staff preview), /admin/, /healthz or an export (.csv);
+- the key prefix holds the data version (core.cache), read once as the request starts:
+  a write in any process makes every process miss at once, and a page rendered while a
+  write was under way is stored under the old version, where nobody looks;
+- pages are kept FACET_CACHE_SECONDS (0: off), read on each request;
+- responses get no Expires or max-age, so no browser or proxy keeps an unpublished page,
+  and a response that sets a cookie is never stored."""
 
 from django.conf import settings
-from django.core.cache import cache
+from django.middleware.cache import FetchFromCacheMiddleware, UpdateCacheMiddleware
+from django.utils.cache import get_cache_key, has_vary_header, learn_cache_key
+from django.utils.http import split_directive_names
 
 from core.cache import data_version
 
 BYPASS_PREFIXES = ("/admin/", "/healthz")
 
 
-class PublicPageCacheMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
+def cacheable(request):
+    return (
+        settings.FACET_CACHE_SECONDS
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path.startswith(BYPASS_PREFIXES)
+        and not request.path.endswith(".csv")
+    )
 
-    def cacheable(self, request):
-        return (
-            settings.FACET_CACHE_SECONDS
-            and request.method == "GET"
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            and not request.path.startswith(BYPASS_PREFIXES)
-            and not request.path.endswith(".csv")
-        )
 
-    def __call__(self, request):
-        if not self.cacheable(request):
-            return self.get_response(request)
-        digest = hashlib.sha1(request.get_full_path().encode("utf-8", "surrogatepass")).hexdigest()
-        key = f"public-page:{data_version()}:{digest}"
-        response = cache.get(key)
-        if response is not None:
-            return response
-        response = self.get_response(request)
+class FetchPublicPageCacheMiddleware(FetchFromCacheMiddleware):
+    def process_request(self, request):
+        request._cache_update_cache = False
+        if not cacheable(request):
+            return None
+        prefix = request._page_cache_prefix = f"public-page:{data_version()}"
+        response = None
+        key = get_cache_key(request, prefix, "GET", cache=self.cache)
+        if key is not None:
+            response = self.cache.get(key)
+            if response is None and request.method == "HEAD":
+                response = self.cache.get(get_cache_key(request, prefix, "HEAD", cache=self.cache))
+        if response is None:
+            request._cache_update_cache = True
+        return response
+
+
+class UpdatePublicPageCacheMiddleware(UpdateCacheMiddleware):
+    def process_response(self, request, response):
+        prefix = getattr(request, "_page_cache_prefix", None)
+        timeout = settings.FACET_CACHE_SECONDS
         if (
-            response.status_code == 200
-            and not response.streaming
-            and response.get("Content-Type", "").startswith("text/html")
-            and not response.cookies
+            prefix is None
+            or not timeout
+            or not self._should_update_cache(request, response)
+            or response.streaming
+            or response.status_code != 200
+            or response.cookies
+            or has_vary_header(response, "*")
+            or {"private", "no-cache", "no-store"}
+            & set(split_directive_names(response.get("Cache-Control", "")))
         ):
-            if hasattr(response, "render") and callable(response.render):
-                response.render()
-            cache.set(key, response, settings.FACET_CACHE_SECONDS)
+            return response
+        key = learn_cache_key(request, response, timeout, prefix, cache=self.cache)
+        if hasattr(response, "render") and callable(response.render):
+            response.add_post_render_callback(lambda r: self.cache.set(key, r, timeout))
+        else:
+            self.cache.set(key, response, timeout)
         return response

@@ -68,13 +68,17 @@ REGISTER_APPS = ["core", "reference", "projects", "partnerships", "pages"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # After the security headers and static files, before anything that reads the session.
-    "core.pagecache.PublicPageCacheMiddleware",
+    # Django's two-part page cache (core/pagecache.py): the part that stores a page comes
+    # before the middleware that adds to Vary, the part that looks one up after the host
+    # check (CommonMiddleware) and the language.
+    "core.pagecache.UpdatePublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.pagecache.FetchPublicPageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -172,8 +176,36 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-# Facet counts are cached this many seconds (0: off); see core/cache.py.
+# One cache that every process shares, so that a change is seen by all at once: Redis
+# when CACHE_URL or REDIS_URL is set, otherwise a table in the database (made by
+# `migrate`, or `manage.py createcachetable`).
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or ""
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "register")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or unix:// URL.")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "register_cache",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+
+# Pages for anonymous visitors, facet counts and the home page's figures are cached this
+# many seconds (0: off, as in tests unless a test turns it on); see core/cache.py.
 FACET_CACHE_SECONDS = int(os.environ.get("FACET_CACHE_SECONDS", "0" if RUNNING_TESTS else "60"))
+# A change to a model of these apps makes every cached page stale (core/apps.py).
+REGISTER_APPS = ["core", "reference", "projects", "partnerships", "pages"]
 
 # On PostgreSQL, exports stream through COPY … TO STDOUT (see core/exports.py).
 EXPORT_USE_COPY = env_bool("EXPORT_USE_COPY", True)
@@ -187,6 +219,8 @@ GRANTS_360_PREFIX = os.environ.get("GRANTS_360_PREFIX", "icld")
 # when gunicorn runs on 127.0.0.1 for a load test).
 HTTPS_ONLY = env_bool("HTTPS_ONLY", not (DEBUG or RUNNING_TESTS))
 SECURE_SSL_REDIRECT = HTTPS_ONLY
+# A load balancer's health probe speaks plain HTTP to the backend: answer it, not 301.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS_ONLY else None
 SECURE_HSTS_SECONDS = 63072000 if HTTPS_ONLY else 0  # two years
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS_ONLY
@@ -221,4 +255,29 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+
+
+def client_address_settings(proxy_count):
+    """How django-axes (through django-ipware) finds a client's address.
+
+    Behind `proxy_count` reverse proxies that each append the address they saw to
+    X-Forwarded-For (nginx's $proxy_add_x_forwarded_for, load balancers), the client is the
+    proxy_count-th address from the right: the entries left of it are whatever the client
+    wrote itself. django-ipware counts only the proxies named in the header (all but the
+    client), hence proxy_count - 1, and is told not to be strict, so that a client who
+    writes the header itself is read past, not believed and not allowed to fall back to
+    the proxy's address. Without proxies, only the connection's own address counts."""
+    return {
+        "AXES_IPWARE_PROXY_COUNT": proxy_count - 1 if proxy_count else None,
+        "AXES_IPWARE_META_PRECEDENCE_ORDER": (
+            ["HTTP_X_FORWARDED_FOR"] if proxy_count else ["REMOTE_ADDR"]
+        ),
+        "IPWARE_STRICT": False,
+    }
+
+
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+_client_address = client_address_settings(PROXY_COUNT)
+AXES_IPWARE_PROXY_COUNT = _client_address["AXES_IPWARE_PROXY_COUNT"]
+AXES_IPWARE_META_PRECEDENCE_ORDER = _client_address["AXES_IPWARE_META_PRECEDENCE_ORDER"]
+IPWARE_STRICT = _client_address["IPWARE_STRICT"]

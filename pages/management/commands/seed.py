@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from core.cache import bump_data_version
 from pages.seeding import load_seeds
 
 
@@ -8,6 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         report = load_seeds()
+        bump_data_version()  # countries are written in bulk, without signals
         for line in report.lines():
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS("Seed data loaded."))

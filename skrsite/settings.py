@@ -121,6 +121,13 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool("PG_JIT"):
+    # JIT compilation cost a filtered export about 2 s per statement for 0.1 s of work
+    # (bench/README.md); the register's queries are short, so it is off unless PG_JIT=1.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
+# Backups keep timestamps to the microsecond (core/serialization.py).
+SERIALIZATION_MODULES = {"json": "core.serialization"}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

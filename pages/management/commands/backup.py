@@ -1,7 +1,10 @@
+import os
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-# Rows that migrate makes again on an empty database are left out; the rest is content.
+# Rows that migrate makes again on an empty database are left out, and so are sessions,
+# login attempts and the admin's log of actions (README, "Backup and restore").
 EXCLUDE = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "axes"]
 
 
@@ -12,6 +15,10 @@ class Command(BaseCommand):
         parser.add_argument("path")
 
     def handle(self, *args, path, **options):
+        # The file holds password hashes: readable by its owner only, from the start.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.close(descriptor)
+        os.chmod(path, 0o600)
         call_command(
             "dumpdata",
             natural_foreign=True,

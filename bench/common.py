@@ -29,6 +29,10 @@ def django_env(database_url, **extra):
         "HTTPS_ONLY": "0",
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
+        # The shared cache production uses (README, "Production"); its own database number
+        # and prefix, so a run never touches another's keys.
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
+        "CACHE_KEY_PREFIX": "bench",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env.update({k: str(v) for k, v in extra.items()})

@@ -36,7 +36,7 @@ def consume(chunks):
     return lines, first
 
 
-def main(method):
+def main(method, filters=""):
     import django
 
     django.setup()
@@ -58,7 +58,7 @@ def main(method):
 
         settings.EXPORT_USE_COPY = False
     if method in ("ours", "ours-360", "ours-python"):
-        query = "?columns=360giving" if method == "ours-360" else ""
+        query = "?columns=360giving" if method == "ours-360" else filters
         request = RequestFactory().get("/partnerskap/bidrag.csv" + query)
         request.user = user or AnonymousUser()
         response = GrantExportView.as_view()(request)
@@ -120,4 +120,4 @@ def main(method):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "")

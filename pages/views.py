@@ -1,17 +1,30 @@
 """The site's own pages, the top layer: home, goals, countries, accessibility. They read
 the feature apps' records; nothing below imports them."""
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Max, Prefetch, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
-from django.views.generic import TemplateView
+from django.views.generic import DetailView, TemplateView
 
 from core.cache import cached, page_cache_key
-from partnerships.models import Grant, Partnership
-from projects.models import Project
-from reference.models import Continent, Country, Goal, Organisation
+from core.exports import neutralise
+from core.filters import Q_MAX_LENGTH, text_search
+from core.views import PreviewDetailView
+from pages import statistics as stats
+from partnerships.models import Grant, GrantRound, Partnership
+from projects.models import Project, ProjectParticipant
+from reference.models import (
+    SWEDISH_LOCAL_KINDS,
+    Continent,
+    Country,
+    Goal,
+    Organisation,
+    Programme,
+    Source,
+)
 
 
 class HomeView(TemplateView):
@@ -43,6 +56,12 @@ class HomeView(TemplateView):
             or 0,
         }
         context["goals"] = goal_tiles()
+        context["stated_rounds"] = list(
+            GrantRound.objects.filter(
+                programme__in=Programme.objects.published(),
+                stated_new_partnerships__isnull=False,
+            ).select_related("programme")[:3]
+        )
         context["latest_grants"] = list(
             grants.select_related("partnership", "partnership__country").order_by("-year", "-id")[
                 :5
@@ -167,3 +186,280 @@ def goal_colours_css(request):
         for g in Goal.objects.filter(framework="sdg").exclude(colour="")
     ]
     return HttpResponse("\n".join(rules) + "\n", content_type="text/css; charset=utf-8")
+
+
+class OrganisationListView(TemplateView):
+    """Every published organisation but the Swedish municipalities and regions (they have
+    their own list), grouped by kind."""
+
+    template_name = "pages/organisation_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        organisations = (
+            Organisation.objects.published()
+            .exclude(kind__in=SWEDISH_LOCAL_KINDS)
+            .select_related("country")
+            .order_by("kind", "name_sv")
+        )
+        groups = {}
+        for org in organisations:
+            groups.setdefault(org.get_kind_display(), []).append(org)
+        context["groups"] = list(groups.items())
+        return context
+
+
+class OrganisationDetailView(PreviewDetailView):
+    """Who an organisation is and its part in the register: programmes it runs or funds,
+    projects by role, partnerships, grant rounds it decides or funds, sources."""
+
+    template_name = "pages/organisation_detail.html"
+    context_object_name = "organisation"
+
+    def get_queryset(self):
+        return (
+            Organisation.objects.visible_to(self.request.user)
+            .exclude(kind__in=SWEDISH_LOCAL_KINDS)
+            .select_related("country", "parent")
+            .prefetch_related(
+                "former_names",
+                Prefetch("sources", queryset=Source.objects.select_related("publisher")),
+                Prefetch(
+                    "subsidiaries", queryset=Organisation.objects.published().order_by("name_sv")
+                ),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        org = self.object
+        programmes = Programme.objects.published()
+        roles = (
+            ProjectParticipant.objects.filter(
+                organisation=org, project__in=Project.objects.published()
+            )
+            .select_related("project")
+            .order_by("role", "project__title_sv")
+        )
+        projects_by_role = {}
+        for row in roles:
+            projects_by_role.setdefault(row.get_role_display(), []).append(row.project)
+        grants = Grant.objects.filter(partnership__in=Partnership.objects.published()).filter(
+            Q(grant_maker=org) | Q(funding_source=org)
+        )
+        context.update(
+            programmes_run=programmes.filter(owner=org),
+            programmes_funded=programmes.filter(funder=org),
+            projects_by_role=list(projects_by_role.items()),
+            partnerships=Partnership.objects.published()
+            .filter(participants__organisation=org)
+            .select_related("country")
+            .distinct()[:DETAIL_LIST_SIZE],
+            rounds=GrantRound.objects.filter(
+                Q(grant_maker=org) | Q(funding_source=org), programme__in=programmes
+            ).select_related("programme"),
+            grant_totals=grants.aggregate(
+                n=Count("pk"), sek=Sum(F("amount_sek_per_year") * F("duration_years"))
+            ),
+        )
+        return context
+
+
+class ProgrammeListView(TemplateView):
+    template_name = "pages/programme_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["programmes"] = (
+            Programme.objects.published().select_related("owner", "funder").order_by("name_sv")
+        )
+        return context
+
+
+class ProgrammeDetailView(PreviewDetailView):
+    """What a programme is, who runs and funds it, its period, records, rounds, sources."""
+
+    template_name = "pages/programme_detail.html"
+    context_object_name = "programme"
+
+    def get_queryset(self):
+        return (
+            Programme.objects.visible_to(self.request.user)
+            .select_related("owner", "funder", "status_source__publisher")
+            .prefetch_related(
+                "goals",
+                "themes",
+                Prefetch("sources", queryset=Source.objects.select_related("publisher")),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        programme = self.object
+        partnerships = Partnership.objects.published().filter(programme=programme)
+        context.update(
+            projects=Project.objects.published().filter(programme=programme).for_list(),
+            partnerships=partnerships.for_list()[:DETAIL_LIST_SIZE],
+            partnership_count=partnerships.count(),
+            rounds=programme.rounds.select_related("source__publisher"),
+        )
+        return context
+
+
+class GrantRoundDetailView(DetailView):
+    """A round's stated figures with their source, beside what is recorded so far."""
+
+    template_name = "pages/round_detail.html"
+    context_object_name = "round"
+
+    def get_queryset(self):
+        return (
+            GrantRound.objects.filter(programme__in=Programme.objects.published())
+            .select_related("programme", "grant_maker", "funding_source", "source__publisher")
+            .prefetch_related(
+                Prefetch(
+                    "participants",
+                    queryset=Organisation.objects.published().order_by("name_sv"),
+                ),
+                "leading_countries",
+                "themes",
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        grants = Grant.objects.filter(
+            grant_round=self.object, partnership__in=Partnership.objects.published()
+        )
+        context.update(
+            recorded=grants.aggregate(
+                grants=Count("pk"),
+                partnerships=Count("partnership", distinct=True),
+                sek=Sum(F("amount_sek_per_year") * F("duration_years")),
+            ),
+            partnerships=Partnership.objects.published()
+            .filter(grants__grant_round=self.object)
+            .distinct()
+            .for_list()[:DETAIL_LIST_SIZE],
+        )
+        return context
+
+
+class AboutView(TemplateView):
+    """What the register covers, where its data comes from and when it last changed."""
+
+    template_name = "pages/about.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        latest = [
+            model.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+            for model in (Project, Partnership, Organisation, Programme)
+        ]
+        context.update(
+            sources=Source.objects.select_related("publisher").order_by("title"),
+            last_updated=max((d for d in latest if d), default=None),
+        )
+        return context
+
+
+SEARCH_LIMIT = 20
+
+
+class SearchView(TemplateView):
+    """One search over projects, partnerships, municipalities, organisations and
+    programmes, grouped by type (Swedish stemming on PostgreSQL, as in the lists)."""
+
+    template_name = "pages/search.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = (self.request.GET.get("q") or "").strip()[:Q_MAX_LENGTH].replace("\x00", "")
+        context["query"] = query
+        if not query:
+            context["groups"] = []
+            return context
+        fields = ("title_sv", "summary_sv", "body_sv"), ("title_en", "summary_en", "body_en")
+        projects = text_search(Project.objects.published(), *fields, query).for_list()
+        partnerships = text_search(Partnership.objects.published(), *fields, query).for_list()
+        organisations = Organisation.objects.published().matching(query)
+        programmes = text_search(
+            Programme.objects.published(),
+            ("name_sv", "description_sv"),
+            ("name_en", "description_en"),
+            query,
+        )
+        groups = [
+            ("projects", _("Projects"), projects.order_by("title_sv")),
+            ("partnerships", _("Partnerships"), partnerships.order_by("title_sv")),
+            (
+                "municipalities",
+                _("Municipalities and regions"),
+                organisations.filter(kind__in=SWEDISH_LOCAL_KINDS).order_by("name_sv"),
+            ),
+            (
+                "organisations",
+                _("Organisations"),
+                organisations.exclude(kind__in=SWEDISH_LOCAL_KINDS).order_by("name_sv"),
+            ),
+            ("programmes", _("Programmes"), programmes.order_by("name_sv")),
+        ]
+        context["groups"] = [
+            (key, label, list(rows[:SEARCH_LIMIT]), rows.count()) for key, label, rows in groups
+        ]
+        context["total"] = sum(group[3] for group in context["groups"])
+        return context
+
+
+class StatisticsView(TemplateView):
+    """Counts and SEK of any filtered view, as charts and tables (and CSV)."""
+
+    template_name = "pages/statistics.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") == "csv":
+            return statistics_csv(request)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET.copy()
+        params.pop("format", None)
+        context.update(stats.statistics(params, self.request))
+        context["query"] = params.urlencode()
+        context["column_labels"] = {
+            "projects": _("Projects"),
+            "partnerships": _("Partnerships"),
+            "sek": _("SEK granted"),
+        }
+        context["filters"] = [
+            (key, value) for key, values in params.lists() for value in values if value
+        ]
+        return context
+
+
+def statistics_csv(request):
+    """Every table of the statistics page in one long CSV: table, row, column, value."""
+    import csv
+    import io
+
+    params = request.GET.copy()
+    params.pop("format", None)
+    data = stats.statistics(params, request)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["table", "row", "measure", "value"])
+    for table in data["tables"]:
+        for row in table["rows"]:
+            for column in table["columns"]:
+                writer.writerow(
+                    [
+                        table["key"],
+                        neutralise(str(row["label"])),
+                        column,
+                        row["values"].get(column, 0),
+                    ]
+                )
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="statistik.csv"'
+    return response

@@ -142,6 +142,9 @@ class GrantRound(AuditedModel):
     def title(self):
         return localized(self, "title")
 
+    def get_absolute_url(self):
+        return reverse("pages:round-detail", args=[self.slug])
+
     def recorded_figures(self):
         """What the recorded, published grants of this round add up to."""
         grants = Grant.objects.filter(grant_round=self, partnership__publication="published")

@@ -372,7 +372,7 @@ class Organisation(PublishableModel):
     def get_absolute_url(self):
         if self.is_swedish_local:
             return reverse("partnerships:municipality-detail", args=[self.slug])
-        return ""
+        return reverse("pages:organisation-detail", args=[self.slug])
 
 
 class FormerName(models.Model):
@@ -530,6 +530,9 @@ class Programme(DatedModel, PublishableModel):
     @property
     def description(self):
         return localized(self, "description")
+
+    def get_absolute_url(self):
+        return reverse("pages:programme-detail", args=[self.slug])
 
 
 class Role(models.TextChoices):

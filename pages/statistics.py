@@ -1,0 +1,260 @@
+"""Statistics of any filtered view (the lists' filter contract): the number of records
+and the SEK granted by year, country, continent, goal, theme, Swedish county and
+programme. A constant number of grouped queries, whatever the number of records.
+
+SEK granted is the whole grant (SEK a year × years) of the recorded grants of the
+selected, published partnerships, counted in the year of the decision. A grant counts
+towards every goal and theme of its partnership, so those tables do not add up to the
+total."""
+
+from collections import defaultdict
+
+from django.db.models import Count, F, Sum
+from django.utils.translation import gettext_lazy as _
+
+from partnerships.filters import PartnershipFilterSet
+from partnerships.models import Grant, Partnership, PartnershipParticipant
+from projects.filters import ProjectFilterSet
+from projects.models import Project
+from reference.models import Continent, Country, Goal, Programme, Role, Theme
+
+GRANT_SEK = Sum(F("amount_sek_per_year") * F("duration_years"))
+
+
+def filtered(filterset_class, model, params, request):
+    filterset = filterset_class(params or None, queryset=model.objects.published(), request=request)
+    valid = not filterset.is_bound or filterset.is_valid()
+    records = filterset.qs if valid else filterset.queryset.none()
+    return filterset, records.order_by()
+
+
+def statistics(params, request=None):
+    projects_fs, projects = filtered(ProjectFilterSet, Project, params, request)
+    partnerships_fs, partnerships = filtered(PartnershipFilterSet, Partnership, params, request)
+    grants = Grant.objects.filter(partnership__in=partnerships.values("pk")).order_by()
+    totals = grants.aggregate(n=Count("pk"), sek=GRANT_SEK)
+    notices = [
+        f"{fs.filters[name].label if name in fs.filters else name}: {error}"
+        for fs in (projects_fs, partnerships_fs)
+        if fs.is_bound and not fs.is_valid()
+        for name, errors in fs.errors.items()
+        for error in errors
+    ]
+    tables = [
+        by_year(projects_fs, projects, partnerships_fs, partnerships, grants),
+        by_country(projects_fs, projects, partnerships_fs, partnerships, grants),
+        by_continent(projects_fs, projects, partnerships_fs, partnerships, grants),
+        by_goal(projects_fs, projects, partnerships_fs, partnerships),
+        by_theme(projects_fs, projects, partnerships_fs, partnerships),
+        by_county(partnerships, grants),
+        by_programme(projects, partnerships, grants),
+    ]
+    return {
+        "totals": {
+            "projects": projects.count(),
+            "partnerships": partnerships.count(),
+            "grants": totals["n"],
+            "sek": totals["sek"] or 0,
+        },
+        "tables": [t for t in tables if t["rows"]],
+        "notices": list(dict.fromkeys(notices)),
+    }
+
+
+def table(key, title, rows, columns, link=None):
+    """rows: [(label, {column: value}, query string for the lists or "")]"""
+    peak = max((values.get("sek") or 0 for _l, values, _q in rows), default=0)
+    peak_count = max(
+        (max(values.get("projects", 0), values.get("partnerships", 0)) for _l, values, _q in rows),
+        default=0,
+    )
+    chart_column = "sek" if peak else "records"
+    shaped = []
+    for label, values, query in rows:
+        measure = (
+            values.get("sek") or 0
+            if chart_column == "sek"
+            else values.get("projects", 0) + values.get("partnerships", 0)
+        )
+        scale = peak if chart_column == "sek" else 2 * peak_count
+        shaped.append(
+            {
+                "label": label,
+                "values": values,
+                "query": query,
+                "bar": round(100 * measure / scale, 1) if scale else 0,
+                "measure": measure,
+            }
+        )
+    return {
+        "key": key,
+        "title": title,
+        "columns": columns,
+        "rows": shaped,
+        "chart_column": chart_column,
+    }
+
+
+RECORD_COLUMNS = ("projects", "partnerships")
+ALL_COLUMNS = ("projects", "partnerships", "sek")
+
+
+def by_year(projects_fs, projects, partnerships_fs, partnerships, grants):
+    p_years = projects_fs.facet_year(projects)
+    s_years = partnerships_fs.facet_year(partnerships)
+    sek = {str(y): v for y, v in grants.values_list("year").annotate(v=GRANT_SEK)}
+    years = sorted(set(p_years) | set(s_years) | set(sek))
+    rows = [
+        (
+            year,
+            {
+                "projects": p_years.get(year, 0),
+                "partnerships": s_years.get(year, 0),
+                "sek": sek.get(year, 0),
+            },
+            f"year={year}",
+        )
+        for year in years
+    ]
+    return table("year", _("By year"), rows, ALL_COLUMNS)
+
+
+def country_counts(projects_fs, projects, partnerships_fs, partnerships, grants):
+    p = projects_fs.facet_country(projects)
+    s = partnerships_fs.facet_country(partnerships)
+    sek = dict(grants.values_list("partnership__country_id").annotate(v=GRANT_SEK))
+    return p, s, sek
+
+
+def by_country(projects_fs, projects, partnerships_fs, partnerships, grants):
+    p, s, sek = country_counts(projects_fs, projects, partnerships_fs, partnerships, grants)
+    codes = set(p) | set(s) | {c for c in sek if c}
+    countries = sorted(Country.objects.filter(code__in=codes), key=lambda c: c.name)
+    rows = [
+        (
+            c.name,
+            {
+                "projects": p.get(c.code, 0),
+                "partnerships": s.get(c.code, 0),
+                "sek": sek.get(c.code, 0),
+            },
+            f"country={c.code}",
+        )
+        for c in countries
+    ]
+    return table("country", _("By country"), rows, ALL_COLUMNS)
+
+
+def by_continent(projects_fs, projects, partnerships_fs, partnerships, grants):
+    """The country figures summed by continent: a project in two African countries
+    counts twice for Africa (the page says so)."""
+    p, s, sek = country_counts(projects_fs, projects, partnerships_fs, partnerships, grants)
+    continent_of = dict(
+        Country.objects.filter(code__in=set(p) | set(s) | set(sek)).values_list("code", "continent")
+    )
+    sums = defaultdict(lambda: {"projects": 0, "partnerships": 0, "sek": 0})
+    for source, column in ((p, "projects"), (s, "partnerships"), (sek, "sek")):
+        for code, value in source.items():
+            if code in continent_of:
+                sums[continent_of[code]][column] += value or 0
+    labels = dict(Continent.choices)
+    rows = [
+        (str(labels.get(code, "–")), values, "")
+        for code, values in sorted(sums.items(), key=lambda item: str(labels.get(item[0], "")))
+    ]
+    return table("continent", _("By continent"), rows, ALL_COLUMNS)
+
+
+def by_goal(projects_fs, projects, partnerships_fs, partnerships):
+    p = projects_fs.facet_goal(projects)
+    s = partnerships_fs.facet_goal(partnerships)
+    sek = {
+        str(k): v
+        for k, v in Partnership.goals.through.objects.filter(
+            partnership__in=partnerships.values("pk"), goal__framework="sdg"
+        )
+        .values_list("goal__number")
+        .annotate(
+            v=Sum(
+                F("partnership__grants__amount_sek_per_year")
+                * F("partnership__grants__duration_years")
+            )
+        )
+    }
+    rows = [
+        (
+            f"{g.number}. {g.title}",
+            {
+                "projects": p.get(str(g.number), 0),
+                "partnerships": s.get(str(g.number), 0),
+                "sek": sek.get(str(g.number)) or 0,
+            },
+            f"goal={g.number}",
+        )
+        for g in Goal.objects.filter(framework="sdg").order_by("number")
+        if p.get(str(g.number)) or s.get(str(g.number))
+    ]
+    return table("goal", _("By global goal"), rows, ALL_COLUMNS)
+
+
+def by_theme(projects_fs, projects, partnerships_fs, partnerships):
+    p = projects_fs.facet_theme(projects)
+    s = partnerships_fs.facet_theme(partnerships)
+    rows = [
+        (
+            t.name,
+            {"projects": p.get(t.slug, 0), "partnerships": s.get(t.slug, 0)},
+            f"theme={t.slug}",
+        )
+        for t in Theme.objects.order_by("name_sv")
+        if p.get(t.slug) or s.get(t.slug)
+    ]
+    return table("theme", _("By theme"), rows, RECORD_COLUMNS)
+
+
+def by_county(partnerships, grants):
+    """Partnerships by the Swedish county of their Swedish participants (a partnership
+    with participants in two counties counts in both)."""
+    links = PartnershipParticipant.objects.filter(
+        role=Role.SWEDISH_PARTICIPANT,
+        organisation__publication="published",
+        partnership__in=partnerships.values("pk"),
+    ).exclude(organisation__county_name="")
+    counts = dict(
+        links.values_list("organisation__county_name").annotate(
+            n=Count("partnership", distinct=True)
+        )
+    )
+    sek = dict(
+        links.values_list("organisation__county_name").annotate(
+            v=Sum(
+                F("partnership__grants__amount_sek_per_year")
+                * F("partnership__grants__duration_years")
+            )
+        )
+    )
+    rows = [
+        (county, {"partnerships": counts[county], "sek": sek.get(county) or 0}, "")
+        for county in sorted(counts)
+    ]
+    return table("county", _("By Swedish county"), rows, ("partnerships", "sek"))
+
+
+def by_programme(projects, partnerships, grants):
+    p = dict(projects.exclude(programme=None).values_list("programme").annotate(n=Count("pk")))
+    s = dict(partnerships.exclude(programme=None).values_list("programme").annotate(n=Count("pk")))
+    sek = dict(grants.values_list("partnership__programme").annotate(v=GRANT_SEK))
+    programmes = Programme.objects.published().filter(pk__in=set(p) | set(s)).order_by("name_sv")
+    rows = [
+        (
+            programme.name,
+            {
+                "projects": p.get(programme.pk, 0),
+                "partnerships": s.get(programme.pk, 0),
+                "sek": sek.get(programme.pk) or 0,
+            },
+            "",
+        )
+        for programme in programmes
+    ]
+    return table("programme", _("By programme"), rows, ALL_COLUMNS)

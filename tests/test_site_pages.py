@@ -1,0 +1,173 @@
+"""The pages that tell the whole story: organisations, programmes, grant rounds, about,
+site-wide search and statistics of any filtered view."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from partnerships.models import Grant, GrantRound
+from reference.models import Organisation
+from tests.conftest import make_municipality, make_partnership, make_project
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/organisationer/",
+    "/organisationer/icld/",
+    "/organisationer/salar-international/",
+    "/program/",
+    "/program/millenniekommun/",
+    "/program/kommunala-partnerskap/",
+    "/omgangar/icld-32-nya-partnerskap/",
+    "/om-registret/",
+    "/sok/?q=ICLD",
+    "/statistik/",
+    "/statistik/?country=KE&goal=11",
+]
+
+
+@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_pages_answer_in_both_languages_with_one_h1(client, seeded, path, prefix):
+    response = client.get(prefix + path)
+    assert response.status_code == 200
+    assert response.content.decode().count("<h1") == 1
+
+
+def text(response):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+def test_who_is_icld_and_what_did_its_last_round_fund(client, seeded):
+    home = client.get("/")
+    assert 'href="/omgangar/icld-32-nya-partnerskap/"' in home.content.decode()
+    page = text(client.get("/omgangar/icld-32-nya-partnerskap/"))
+    assert "32" in page and "drygt 70" in page and "runt 60" in page
+    assert "300 000–500 000 kronor" in page.replace("\u00a0", " ")
+    assert "Borlänge" in page and "Region Västernorrland" in page
+    assert "Internationellt Centrum för Lokal Demokrati" in page  # decides the grants
+    assert "Inga enskilda bidrag i omgången är registrerade ännu" in page
+    icld = text(client.get("/organisationer/icld/"))
+    assert "Kommunala partnerskap" in icld and "32 nya kommunala partnerskap" in icld
+
+
+def test_what_was_millenniekommun(client, seeded):
+    page = text(client.get("/en/program/millenniekommun/"))
+    assert "2010–December 2012" in page
+    assert "Sveriges Kommuner och Regioner" in page or "Swedish Association" in page
+    assert "Swedish International Development Cooperation Agency" in page
+
+
+def test_former_names_and_identifiers_on_organisation_pages(client, seeded):
+    page = text(client.get("/organisationer/salar-international/"))
+    assert "SKL International" in page and "SKR International" in page
+    assert "Inga registrerade: källorna anger inga." in page
+
+
+def test_search_groups_results_by_type(client, seeded):
+    response = client.get("/sok/", {"q": "SKL International"})
+    groups = {key: count for key, _label, _rows, count in response.context["groups"]}
+    assert groups["organisations"] == 1
+    response = client.get("/sok/", {"q": "SymbioCity"})
+    groups = {key: count for key, _label, _rows, count in response.context["groups"]}
+    assert groups["projects"] == 3 and groups["programmes"] == 1
+
+
+def test_statistics_equal_the_list_counts_for_the_same_filters(client, seeded, goals):
+    borlange = Organisation.objects.get(slug="borlange")
+    round_ = GrantRound.objects.get()
+    for i, (country, year) in enumerate([("KE", 2016), ("KE", 2018), ("BW", 2016)]):
+        partnership = make_partnership(
+            f"p-{i}",
+            country=country,
+            participants=[borlange],
+            goals=[goals[11]],
+            start_year=year,
+            end_year=year + 1,
+        )
+        Grant.objects.create(
+            partnership=partnership,
+            grant_round=round_ if i == 0 else None,
+            year=year,
+            amount_sek_per_year=400_000,
+            duration_years=2,
+        )
+    for query in ("", "country=KE", "country=KE&goal=11", "year=2016", "municipality=borlange"):
+        stats = client.get(f"/statistik/?{query}").context
+        partnerships = client.get(f"/partnerskap/?{query}").context["page_obj"].paginator.count
+        projects = client.get(f"/projekt/?{query}").context["page_obj"].paginator.count
+        assert stats["totals"]["partnerships"] == partnerships, query
+        if "municipality" not in query:
+            assert stats["totals"]["projects"] == projects, query
+    kenya = client.get("/statistik/?country=KE").context
+    assert kenya["totals"]["sek"] == 2 * 800_000
+    by_year = next(t for t in kenya["tables"] if t["key"] == "year")
+    sek = {row["label"]: row["values"]["sek"] for row in by_year["rows"]}
+    assert sek["2016"] == 800_000 and sek["2018"] == 800_000 and sek.get("2017") == 0
+    csv_text = b"".join([client.get("/statistik/?country=KE&format=csv").content]).decode()
+    assert "year,2016,sek,800000" in csv_text
+
+
+def test_bad_statistics_filters_give_a_notice(client, seeded):
+    response = client.get("/statistik/?country=ZZ&year=abc")
+    assert response.status_code == 200 and response.context["notices"]
+
+
+def test_drafts_are_in_no_statistics_or_organisation_page(client, seeded):
+    make_project("utkast", title_sv="Utkast", countries=["KE"], publication="draft")
+    assert client.get("/statistik/?country=KE").context["totals"]["projects"] == 1
+    Organisation.objects.filter(slug="cemr").update(publication="draft")
+    assert client.get("/organisationer/cemr/").status_code == 404
+    assert "CEMR" not in client.get("/organisationer/").content.decode()
+    assert client.get("/sok/?q=CEMR").context["total"] == 0
+
+
+def query_count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def add_records(n, goals, offset):
+    kommun = make_municipality(f"Kommun {offset}", code=None)
+    sida = Organisation.objects.get(slug="sida")
+    for i in range(n):
+        project = make_project(
+            f"sp-{offset}-{i}", countries=["KE"], goals=[goals[11]], start_year=2016
+        )
+        project.participants.create(organisation=sida, role="funding")
+        partnership = make_partnership(
+            f"ss-{offset}-{i}", country="KE", participants=[kommun], goals=[goals[11]]
+        )
+        Grant.objects.create(
+            partnership=partnership,
+            grant_round=GrantRound.objects.get(),
+            year=2016,
+            amount_sek_per_year=300_000,
+            duration_years=1,
+            grant_maker=Organisation.objects.get(slug="icld"),
+        )
+
+
+@pytest.mark.parametrize(
+    "url,expected",
+    [
+        ("/organisationer/", 1),
+        ("/organisationer/sida/", 10),
+        ("/organisationer/icld/", 10),
+        ("/program/kommunala-partnerskap/", 8),
+        ("/omgangar/icld-32-nya-partnerskap/", 8),
+        ("/statistik/", 27),
+        ("/statistik/?country=KE&goal=11", 27),
+        ("/sok/?q=ss", 14),
+        ("/om-registret/", 5),
+    ],
+)
+def test_query_counts_do_not_grow_with_rows(client, seeded, goals, url, expected):
+    add_records(3, goals, 0)
+    few = query_count(client, url)
+    add_records(30, goals, 1)
+    many = query_count(client, url)
+    assert few == many == expected

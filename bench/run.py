@@ -267,6 +267,13 @@ def main():
     args = parser.parse_args()
     DATA.mkdir(parents=True, exist_ok=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
+    # Production settings serve hashed static files: collect them once for every step.
+    subprocess.run(
+        [PY, "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=ROOT,
+        env=django_env(sqlite_url(DATA / "pages-10.sqlite3")),
+        check=True,
+    )
     save("machine", machine())
     print(json.dumps(machine(), indent=2))
     steps = {

@@ -135,6 +135,15 @@ PAGES = [
     "/lander/ke/",
     "/tillganglighet/",
     "/projekt/?country=ZZ&page=99",
+    "/organisationer/",
+    "/organisationer/icld/",
+    "/program/",
+    "/program/millenniekommun/",
+    "/omgangar/icld-32-nya-partnerskap/",
+    "/om-registret/",
+    "/sok/?q=kommun",
+    "/statistik/",
+    "/statistik/?country=KE",
 ]
 
 

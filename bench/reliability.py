@@ -290,6 +290,13 @@ def main():
     parser.add_argument("--seconds", type=int, default=60)
     args = parser.parse_args()
     DATA.mkdir(parents=True, exist_ok=True)
+    # Production settings serve hashed static files: collect them first.
+    subprocess.run(
+        [PY, "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=ROOT,
+        env=django_env(sqlite_url(DATA / "pages-10.sqlite3")),
+        check=True,
+    )
     steps = {
         "load": lambda: load(args.seconds),
         "unpublish": unpublish,

@@ -49,7 +49,11 @@ def statistics(params, request=None):
         by_county(partnerships, grants),
         by_programme(projects, partnerships, grants),
     ]
+    p, s, _sek = country_counts(projects_fs, projects, partnerships_fs, partnerships, grants)
     return {
+        "country_counts": {
+            code: (p.get(code, 0), s.get(code, 0)) for code in set(p) | set(s) if code
+        },
         "totals": {
             "projects": projects.count(),
             "partnerships": partnerships.count(),
@@ -77,13 +81,18 @@ def table(key, title, rows, columns, link=None):
             else values.get("projects", 0) + values.get("partnerships", 0)
         )
         scale = peak if chart_column == "sek" else 2 * peak_count
+        bar = round(300 * measure / scale, 1) if scale else 0
+        top = 24 * len(shaped)
         shaped.append(
             {
                 "label": label,
                 "values": values,
                 "query": query,
-                "bar": round(100 * measure / scale, 1) if scale else 0,
                 "measure": measure,
+                "bar_width": bar,
+                "bar_y": top + 4,
+                "y": top + 17,
+                "value_x": 236 + bar,
             }
         )
     return {
@@ -91,6 +100,7 @@ def table(key, title, rows, columns, link=None):
         "title": title,
         "columns": columns,
         "rows": shaped,
+        "height": 24 * len(shaped) + 4,
         "chart_column": chart_column,
     }
 

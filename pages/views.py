@@ -4,6 +4,7 @@ the feature apps' records; nothing below imports them."""
 from django.db.models import Count, F, Max, Prefetch, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -14,6 +15,7 @@ from core.exports import neutralise
 from core.filters import Q_MAX_LENGTH, text_search
 from core.views import PreviewDetailView
 from pages import statistics as stats
+from pages.worldmap import world_map
 from partnerships.models import Grant, GrantRound, Partnership
 from projects.models import Project, ProjectParticipant
 from reference.models import (
@@ -56,6 +58,7 @@ class HomeView(TemplateView):
             or 0,
         }
         context["goals"] = goal_tiles()
+        context["world_map"] = map_context(country_record_counts())
         context["stated_rounds"] = list(
             GrantRound.objects.filter(
                 programme__in=Programme.objects.published(),
@@ -68,6 +71,30 @@ class HomeView(TemplateView):
             ]
         )
         return context
+
+
+def country_record_counts():
+    """{country code: (published projects, published partnerships)}."""
+    through = Project.countries.through.objects.filter(project__in=Project.objects.published())
+    projects = dict(through.values_list("country_id").annotate(n=Count("pk")).order_by())
+    partnerships = dict(
+        Partnership.objects.published()
+        .exclude(country=None)
+        .values_list("country_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {
+        code: (projects.get(code, 0), partnerships.get(code, 0))
+        for code in set(projects) | set(partnerships)
+    }
+
+
+def map_context(counts):
+    names = {c.code: c.name for c in Country.objects.filter(code__in=list(counts))}
+    return world_map(
+        counts, names, lambda code: reverse("pages:country-detail", args=[code.lower()])
+    )
 
 
 def published_link_counts(field, target):
@@ -128,20 +155,12 @@ class CountryListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        through = Project.countries.through.objects.filter(project__in=Project.objects.published())
-        projects = dict(through.values_list("country_id").annotate(n=Count("pk")))
-        partnerships = dict(
-            Partnership.objects.published()
-            .exclude(country=None)
-            .values_list("country_id")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        countries = Country.objects.filter(code__in=set(projects) | set(partnerships))
+        counts = country_record_counts()
+        countries = Country.objects.filter(code__in=list(counts))
         countries = countries.order_by("continent", "name_sv")
         for country in countries:
-            country.n_projects = projects.get(country.code, 0)
-            country.n_partnerships = partnerships.get(country.code, 0)
+            country.n_projects, country.n_partnerships = counts[country.code]
+        context["world_map"] = map_context(counts)
         by_continent = {}
         labels = dict(Continent.choices)
         for country in countries:
@@ -426,6 +445,7 @@ class StatisticsView(TemplateView):
         params = self.request.GET.copy()
         params.pop("format", None)
         context.update(stats.statistics(params, self.request))
+        context["world_map"] = map_context(context.pop("country_counts"))
         context["query"] = params.urlencode()
         context["column_labels"] = {
             "projects": _("Projects"),

@@ -3,6 +3,7 @@ WCAG 2.1 A/AA rules on every page type in both languages."""
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -181,3 +182,35 @@ def test_narrow_screen_has_no_horizontal_scroll(browser, site):
         page.goto(site + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
     context.close()
+
+
+def test_map_links_reach_country_pages_by_keyboard(page, site):
+    page.goto(site + "/lander/")
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        href = page.evaluate(
+            "document.activeElement && document.activeElement.getAttribute('href')"
+        )
+        inside_map = page.evaluate(
+            "!!(document.activeElement && document.activeElement.closest('.world-map'))"
+        )
+        if inside_map and href and href.endswith("/lander/ke/"):
+            break
+    else:
+        raise AssertionError("Kenya on the map was not reached by keyboard")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/lander/ke/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Kenya"
+
+
+def test_screenshots_for_people_to_look_at(page, site):
+    """Writes what a visitor sees to screenshots/ (ignored by git; README, "Tests")."""
+    folder = Path(__file__).resolve().parent.parent / "screenshots"
+    folder.mkdir(exist_ok=True)
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        for name, path in (("home", "/"), ("statistics", "/statistik/"), ("kenya", "/lander/ke/")):
+            page.goto(site + path)
+            target = folder / f"{name}-{width}.png"
+            page.screenshot(path=str(target), full_page=True)
+            assert target.stat().st_size > 10_000

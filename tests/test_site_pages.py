@@ -171,3 +171,15 @@ def test_query_counts_do_not_grow_with_rows(client, seeded, goals, url, expected
     add_records(30, goals, 1)
     many = query_count(client, url)
     assert few == many == expected
+
+
+@pytest.mark.parametrize("url", ["/", "/lander/", "/statistik/", "/en/statistik/?goal=11"])
+def test_the_world_map_links_each_country_with_records(client, seeded, url):
+    """Shapes from the npm package world-atlas, converted by `build_world_map` (make)."""
+    page = client.get(url).content.decode()
+    assert "<svg" in page and "world-land" in page
+    kenya = re.search(r'<a href="(/(?:en/)?lander/ke/)" aria-label="([^"]+)"', page)
+    assert kenya, "Kenya has a project, so it is a link on the map"
+    assert client.get(kenya.group(1)).status_code == 200
+    assert "1" in kenya.group(2)  # its count is in the link's name, not only in colour
+    assert 'href="/lander/se/"' not in page  # Sweden is no cooperation country

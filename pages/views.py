@@ -90,8 +90,10 @@ def country_record_counts():
     }
 
 
-def map_context(counts):
-    names = {c.code: c.name for c in Country.objects.filter(code__in=list(counts))}
+def map_context(counts, countries=None):
+    if countries is None:
+        countries = Country.objects.filter(code__in=list(counts))
+    names = {c.code: c.name for c in countries}
     return world_map(
         counts, names, lambda code: reverse("pages:country-detail", args=[code.lower()])
     )
@@ -160,7 +162,7 @@ class CountryListView(TemplateView):
         countries = countries.order_by("continent", "name_sv")
         for country in countries:
             country.n_projects, country.n_partnerships = counts[country.code]
-        context["world_map"] = map_context(counts)
+        context["world_map"] = map_context(counts, countries)
         by_continent = {}
         labels = dict(Continent.choices)
         for country in countries:

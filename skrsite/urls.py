@@ -7,6 +7,7 @@ from core.views import health
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health, name="health"),
+    path("", include("opendata.urls")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,0 +1,24 @@
+"""Open-data addresses outside the language prefixes: one address per file, whatever the
+visitor's language (the records carry both languages' texts)."""
+
+from django.urls import URLPattern, URLResolver, path
+
+from opendata.api import api
+from opendata.http import open_data
+
+
+def wrapped(patterns):
+    """The API's URL patterns, each view wrapped with open_data (304, CORS, no-cache)."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            wrapped(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern):
+            pattern.callback = open_data(pattern.callback)
+    return patterns
+
+
+api_patterns, api_app_name, api_namespace = api.urls
+
+urlpatterns = [
+    path("api/v1/", (wrapped(api_patterns), api_app_name, api_namespace)),
+]

@@ -1,0 +1,321 @@
+"""Open data (issue #12): the JSON API, and the other formats in the files beside this
+one's later sections. The same published records, the same filters as the pages, valid
+against the official schemas, constant queries, drafts nowhere, never a 500."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core.models import Publication
+from reference.models import Organisation
+from tests.conftest import make_municipality, make_partnership, make_project
+
+pytestmark = pytest.mark.django_db
+
+DRAFT_NAMES = ("Hemligt utkastprojekt", "Hemligt utkastpartnerskap", "Hemligköping")
+
+
+@pytest.fixture
+def records(seeded):
+    """Seeded projects plus published partnerships with grants, and three drafts: a
+    project, a partnership and a Swedish participant (in a published partnership)."""
+    goals = {g.number: g for g in seeded_goals()}
+    borlange = Organisation.objects.get(slug="borlange")
+    draft_org = make_municipality("Hemligköping", publication=Publication.DRAFT)
+    icld = Organisation.objects.get(slug="icld")
+    sida = Organisation.objects.get(slug="sida")
+    kenya = make_partnership(
+        "borlange-kisumu",
+        country="KE",
+        participants=[borlange, draft_org],
+        goals=[goals[11], goals[5]],
+        start_year=2016,
+        end_year=2018,
+        grants=[(2016, 400_000, 3)],
+        title_en="Borlänge and Kisumu",
+        summary_sv="Stadsplanering.",
+    )
+    kenya.grants.update(grant_maker=icld, funding_source=sida)
+    make_partnership(
+        "borlange-pristina",
+        country="XK",
+        participants=[borlange],
+        goals=[goals[16]],
+        start_year=2019,
+        grants=[(2019, 300_000, 2), (2021, 300_000, 1)],
+    )
+    make_project(
+        "hemligt-projekt",
+        countries=["KE"],
+        goals=[goals[11]],
+        publication=Publication.DRAFT,
+        title_sv=DRAFT_NAMES[0],
+    )
+    make_partnership(
+        "hemligt-partnerskap",
+        country="KE",
+        participants=[borlange],
+        goals=[goals[11]],
+        grants=[(2016, 400_000, 2)],
+        publication=Publication.DRAFT,
+        title_sv=DRAFT_NAMES[1],
+    )
+    return seeded
+
+
+def seeded_goals():
+    from reference.models import Goal
+
+    return Goal.objects.filter(framework="sdg")
+
+
+def assert_no_drafts(text):
+    for name in DRAFT_NAMES:
+        assert name not in text
+    assert "hemligt-projekt" not in text and "hemligt-partnerskap" not in text
+    assert "hemligkoping" not in text
+
+
+# The JSON API ----------------------------------------------------------------------------
+
+SAME_FILTERS = [
+    ("/projekt/", "/api/v1/projects", ""),
+    ("/projekt/", "/api/v1/projects", "country=KE&goal=11"),
+    ("/projekt/", "/api/v1/projects", "country=KE&country=CO"),
+    ("/projekt/", "/api/v1/projects", "goal=13&status=ongoing"),
+    ("/projekt/", "/api/v1/projects", "q=decentralisering&sort=-title"),
+    ("/projekt/", "/api/v1/projects", "theme=gender-equality"),
+    ("/partnerskap/", "/api/v1/partnerships", ""),
+    ("/partnerskap/", "/api/v1/partnerships", "country=KE&goal=11"),
+    ("/partnerskap/", "/api/v1/partnerships", "municipality=borlange&year=2017"),
+    ("/partnerskap/", "/api/v1/partnerships", "status=completed"),
+    ("/kommuner/", "/api/v1/municipalities", ""),
+    ("/kommuner/", "/api/v1/municipalities", "kind=region"),
+    ("/kommuner/", "/api/v1/municipalities", "country=KE&goal=11"),
+    ("/kommuner/", "/api/v1/municipalities", "q=Landstinget"),
+]
+
+
+@pytest.mark.parametrize("page,api,query", SAME_FILTERS)
+def test_api_counts_and_facets_equal_the_page(client, records, page, api, query):
+    html = client.get(f"{page}?{query}")
+    data = client.get(f"{api}?{query}&facets=1").json()
+    assert data["count"] == html.context["page_obj"].paginator.count
+    page_order = [o.slug for o in html.context["object_list"]]
+    assert [row["slug"] for row in data["results"]][: len(page_order)] == page_order
+    facets = {
+        name: {(v, n, bool(sel)) for v, _label, n, sel in options}
+        for name, options in html.context["facets"].items()
+    }
+    assert {
+        name: {(o["value"], o["count"], o["selected"]) for o in options}
+        for name, options in data["facets"].items()
+    } == facets
+
+
+def test_grants_are_those_of_the_filtered_partnerships(client, records):
+    data = client.get("/api/v1/grants?country=KE").json()
+    assert data["count"] == 1
+    grant = data["results"][0]
+    assert grant["total_sek"] == 1_200_000
+    assert grant["identifier"].startswith("360G-icld-")
+    assert grant["grant_maker"]["slug"] == "icld"
+    assert grant["partnership"]["url"] == "http://testserver/partnerskap/borlange-kisumu/"
+    assert [o["slug"] for o in grant["swedish_participants"]] == ["borlange"]
+    assert client.get("/api/v1/grants?country=XK").json()["count"] == 2
+    assert client.get(f"/api/v1/grants/{grant['id']}").json()["id"] == grant["id"]
+
+
+def test_records_have_stable_identifiers_both_languages_and_urls(client, records):
+    project = client.get("/api/v1/projects/symbiocity-kenya").json()
+    assert project["slug"] == "symbiocity-kenya" and isinstance(project["id"], int)
+    assert {"title_sv", "title_en", "summary_sv", "summary_en"} <= set(project)
+    assert project["url"] == "http://testserver/projekt/symbiocity-kenya/"
+    assert project["url_en"] == "http://testserver/en/projekt/symbiocity-kenya/"
+    partnership = client.get("/api/v1/partnerships/borlange-kisumu").json()
+    assert partnership["title_en"] == "Borlänge and Kisumu"
+    assert partnership["country"]["code"] == "KE"
+    assert [g["total_sek"] for g in partnership["grants"]] == [1_200_000]
+    municipality = client.get("/api/v1/municipalities/borlange").json()
+    assert municipality["published_partnerships"] == 2
+    assert municipality["identifier"] == "360G-icld-org-borlange"
+    assert client.get("/api/v1/goals/sdg/11").json()["code"] == "11"
+    assert client.get("/api/v1/countries/xk").json()["name_en"] == "Kosovo"
+    assert client.get("/api/v1/programmes/kommunala-partnerskap").status_code == 200
+    rounds = client.get("/api/v1/grant-rounds").json()
+    assert rounds["count"] == 1
+    assert client.get("/api/v1/organisations?kind=nonprofit").json()["results"][0]["slug"] == (
+        "icld"
+    )
+
+
+def test_pagination_has_count_next_and_previous(client, records):
+    first = client.get("/api/v1/countries?page_size=100").json()
+    assert first["count"] == 250 and first["previous"] is None
+    assert first["next"] == "http://testserver/api/v1/countries?page_size=100&page=2"
+    last = client.get(first["next"].replace("page=2", "page=3")).json()
+    assert last["next"] is None and len(last["results"]) == 50
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "goal=abc",
+        "goal=99",
+        "country=ZZ",
+        "country=K%00E",
+        "theme=%00",
+        "theme=no-such-theme",
+        "status=sleeping",
+        "sort=evil",
+        "year=abc",
+        "year=99999",
+        "q=" + "x" * 10_000,
+        "page=0",
+        "page=abc",
+        "page=999999",
+        "page_size=100000",
+        "unknown=1",
+        "municipality=%00",
+    ],
+)
+@pytest.mark.parametrize("path", ["/api/v1/projects", "/api/v1/partnerships", "/api/v1/grants"])
+def test_bad_parameters_give_400_with_a_json_body(client, records, path, query):
+    response = client.get(f"{path}?{query}")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["detail"] and body["errors"]
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_unknown_records_give_404_json(client, records):
+    for url in [
+        "/api/v1/projects/hemligt-projekt",
+        "/api/v1/partnerships/hemligt-partnerskap",
+        "/api/v1/municipalities/hemligkoping",
+        "/api/v1/organisations/hemligkoping",
+        "/api/v1/goals/sdg/18",
+        "/api/v1/countries/zz",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert response.json() == {"detail": "Not Found"}
+
+
+def test_drafts_are_nowhere_in_the_api(client, records):
+    draft_grant = records and __import__("partnerships.models").models.Grant.objects.get(
+        partnership__slug="hemligt-partnerskap"
+    )
+    assert client.get(f"/api/v1/grants/{draft_grant.pk}").status_code == 404
+    for url in [
+        "/api/v1/projects?page_size=500",
+        "/api/v1/partnerships?page_size=500&facets=1",
+        "/api/v1/grants?page_size=500",
+        "/api/v1/municipalities?page_size=500&facets=1",
+        "/api/v1/organisations?page_size=500",
+        "/api/v1/grant-rounds",
+        "/api/v1/partnerships/borlange-kisumu",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert_no_drafts(response.content.decode())
+
+
+def test_openapi_document_is_valid(client, records):
+    from openapi_spec_validator import validate
+
+    document = client.get("/api/v1/openapi.json").json()
+    validate(document)
+    paths = document["paths"]
+    for path in [
+        "/api/v1/projects",
+        "/api/v1/projects/{slug}",
+        "/api/v1/partnerships",
+        "/api/v1/grants",
+        "/api/v1/municipalities",
+        "/api/v1/organisations",
+        "/api/v1/programmes",
+        "/api/v1/grant-rounds",
+        "/api/v1/goals",
+        "/api/v1/countries",
+    ]:
+        assert "get" in paths[path], path
+    names = {p["name"] for p in paths["/api/v1/partnerships"]["get"]["parameters"]}
+    assert {"country", "goal", "theme", "status", "year", "municipality", "q", "sort"} <= names
+
+
+def test_docs_page_needs_no_cdn_and_no_inline_script(client, records):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert not re.search(r"(src|href)=\"https?://", html)
+    for attributes, _body in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S):
+        assert "src=" in attributes or 'type="application/json"' in attributes
+    assert '"validatorUrl": null' in html
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp
+    for asset in ("swagger-ui-bundle.js", "swagger-ui-init.js", "swagger-ui.css"):
+        assert client.get(f"/static/ninja/{asset}").status_code == 200
+
+
+def test_conditional_get_and_cors(client, records):
+    url = "/api/v1/projects?country=KE"
+    first = client.get(url)
+    assert first["Access-Control-Allow-Origin"] == "*"
+    assert "no-cache" in first["Cache-Control"] and "public" in first["Cache-Control"]
+    etag, modified = first["ETag"], first["Last-Modified"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    assert client.get(url, headers={"If-Modified-Since": modified}).status_code == 304
+    assert (
+        client.get("/api/v1/projects?country=CO", headers={"If-None-Match": etag}).status_code
+        == 200
+    )
+    make_project("new-in-kenya", countries=["KE"])
+    changed = client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert changed.json()["count"] == first.json()["count"] + 1
+
+
+def query_count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+        assert response.status_code == 200
+        b"".join(getattr(response, "streaming_content", [response.content]))
+    return len(ctx.captured_queries)
+
+
+def build(n, goals):
+    municipality = make_municipality(f"Kommun {n}")
+    for i in range(n):
+        make_project(f"project-{n}-{i}", countries=["KE", "CO"], goals=[goals[11]])
+        make_partnership(
+            f"partnership-{n}-{i}",
+            country="KE",
+            participants=[municipality],
+            goals=[goals[11]],
+            start_year=2016,
+            grants=[(2016, 300_000, 2), (2018, 300_000, 1)],
+        )
+
+
+# Absolute numbers, pinned: a change that adds a query per row shows here.
+API_QUERIES = [
+    ("/api/v1/projects?page_size=500", 15),
+    ("/api/v1/projects?country=KE&goal=11&facets=1", 23),
+    ("/api/v1/partnerships?page_size=500", 14),
+    ("/api/v1/grants?country=KE&page_size=500", 11),
+    ("/api/v1/municipalities?facets=1", 18),
+    ("/api/v1/projects/project-5-1", 14),
+]
+
+
+@pytest.mark.parametrize("url,expected", API_QUERIES)
+def test_api_query_count_does_not_grow_with_rows(client, goals, url, expected):
+    build(5, goals)
+    few = query_count(client, url)
+    build(40, goals)
+    many = query_count(client, url)
+    assert few == many == expected

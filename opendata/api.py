@@ -166,7 +166,12 @@ def grants(request, params: Query[s.PartnershipParams]):
     )
 
 
-@api.get("/grants/{int:grant_id}", response={200: s.Grant, **ERRORS}, tags=["partnerships"])
+@api.get(
+    "/grants/{int:grant_id}",
+    response={200: s.Grant, **ERRORS},
+    tags=["partnerships"],
+    url_name="grant",
+)
 def grant(request, grant_id: int):
     grants = r.grants_of(r.partnership_queryset())
     return r.grant_data(get_object_or_404(grants, pk=grant_id), request)

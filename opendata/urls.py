@@ -3,6 +3,7 @@ visitor's language (the records carry both languages' texts)."""
 
 from django.urls import URLPattern, URLResolver, path
 
+from opendata import views
 from opendata.api import api
 from opendata.http import open_data
 
@@ -21,4 +22,5 @@ api_patterns, api_app_name, api_namespace = api.urls
 
 urlpatterns = [
     path("api/v1/", (wrapped(api_patterns), api_app_name, api_namespace)),
+    path("partnerskap/bidrag.json", views.grants_360giving, name="data-grants-360giving"),
 ]

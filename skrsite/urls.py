@@ -14,5 +14,6 @@ urlpatterns += i18n_patterns(
     path("", include("pages.urls")),
     path("", include("projects.urls")),
     path("", include("partnerships.urls")),
+    path("", include("opendata.urls_pages")),
     prefix_default_language=False,
 )

@@ -38,7 +38,7 @@ def records(seeded):
         summary_sv="Stadsplanering.",
     )
     kenya.grants.update(grant_maker=icld, funding_source=sida)
-    make_partnership(
+    pristina = make_partnership(
         "borlange-pristina",
         country="XK",
         participants=[borlange],
@@ -46,6 +46,7 @@ def records(seeded):
         start_year=2019,
         grants=[(2019, 300_000, 2), (2021, 300_000, 1)],
     )
+    pristina.grants.filter(year=2019).update(grant_maker=icld)
     make_project(
         "hemligt-projekt",
         countries=["KE"],
@@ -283,7 +284,8 @@ def query_count(client, url):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
         assert response.status_code == 200
-        b"".join(getattr(response, "streaming_content", [response.content]))
+        if response.streaming:
+            b"".join(response.streaming_content)
     return len(ctx.captured_queries)
 
 
@@ -319,3 +321,95 @@ def test_api_query_count_does_not_grow_with_rows(client, goals, url, expected):
     build(40, goals)
     many = query_count(client, url)
     assert few == many == expected
+
+
+# 360Giving -------------------------------------------------------------------------------
+
+STANDARDS = __import__("pathlib").Path(__file__).resolve().parent.parent / "opendata" / "standards"
+
+
+def validate_360giving(package):
+    import json
+
+    from jsonschema import Draft202012Validator, FormatChecker
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
+    grant_schema = json.loads((STANDARDS / "360-giving-schema.json").read_text())
+    package_schema = json.loads((STANDARDS / "360-giving-package-schema.json").read_text())
+    grant_ref = package_schema["properties"]["grants"]["items"]["$ref"]
+    registry = Registry().with_resources(
+        [
+            # The files name the draft with http://, which referencing does not know.
+            (grant_ref, Resource(contents=grant_schema, specification=DRAFT202012)),
+            (grant_schema["$id"], Resource(contents=grant_schema, specification=DRAFT202012)),
+        ]
+    )
+    validator = Draft202012Validator(
+        package_schema, registry=registry, format_checker=FormatChecker()
+    )
+    errors = sorted(validator.iter_errors(package), key=lambda e: list(e.path))
+    assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]
+
+
+def read_stream(response):
+    assert response.streaming
+    return b"".join(response.streaming_content)
+
+
+def test_360giving_package_is_valid_and_follows_the_filters(client, records):
+    import json
+
+    response = client.get("/partnerskap/bidrag.json")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert response["Access-Control-Allow-Origin"] == "*"
+    package = json.loads(read_stream(response))
+    validate_360giving(package)
+    assert package["version"] == "1.4"
+    assert package["license"] == "https://creativecommons.org/publicdomain/zero/1.0/"
+    assert package["publisher"]["name"] == "Swedish Association of Local Authorities and Regions"
+    by_country = {g["beneficiaryLocation"][0]["name"]: g for g in package["grants"]}
+    kenya = by_country["Kenya"]
+    assert kenya["beneficiaryLocation"] == [{"name": "Kenya", "countryCode": "KE"}]
+    assert kenya["fundingOrganization"] == [
+        {"id": "360G-icld-org-icld", "name": "Internationellt Centrum för Lokal Demokrati"}
+    ]
+    assert kenya["recipientOrganization"] == [{"id": "360G-icld-org-borlange", "name": "Borlänge"}]
+    assert kenya["amountAwarded"] == 1_200_000 and kenya["currency"] == "SEK"
+    assert kenya["awardDate"] == "2016-01-01"
+    assert {c["code"] for c in kenya["classifications"]} == {"5", "11"}
+    assert all(
+        c["vocabulary"] == "UN Sustainable Development Goals" for c in kenya["classifications"]
+    )
+    # Kosovo is not in 360Giving's country list: the name only.
+    assert by_country["Kosovo"]["beneficiaryLocation"] == [{"name": "Kosovo"}]
+    # Grants without a published grant-maker cannot name a funder and are left out.
+    assert len(package["grants"]) == 2
+    with pytest.raises(AssertionError):
+        validate_360giving({"grants": [{"id": "x", "title": "no amount"}]})
+    filtered_package = json.loads(read_stream(client.get("/partnerskap/bidrag.json?country=CO")))
+    assert filtered_package["grants"] == []
+    assert_no_drafts(json.dumps(package, ensure_ascii=False))
+
+
+def test_360giving_bad_parameters_give_400(client, records):
+    for query in ["country=ZZ", "goal=x", "foo=1", "municipality=hemligkoping"]:
+        response = client.get(f"/partnerskap/bidrag.json?{query}")
+        assert response.status_code == 400, query
+        assert response.json()["errors"]
+
+
+def test_360giving_query_count_is_constant(client, goals):
+    from partnerships.models import Grant
+    from reference.models import Organisation
+
+    icld = make_municipality("ICLD", kind="nonprofit", country=None)
+    build(5, goals)
+    Grant.objects.update(grant_maker=icld)
+    few = query_count(client, "/partnerskap/bidrag.json")
+    build(40, goals)
+    Grant.objects.update(grant_maker=icld)
+    many = query_count(client, "/partnerskap/bidrag.json")
+    assert Organisation.objects.count() >= 3
+    assert few == many == 12

@@ -23,4 +23,6 @@ api_patterns, api_app_name, api_namespace = api.urls
 urlpatterns = [
     path("api/v1/", (wrapped(api_patterns), api_app_name, api_namespace)),
     path("partnerskap/bidrag.json", views.grants_360giving, name="data-grants-360giving"),
+    path("projekt/iati.xml", views.projects_iati, name="data-projects-iati"),
+    path("partnerskap/iati.xml", views.partnerships_iati, name="data-partnerships-iati"),
 ]

@@ -3,13 +3,17 @@ data" page. The files read the lists' own FilterSets, so a file holds what the l
 the same parameters shows; parameters the list would report in a notice are answered
 with 400 and a JSON body naming them."""
 
+from django.http import StreamingHttpResponse
 from django.views.generic import TemplateView
 
 from opendata import records as r
 from opendata.giving360 import package_response
 from opendata.http import BadParameters, filtered, json_error, open_data
+from opendata.iati import activities_stream, partnership_activity, project_activity
 from partnerships.filters import PartnershipFilterSet
 from partnerships.models import Partnership
+from projects.filters import ProjectFilterSet
+from projects.models import Project
 
 
 def bad_request(exc):
@@ -26,6 +30,45 @@ def grants_360giving(request):
     except BadParameters as exc:
         return bad_request(exc)
     return package_response(request, r.grants_of(filterset.qs))
+
+
+def iati_response(request, filterset_class, base, queryset, build, filename):
+    try:
+        filterset = filtered(filterset_class, base, request.GET, request)
+    except BadParameters as exc:
+        return bad_request(exc)
+    records = queryset.filter(pk__in=filterset.qs.values("pk")).order_by("id")
+    response = StreamingHttpResponse(
+        activities_stream(request, records, build), content_type="application/xml; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@open_data
+def projects_iati(request):
+    """/projekt/iati.xml?<the filters of /projekt/>"""
+    return iati_response(
+        request,
+        ProjectFilterSet,
+        Project.objects.published(),
+        r.project_queryset(),
+        project_activity,
+        "projekt-iati.xml",
+    )
+
+
+@open_data
+def partnerships_iati(request):
+    """/partnerskap/iati.xml?<the filters of /partnerskap/>"""
+    return iati_response(
+        request,
+        PartnershipFilterSet,
+        Partnership.objects.published(),
+        r.partnership_queryset(),
+        partnership_activity,
+        "partnerskap-iati.xml",
+    )
 
 
 class OpenDataPageView(TemplateView):

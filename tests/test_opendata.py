@@ -3,6 +3,7 @@ one's later sections. The same published records, the same filters as the pages,
 against the official schemas, constant queries, drafts nowhere, never a 500."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -44,6 +45,7 @@ def records(seeded):
         participants=[borlange],
         goals=[goals[16]],
         start_year=2019,
+        end_year=2021,
         grants=[(2019, 300_000, 2), (2021, 300_000, 1)],
     )
     pristina.grants.filter(year=2019).update(grant_maker=icld)
@@ -292,7 +294,13 @@ def query_count(client, url):
 def build(n, goals):
     municipality = make_municipality(f"Kommun {n}")
     for i in range(n):
-        make_project(f"project-{n}-{i}", countries=["KE", "CO"], goals=[goals[11]])
+        make_project(
+            f"project-{n}-{i}",
+            countries=["KE", "CO"],
+            goals=[goals[11]],
+            start_year=2015,
+            end_year=2018,
+        )
         make_partnership(
             f"partnership-{n}-{i}",
             country="KE",
@@ -413,3 +421,122 @@ def test_360giving_query_count_is_constant(client, goals):
     many = query_count(client, "/partnerskap/bidrag.json")
     assert Organisation.objects.count() >= 3
     assert few == many == 12
+
+
+# IATI ------------------------------------------------------------------------------------
+
+
+def iati_schema():
+    from lxml import etree
+
+    return etree.XMLSchema(etree.parse(str(STANDARDS / "iati-activities-schema.xsd")))
+
+
+def parse_iati(response):
+    from lxml import etree
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/xml")
+    document = etree.fromstring(read_stream(response))
+    schema = iati_schema()
+    assert schema.validate(document), schema.error_log.last_error
+    return document
+
+
+@pytest.fixture
+def dated_project(records):
+    goals = {g.number: g for g in seeded_goals()}
+    project = make_project(
+        "dated-project",
+        countries=["KE", "CO", "BO"],
+        goals=[goals[11], goals[13]],
+        start_year=2015,
+        end_year=2018,
+        start_actual=True,
+        title_en="A dated project",
+        summary_sv="Kort sammanfattning.",
+    )
+    from projects.models import ProjectBudget, ProjectParticipant
+    from reference.models import Theme
+
+    project.themes.set(Theme.objects.filter(slug__in=["sustainable-cities", "gender-equality"]))
+    ProjectBudget.objects.create(project=project, year=2016, amount_sek=1_000_000)
+    for slug, role in (("sida", "funding"), ("salar-international", "implementing")):
+        ProjectParticipant.objects.create(
+            project=project, organisation=Organisation.objects.get(slug=slug), role=role
+        )
+    ProjectParticipant.objects.create(
+        project=project,
+        organisation=Organisation.objects.get(slug="hemligkoping"),
+        role="extending",
+    )
+    return project
+
+
+def test_iati_projects_are_valid_against_the_xsd(client, dated_project):
+    document = parse_iati(client.get("/projekt/iati.xml"))
+    assert document.get("version") == "2.03"
+    # Seeded projects have no dates, which IATI requires: only the dated one is there.
+    (activity,) = document.findall("iati-activity")
+    assert activity.get("default-currency") == "SEK"
+    assert activity.findtext("iati-identifier") == (f"360G-icld-org-skr-project-{dated_project.pk}")
+    assert activity.find("reporting-org").get("ref") == "360G-icld-org-skr"
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    titles = {n.get(lang): n.text for n in activity.find("title")}
+    assert titles == {"sv": "Dated Project", "en": "A dated project"}
+    roles = {p.findtext("narrative"): p.get("role") for p in activity.findall("participating-org")}
+    assert roles == {
+        "Styrelsen för internationellt utvecklingssamarbete": "1",
+        "SALAR International": "4",
+    }
+    assert activity.find("activity-status").get("code") == "3"  # completed, end not actual
+    dates = {d.get("type"): d.get("iso-date") for d in activity.findall("activity-date")}
+    assert dates == {"2": "2015-01-01", "3": "2018-12-31"}
+    percentages = [Decimal(c.get("percentage")) for c in activity.findall("recipient-country")]
+    assert len(percentages) == 3 and sum(percentages) == 100
+    assert {s.get("code") for s in activity.findall("sector")} == {"43030", "15170"}
+    assert {t.get("code") for t in activity.findall("tag[@vocabulary='2']")} == {"11", "13"}
+    assert activity.find("budget/value").text == "1000000"
+    assert client.get("/projekt/iati.xml?country=SE").status_code == 200
+
+
+def test_iati_partnerships_follow_the_filters_and_hide_drafts(client, records, settings):
+    settings.IATI_REPORTING_ORG_REF = "SE-ON-0000000000"
+    document = parse_iati(client.get("/partnerskap/iati.xml"))
+    identifiers = [a.findtext("iati-identifier") for a in document.findall("iati-activity")]
+    assert len(identifiers) == 2
+    assert all(i.startswith("SE-ON-0000000000-partnership-") for i in identifiers)
+    kenya = parse_iati(client.get("/partnerskap/iati.xml?country=KE&goal=11"))
+    (activity,) = kenya.findall("iati-activity")
+    assert activity.find("recipient-country").get("code") == "KE"
+    assert activity.find("recipient-country").get("percentage") is None
+    roles = sorted(p.get("role") for p in activity.findall("participating-org"))
+    assert roles == ["1", "3", "4"]  # Sida funding, ICLD extending, Borlänge implementing
+    budgets = [
+        (b.find("period-start").get("iso-date"), b.findtext("value"))
+        for b in activity.findall("budget")
+    ]
+    assert budgets == [("2016-01-01", "400000"), ("2017-01-01", "400000"), ("2018-01-01", "400000")]
+    kosovo = parse_iati(client.get("/partnerskap/iati.xml?country=XK"))
+    assert kosovo.find("iati-activity/recipient-country").get("code") == "XK"
+    from lxml import etree
+
+    text = etree.tostring(document, encoding="unicode")
+    assert_no_drafts(text)
+    assert client.get("/partnerskap/iati.xml?goal=99").status_code == 400
+
+
+def test_iati_drafts_are_nowhere(client, dated_project):
+    from lxml import etree
+
+    text = etree.tostring(parse_iati(client.get("/projekt/iati.xml")), encoding="unicode")
+    assert_no_drafts(text)
+
+
+@pytest.mark.parametrize("url,expected", [("/projekt/iati.xml", 15), ("/partnerskap/iati.xml", 14)])
+def test_iati_query_count_is_constant(client, goals, url, expected):
+    build(5, goals)
+    few = query_count(client, url)
+    build(40, goals)
+    many = query_count(client, url)
+    assert few == many == expected

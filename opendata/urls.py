@@ -25,4 +25,5 @@ urlpatterns = [
     path("partnerskap/bidrag.json", views.grants_360giving, name="data-grants-360giving"),
     path("projekt/iati.xml", views.projects_iati, name="data-projects-iati"),
     path("partnerskap/iati.xml", views.partnerships_iati, name="data-partnerships-iati"),
+    path("oppna-data/katalog.rdf", views.catalogue_rdf, name="data-catalogue"),
 ]

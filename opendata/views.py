@@ -3,7 +3,7 @@ data" page. The files read the lists' own FilterSets, so a file holds what the l
 the same parameters shows; parameters the list would report in a notice are answered
 with 400 and a JSON body naming them."""
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.views.generic import TemplateView
 
 from opendata import records as r
@@ -69,6 +69,15 @@ def partnerships_iati(request):
         partnership_activity,
         "partnerskap-iati.xml",
     )
+
+
+@open_data
+def catalogue_rdf(request):
+    """/oppna-data/katalog.rdf: the DCAT-AP-SE catalogue."""
+    from opendata.dcat import catalogue
+
+    data = catalogue(request).serialize(format="xml", encoding="utf-8")
+    return HttpResponse(data, content_type="application/rdf+xml; charset=utf-8")
 
 
 class OpenDataPageView(TemplateView):

@@ -540,3 +540,37 @@ def test_iati_query_count_is_constant(client, goals, url, expected):
     build(40, goals)
     many = query_count(client, url)
     assert few == many == expected
+
+
+# DCAT-AP-SE ------------------------------------------------------------------------------
+
+
+def test_dcat_catalogue_parses_and_has_the_mandatory_properties(client, records):
+    from rdflib import Graph
+    from rdflib.namespace import DCAT, DCTERMS, RDF
+
+    response = client.get("/oppna-data/katalog.rdf")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/rdf+xml")
+    graph = Graph().parse(data=response.content, format="xml")
+    (catalog,) = graph.subjects(RDF.type, DCAT.Catalog)
+    for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.publisher, DCAT.dataset):
+        assert graph.value(catalog, prop) is not None, prop
+    datasets = list(graph.objects(catalog, DCAT.dataset))
+    assert len(datasets) == 3
+    for dataset in datasets:
+        assert (dataset, RDF.type, DCAT.Dataset) in graph
+        for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.publisher, DCAT.contactPoint):
+            assert graph.value(dataset, prop) is not None, (dataset, prop)
+        assert {t.language for t in graph.objects(dataset, DCTERMS.title)} == {"sv", "en"}
+        distributions = list(graph.objects(dataset, DCAT.distribution))
+        assert distributions
+        for distribution in distributions:
+            for prop in (DCAT.accessURL, DCTERMS.format, DCTERMS.license):
+                assert graph.value(distribution, prop) is not None, (distribution, prop)
+            assert str(graph.value(distribution, DCTERMS.license)) == (
+                "https://creativecommons.org/publicdomain/zero/1.0/"
+            )
+            address = str(graph.value(distribution, DCAT.accessURL))
+            assert client.get(address.replace("http://testserver", "")).status_code == 200
+    assert ".csv" not in response.content.decode()

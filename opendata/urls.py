@@ -1,11 +1,13 @@
 """Open-data addresses outside the language prefixes: one address per file, whatever the
 visitor's language (the records carry both languages' texts)."""
 
+from django.contrib.sitemaps.views import sitemap
 from django.urls import URLPattern, URLResolver, path
 
 from opendata import views
 from opendata.api import api
 from opendata.http import open_data
+from opendata.sitemaps import SITEMAPS
 
 
 def wrapped(patterns):
@@ -26,4 +28,6 @@ urlpatterns = [
     path("projekt/iati.xml", views.projects_iati, name="data-projects-iati"),
     path("partnerskap/iati.xml", views.partnerships_iati, name="data-partnerships-iati"),
     path("oppna-data/katalog.rdf", views.catalogue_rdf, name="data-catalogue"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]

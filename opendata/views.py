@@ -80,5 +80,22 @@ def catalogue_rdf(request):
     return HttpResponse(data, content_type="application/rdf+xml; charset=utf-8")
 
 
+EXPORTS = (
+    "/projekt/export.csv",
+    "/partnerskap/export.csv",
+    "/partnerskap/bidrag.csv",
+    "/kommuner/export.csv",
+)
+
+
+def robots_txt(request):
+    """Crawlers may read everything public but the admin and the staff's CSV exports."""
+    lines = ["User-agent: *", "Disallow: /admin/"]
+    for path in EXPORTS:
+        lines += [f"Disallow: {path}", f"Disallow: /en{path}"]
+    lines.append(f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
 class OpenDataPageView(TemplateView):
     template_name = "opendata/open_data.html"

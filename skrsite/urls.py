@@ -11,9 +11,9 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    path("", include("opendata.urls_pages")),
     path("", include("pages.urls")),
     path("", include("projects.urls")),
     path("", include("partnerships.urls")),
-    path("", include("opendata.urls_pages")),
     prefix_default_language=False,
 )

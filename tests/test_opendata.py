@@ -574,3 +574,78 @@ def test_dcat_catalogue_parses_and_has_the_mandatory_properties(client, records)
             address = str(graph.value(distribution, DCAT.accessURL))
             assert client.get(address.replace("http://testserver", "")).status_code == 200
     assert ".csv" not in response.content.decode()
+
+
+# Feeds, sitemap, robots.txt --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url,expected",
+    [
+        ("/projekt/feed/?country=KE", {"SymbioCity Kenya"}),
+        ("/en/projekt/feed/?country=KE", {"SymbioCity Kenya"}),
+        ("/partnerskap/feed/", {"Borlange Kisumu", "Borlange Pristina"}),
+        ("/en/partnerskap/feed/?country=KE", {"Borlänge and Kisumu"}),
+        ("/projekt/feed/?country=ZZ", set()),
+    ],
+)
+def test_feeds_parse_without_errors_and_follow_the_filters(client, records, url, expected):
+    import feedparser
+
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert {entry.title for entry in feed.entries} == expected
+    assert_no_drafts(response.content.decode())
+    if "ZZ" in url:
+        assert "ZZ" in feed.feed.subtitle
+
+
+@pytest.mark.parametrize(
+    "url,expected", [("/partnerskap/feed/?country=KE", 8), ("/sitemap.xml", 5)]
+)
+def test_feed_and_sitemap_query_count_is_constant(client, goals, url, expected):
+    build(5, goals)
+    few = query_count(client, url)
+    build(40, goals)
+    many = query_count(client, url)
+    assert few == many == expected
+
+
+def test_sitemap_lists_every_published_page_in_both_languages(client, records):
+    from lxml import etree
+
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    document = etree.fromstring(response.content)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    locations = [loc.text for loc in document.findall("s:url/s:loc", ns)]
+    paths = {loc.replace("http://testserver", "") for loc in locations}
+    for path in [
+        "/",
+        "/en/",
+        "/projekt/symbiocity-kenya/",
+        "/en/projekt/symbiocity-kenya/",
+        "/partnerskap/borlange-kisumu/",
+        "/kommuner/borlange/",
+        "/mal/11/",
+        "/lander/ke/",
+        "/oppna-data/",
+        "/en/oppna-data/",
+    ]:
+        assert path in paths, path
+    alternates = document.findall("s:url/x:link[@rel='alternate']", ns)
+    assert {a.get("hreflang") for a in alternates} == {"sv", "en", "x-default"}
+    assert_no_drafts(response.content.decode())
+    for path in sorted(paths):
+        assert client.get(path).status_code == 200, path
+
+
+def test_robots_txt_points_at_the_sitemap(client):
+    body = client.get("/robots.txt").content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in body
+    assert "Disallow: /admin/" in body
+    assert "Disallow: /partnerskap/bidrag.csv" in body
+    assert "Disallow: /partnerskap/bidrag.json" not in body

@@ -98,4 +98,29 @@ def robots_txt(request):
 
 
 class OpenDataPageView(TemplateView):
+    """Öppna data: every format with an example address, the licence, the API docs."""
+
     template_name = "opendata/open_data.html"
+
+    def get_context_data(self, **kwargs):
+        from django.conf import settings
+        from django.urls import reverse
+
+        example = "?country=KE&goal=11"
+        absolute = self.request.build_absolute_uri
+        return super().get_context_data(
+            licence=settings.OPEN_DATA_LICENSE,
+            api_docs=reverse("api-v1:openapi-view"),
+            openapi=reverse("api-v1:openapi-json"),
+            examples={
+                "json_grants": absolute(reverse("api-v1:grants") + example),
+                "json_projects": absolute(reverse("api-v1:projects") + example),
+                "giving360": absolute(reverse("data-grants-360giving") + example),
+                "iati_partnerships": absolute(reverse("data-partnerships-iati") + example),
+                "iati_projects": absolute(reverse("data-projects-iati") + example),
+                "feed": absolute(reverse("opendata:partnership-feed") + "?country=KE"),
+                "catalogue": absolute(reverse("data-catalogue")),
+                "sitemap": absolute(reverse("sitemap")),
+            },
+            **kwargs,
+        )

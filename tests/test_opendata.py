@@ -649,3 +649,35 @@ def test_robots_txt_points_at_the_sitemap(client):
     assert "Disallow: /admin/" in body
     assert "Disallow: /partnerskap/bidrag.csv" in body
     assert "Disallow: /partnerskap/bidrag.json" not in body
+
+
+# The "Öppna data" page -------------------------------------------------------------------
+
+
+def test_open_data_page_in_both_languages(client, records):
+    swedish = client.get("/oppna-data/").content.decode()
+    assert "<h1>Öppna data</h1>" in swedish
+    assert "Så snart en uppgift publiceras eller ändras." in swedish
+    assert "http://testserver/partnerskap/bidrag.json?country=KE&amp;goal=11" in swedish
+    assert "http://testserver/api/v1/grants?country=KE&amp;goal=11" in swedish
+    assert "http://testserver/partnerskap/iati.xml?country=KE&amp;goal=11" in swedish
+    assert 'href="/api/v1/docs"' in swedish
+    assert "https://creativecommons.org/publicdomain/zero/1.0/" in swedish
+    english = client.get("/en/oppna-data/").content.decode()
+    assert "<h1>Open data</h1>" in english and "As soon as a record is published" in english
+    assert 'href="/en/oppna-data/">Open data</a>' in english  # the footer
+
+
+def test_lists_link_their_open_data_with_the_same_filters(client, records):
+    body = client.get("/partnerskap/?country=KE&goal=11&page=1").content.decode()
+    for url in [
+        "/api/v1/partnerships?country=KE&amp;goal=11",
+        "/partnerskap/bidrag.json?country=KE&amp;goal=11",
+        "/partnerskap/iati.xml?country=KE&amp;goal=11",
+        "/partnerskap/feed/?country=KE&amp;goal=11",
+    ]:
+        assert f'href="{url}"' in body, url
+    english = client.get("/en/projekt/?country=KE").content.decode()
+    assert 'href="/api/v1/projects?country=KE"' in english
+    assert 'href="/en/projekt/feed/?country=KE"' in english
+    assert 'href="/api/v1/municipalities"' in client.get("/kommuner/").content.decode()

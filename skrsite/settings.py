@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_filters",
     "django_countries",
     "axes",
@@ -62,9 +63,11 @@ INSTALLED_APPS = [
     "projects",
     "partnerships",
     "pages",
+    "opendata",
+    "ninja",  # its templates and static files serve the API docs page (opendata/api.py)
 ]
 # Apps whose records a write to invalidates the caches (core/apps.py).
-REGISTER_APPS = ["core", "reference", "projects", "partnerships", "pages"]
+REGISTER_APPS = ["core", "reference", "projects", "partnerships", "pages", "opendata"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -212,7 +215,7 @@ else:
 # many seconds (0: off, as in tests unless a test turns it on); see core/cache.py.
 FACET_CACHE_SECONDS = int(os.environ.get("FACET_CACHE_SECONDS", "0" if RUNNING_TESTS else "60"))
 # A change to a model of these apps makes every cached page stale (core/apps.py).
-REGISTER_APPS = ["core", "reference", "projects", "partnerships", "pages"]
+REGISTER_APPS = ["core", "reference", "projects", "partnerships", "pages", "opendata"]
 
 # On PostgreSQL, exports stream through COPY … TO STDOUT (see core/exports.py).
 EXPORT_USE_COPY = env_bool("EXPORT_USE_COPY", True)
@@ -220,6 +223,18 @@ EXPORT_USE_COPY = env_bool("EXPORT_USE_COPY", True)
 # Lists show this many records a page.
 PAGE_SIZE = 20
 GRANTS_360_PREFIX = os.environ.get("GRANTS_360_PREFIX", "icld")
+
+# Open data (opendata/, README "Open data"): the licence of every public format (CC0 1.0
+# unless set), the slug of the publishing organisation, a contact address for the data
+# catalogue (left out when unset; never guessed) and the IATI reference of the reporting
+# organisation (when unset: the reporting organisation's recorded IATI reference or
+# organisation number, else its register-made 360G identifier).
+OPEN_DATA_LICENSE = os.environ.get(
+    "OPEN_DATA_LICENSE", "https://creativecommons.org/publicdomain/zero/1.0/"
+)
+OPEN_DATA_PUBLISHER = os.environ.get("OPEN_DATA_PUBLISHER", "skr")
+OPEN_DATA_CONTACT_EMAIL = os.environ.get("OPEN_DATA_CONTACT_EMAIL", "")
+IATI_REPORTING_ORG_REF = os.environ.get("IATI_REPORTING_ORG_REF", "")
 
 # Security -----------------------------------------------------------------------------
 # Behind HTTPS in production; HTTPS_ONLY=0 turns the HTTPS-only settings off (for example

@@ -7,9 +7,11 @@ from core.views import health
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health, name="health"),
+    path("", include("opendata.urls")),
 ]
 
 urlpatterns += i18n_patterns(
+    path("", include("opendata.urls_pages")),
     path("", include("pages.urls")),
     path("", include("projects.urls")),
     path("", include("partnerships.urls")),

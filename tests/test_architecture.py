@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = {"core": 0, "reference": 1, "projects": 2, "partnerships": 2, "pages": 3, "skrsite": 4}
+LAYERS = {
+    "core": 0,
+    "reference": 1,
+    "projects": 2,
+    "partnerships": 2,
+    "pages": 3,
+    "opendata": 3,
+    "skrsite": 4,
+}
 
 
 def imports_of(path):

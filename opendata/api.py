@@ -1,0 +1,277 @@
+"""The read-only JSON API, version 1, at /api/v1/ (language-neutral, outside the language
+prefixes).
+
+Built with django-ninja because it is small (no second framework of serializers, views
+and routers beside Django's), its response and parameter types are plain typed classes
+(opendata/schemas.py) that check every response, and it writes the OpenAPI 3 document
+itself. Its docs page (Swagger UI) is rendered from the JavaScript and CSS that ninja
+ships as static files, with the settings in a JSON data block read by ninja's own
+swagger-ui-init.js: no CDN and no inline script, so it runs under the site's CSP
+(`script-src 'self'; style-src 'self'`); Swagger UI's online validator badge, an image
+from another host, is turned off.
+
+Lists take exactly the parameters of the matching page and read them with the same
+FilterSet (ProjectFilterSet, PartnershipFilterSet, MunicipalityFilterSet), so a list here
+counts what the page counts for the same address; values the page would report in a
+notice, unknown parameters and impossible pages are answered with 400 and a JSON body
+naming them. Every response carries ETag and Last-Modified from the data version and
+answers conditional requests with 304 (opendata/http.py)."""
+
+import math
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from ninja import NinjaAPI, Query
+from ninja.errors import ValidationError
+from ninja.openapi.docs import Swagger
+
+from opendata import records as r
+from opendata import schemas as s
+from opendata.http import BadParameters, check_parameters, filtered
+from partnerships.filters import MunicipalityFilterSet, PartnershipFilterSet
+from projects.filters import ProjectFilterSet
+from reference.models import Country, Goal, Organisation, OrganisationKind
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+PAGING = ("page", "page_size")
+LIST_EXTRA = (*PAGING, "facets")
+
+api = NinjaAPI(
+    title="Internationella samarbeten – öppna data",
+    version="1",
+    description=(
+        "Published projects (SALAR International), municipal partnerships and grants "
+        "(ICLD), Swedish municipalities and regions, and their reference data. Lists "
+        "take the same filter parameters as the register's pages. Licence: "
+        f"{settings.OPEN_DATA_LICENSE}"
+    ),
+    urls_namespace="api-v1",
+    docs=Swagger(settings={"validatorUrl": None}),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+ERRORS = {400: s.Error, 404: s.Error}
+
+
+@api.exception_handler(BadParameters)
+def bad_parameters(request, exc):
+    body = {"detail": exc.message}
+    if exc.errors:
+        body["errors"] = exc.errors
+    return api.create_response(request, body, status=400)
+
+
+@api.exception_handler(ValidationError)
+def invalid_parameters(request, exc):
+    errors = {}
+    for error in exc.errors:
+        names = [str(part) for part in error.get("loc", ()) if isinstance(part, str)]
+        name = (names[-1] if names else "?")[:50]
+        errors.setdefault(name, []).append(str(error.get("msg", "invalid"))[:200])
+    return api.create_response(
+        request, {"detail": "Invalid parameters.", "errors": errors}, status=400
+    )
+
+
+def page_link(request, number):
+    params = request.GET.copy()
+    params["page"] = str(number)
+    return request.build_absolute_uri(request.path + "?" + params.urlencode())
+
+
+def paginated(request, params, records, serialize, filterset=None, decorate=None):
+    """One page of `records` as {count, next, previous, results} (and facets on request),
+    in a constant number of queries."""
+    size = params.page_size or DEFAULT_PAGE_SIZE
+    number = params.page or 1
+    count = records.count()
+    last = max(1, math.ceil(count / size))
+    if number > last:
+        raise BadParameters("No such page.", {"page": [f"The last page is {last}."]})
+    rows = list(records[(number - 1) * size : number * size])
+    extra = decorate(rows) if decorate else None
+    body = {
+        "count": count,
+        "next": page_link(request, number + 1) if number < last else None,
+        "previous": page_link(request, number - 1) if number > 1 else None,
+        "results": [serialize(row, request, extra) for row in rows],
+    }
+    if getattr(params, "facets", None) and filterset is not None:
+        body["facets"] = {
+            name: [
+                {"value": str(v), "label": str(label), "count": n, "selected": bool(sel)}
+                for v, label, n, sel in options
+            ]
+            for name, options in filterset.facets().items()
+        }
+    return body
+
+
+def plain(request, params, records, serialize):
+    check_parameters(request.GET, PAGING)
+    return paginated(request, params, records, lambda row, req, _extra: serialize(row, req))
+
+
+# Projects ------------------------------------------------------------------------------
+
+
+@api.get("/projects", response={200: s.ProjectPage, **ERRORS}, tags=["projects"])
+def projects(request, params: Query[s.ProjectParams]):
+    """Published projects; the filters of /projekt/."""
+    filterset = filtered(ProjectFilterSet, r.project_queryset(), request.GET, request, LIST_EXTRA)
+    return paginated(
+        request, params, filterset.qs, lambda p, req, _: r.project_data(p, req), filterset
+    )
+
+
+@api.get("/projects/{slug}", response={200: s.Project, **ERRORS}, tags=["projects"])
+def project(request, slug: str):
+    return r.project_data(get_object_or_404(r.project_queryset(), slug=slug), request)
+
+
+# Partnerships and grants ---------------------------------------------------------------
+
+
+@api.get("/partnerships", response={200: s.PartnershipPage, **ERRORS}, tags=["partnerships"])
+def partnerships(request, params: Query[s.PartnershipParams]):
+    """Published partnerships; the filters of /partnerskap/."""
+    filterset = filtered(
+        PartnershipFilterSet, r.partnership_queryset(), request.GET, request, LIST_EXTRA
+    )
+    return paginated(
+        request, params, filterset.qs, lambda p, req, _: r.partnership_data(p, req), filterset
+    )
+
+
+@api.get("/partnerships/{slug}", response={200: s.Partnership, **ERRORS}, tags=["partnerships"])
+def partnership(request, slug: str):
+    return r.partnership_data(get_object_or_404(r.partnership_queryset(), slug=slug), request)
+
+
+@api.get("/grants", response={200: s.GrantPage, **ERRORS}, tags=["partnerships"])
+def grants(request, params: Query[s.PartnershipParams]):
+    """The grants of the published partnerships that the filters of /partnerskap/ select
+    (as /partnerskap/bidrag.csv); facets are the partnerships'."""
+    filterset = filtered(
+        PartnershipFilterSet, r.partnership_queryset(), request.GET, request, LIST_EXTRA
+    )
+    return paginated(
+        request,
+        params,
+        r.grants_of(filterset.qs),
+        lambda g, req, _: r.grant_data(g, req),
+        filterset,
+    )
+
+
+@api.get(
+    "/grants/{int:grant_id}",
+    response={200: s.Grant, **ERRORS},
+    tags=["partnerships"],
+    url_name="grant",
+)
+def grant(request, grant_id: int):
+    grants = r.grants_of(r.partnership_queryset())
+    return r.grant_data(get_object_or_404(grants, pk=grant_id), request)
+
+
+@api.get("/grant-rounds", response={200: s.GrantRoundPage, **ERRORS}, tags=["partnerships"])
+def grant_rounds(request, params: Query[s.PageParams]):
+    return plain(request, params, r.grant_round_queryset(), r.grant_round_data)
+
+
+@api.get("/grant-rounds/{slug}", response={200: s.GrantRound, **ERRORS}, tags=["partnerships"])
+def grant_round(request, slug: str):
+    return r.grant_round_data(get_object_or_404(r.grant_round_queryset(), slug=slug), request)
+
+
+# Municipalities and organisations ------------------------------------------------------
+
+
+@api.get("/municipalities", response={200: s.MunicipalityPage, **ERRORS}, tags=["organisations"])
+def municipalities(request, params: Query[s.MunicipalityParams]):
+    """Published Swedish municipalities, county councils and regions; the filters of
+    /kommuner/."""
+    filterset = filtered(
+        MunicipalityFilterSet, r.municipality_queryset(), request.GET, request, LIST_EXTRA
+    )
+    return paginated(
+        request,
+        params,
+        filterset.qs,
+        r.municipality_data,
+        filterset,
+        decorate=r.partnership_counts,
+    )
+
+
+@api.get("/municipalities/{slug}", response={200: s.Municipality, **ERRORS}, tags=["organisations"])
+def municipality(request, slug: str):
+    org = get_object_or_404(r.municipality_queryset(), slug=slug)
+    return r.municipality_data(org, request, r.partnership_counts([org]))
+
+
+def organisation_queryset():
+    return Organisation.objects.published().order_by("name_sv", "id")
+
+
+@api.get("/organisations", response={200: s.OrganisationPage, **ERRORS}, tags=["organisations"])
+def organisations(request, params: Query[s.OrganisationParams]):
+    """Every published organisation (municipalities, partner local governments, agencies,
+    associations, …); `kind` selects one kind."""
+    check_parameters(request.GET, (*PAGING, "kind"))
+    records = organisation_queryset()
+    if params.kind:
+        if params.kind not in OrganisationKind.values:
+            raise BadParameters(
+                "Invalid filter values.",
+                {"kind": [f"Allowed: {', '.join(OrganisationKind.values)}."]},
+            )
+        records = records.filter(kind=params.kind)
+    return paginated(request, params, records, lambda o, req, _: r.organisation_data(o, req))
+
+
+@api.get("/organisations/{slug}", response={200: s.Organisation, **ERRORS}, tags=["organisations"])
+def organisation(request, slug: str):
+    return r.organisation_data(get_object_or_404(organisation_queryset(), slug=slug), request)
+
+
+@api.get("/programmes", response={200: s.ProgrammePage, **ERRORS}, tags=["reference"])
+def programmes(request, params: Query[s.PageParams]):
+    return plain(request, params, r.programme_queryset(), r.programme_data)
+
+
+@api.get("/programmes/{slug}", response={200: s.Programme, **ERRORS}, tags=["reference"])
+def programme(request, slug: str):
+    return r.programme_data(get_object_or_404(r.programme_queryset(), slug=slug), request)
+
+
+# Reference data ------------------------------------------------------------------------
+
+
+def goal_data(goal, request):
+    return {**r.goal_ref(goal, request), "colour": goal.colour}
+
+
+@api.get("/goals", response={200: s.GoalPage, **ERRORS}, tags=["reference"])
+def goals(request, params: Query[s.PageParams]):
+    """The 17 Sustainable Development Goals and the 8 Millennium Development Goals."""
+    return plain(request, params, Goal.objects.order_by("framework", "number"), goal_data)
+
+
+@api.get("/goals/{framework}/{int:number}", response={200: s.Goal, **ERRORS}, tags=["reference"])
+def goal(request, framework: str, number: int):
+    return goal_data(get_object_or_404(Goal, framework=framework, number=number), request)
+
+
+@api.get("/countries", response={200: s.CountryPage, **ERRORS}, tags=["reference"])
+def countries(request, params: Query[s.PageParams]):
+    """Countries and territories (ISO 3166-1, with Kosovo as XK)."""
+    return plain(request, params, Country.objects.order_by("code"), r.country_ref)
+
+
+@api.get("/countries/{code}", response={200: s.Country, **ERRORS}, tags=["reference"])
+def country(request, code: str):
+    return r.country_ref(get_object_or_404(Country, code=code.upper()[:2]), request)

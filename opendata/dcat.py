@@ -1,0 +1,161 @@
+"""The register's data catalogue in DCAT-AP-SE (RDF/XML, built with rdflib), for Sweden's
+data portal: three datasets (projects; partnerships and grants; Swedish municipalities
+and regions), each with a distribution per public format. Titles and descriptions in
+Swedish and English; the licence is OPEN_DATA_LICENSE; the publisher is the organisation
+OPEN_DATA_PUBLISHER (SKR); the contact point is the open-data page, with
+OPEN_DATA_CONTACT_EMAIL when it is set (no address is guessed)."""
+
+from django.conf import settings
+from django.urls import reverse
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
+
+from reference.models import Organisation
+
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+EU_THEME = "http://publications.europa.eu/resource/authority/data-theme/"
+EU_FORMAT = "http://publications.europa.eu/resource/authority/file-type/"
+EU_FREQUENCY = "http://publications.europa.eu/resource/authority/frequency/UPDATE_CONT"
+EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
+
+# (key, title sv, title en, description sv, description en, keywords, distributions)
+# A distribution: (title, address name or path, media type, EU file type).
+DATASETS = [
+    (
+        "projekt",
+        "Internationella projekt",
+        "International projects",
+        "SALAR Internationals projekt i utvecklingssamarbete: länder, globala mål, "
+        "teman, deltagare, perioder och budget.",
+        "SALAR International's development cooperation projects: countries, global goals, "
+        "themes, participants, periods and budgets.",
+        ["utvecklingssamarbete", "kommuner", "Agenda 2030", "SALAR International"],
+        [
+            ("JSON API", "/api/v1/projects", "application/json", "JSON"),
+            ("IATI 2.03 XML", "/projekt/iati.xml", "application/xml", "XML"),
+        ],
+    ),
+    (
+        "partnerskap",
+        "Kommunala partnerskap och bidrag",
+        "Municipal partnerships and grants",
+        "ICLD:s kommunala partnerskap mellan svenska kommuner och regioner och lokala "
+        "myndigheter i andra länder, med bidragen per beslutsomgång.",
+        "ICLD's municipal partnerships between Swedish municipalities and regions and local "
+        "governments in other countries, with the grants of each round.",
+        ["kommunala partnerskap", "ICLD", "bidrag", "lokal demokrati"],
+        [
+            ("JSON API", "/api/v1/partnerships", "application/json", "JSON"),
+            ("JSON API, grants", "/api/v1/grants", "application/json", "JSON"),
+            ("360Giving JSON", "/partnerskap/bidrag.json", "application/json", "JSON"),
+            ("IATI 2.03 XML", "/partnerskap/iati.xml", "application/xml", "XML"),
+        ],
+    ),
+    (
+        "kommuner",
+        "Kommuner och regioner i internationellt samarbete",
+        "Municipalities and regions in international cooperation",
+        "Svenska kommuner, landsting och regioner som deltar i partnerskapen, med "
+        "SCB-koder och tidigare namn.",
+        "Swedish municipalities, county councils and regions that take part in the "
+        "partnerships, with SCB codes and former names.",
+        ["kommuner", "regioner", "SCB"],
+        [("JSON API", "/api/v1/municipalities", "application/json", "JSON")],
+    ),
+]
+THEMES = ["GOVE", "INTR", "REGI"]  # government, international issues, regions and cities
+
+
+def catalogue(request):
+    """The catalogue as an rdflib Graph."""
+    base = request.build_absolute_uri("/")
+    page = request.build_absolute_uri(reverse("opendata:page"))
+    openapi = request.build_absolute_uri("/api/v1/openapi.json")
+    graph = Graph()
+    for prefix, namespace in (("dcat", DCAT), ("dct", DCTERMS), ("foaf", FOAF), ("vcard", VCARD)):
+        graph.bind(prefix, namespace)
+
+    org = Organisation.objects.published().filter(slug=settings.OPEN_DATA_PUBLISHER).first()
+    publisher = URIRef(base + "#publisher")
+    graph.add((publisher, RDF.type, FOAF.Agent))
+    graph.add((publisher, FOAF.name, Literal(org.name_sv if org else "SKR", lang="sv")))
+    if org and org.name_en:
+        graph.add((publisher, FOAF.name, Literal(org.name_en, lang="en")))
+
+    contact = BNode()
+    graph.add((contact, RDF.type, VCARD.Organization))
+    graph.add((contact, VCARD.fn, Literal(org.name_sv if org else "SKR", lang="sv")))
+    graph.add((contact, VCARD.hasURL, URIRef(page)))
+    if settings.OPEN_DATA_CONTACT_EMAIL:
+        graph.add((contact, VCARD.hasEmail, URIRef(f"mailto:{settings.OPEN_DATA_CONTACT_EMAIL}")))
+
+    licence = URIRef(settings.OPEN_DATA_LICENSE)
+    catalog = URIRef(base + "oppna-data/katalog.rdf#catalog")
+    graph.add((catalog, RDF.type, DCAT.Catalog))
+    graph.add((catalog, DCTERMS.title, Literal("Internationella samarbeten", lang="sv")))
+    graph.add((catalog, DCTERMS.title, Literal("International cooperation", lang="en")))
+    graph.add(
+        (
+            catalog,
+            DCTERMS.description,
+            Literal(
+                "Svenska kommuners och regioners internationella utvecklingssamarbete: "
+                "SALAR Internationals projekt och ICLD:s kommunala partnerskap.",
+                lang="sv",
+            ),
+        )
+    )
+    graph.add(
+        (
+            catalog,
+            DCTERMS.description,
+            Literal(
+                "The international development cooperation of Swedish municipalities and "
+                "regions: SALAR International's projects and ICLD's municipal partnerships.",
+                lang="en",
+            ),
+        )
+    )
+    graph.add((catalog, DCTERMS.publisher, publisher))
+    graph.add((catalog, DCTERMS.license, licence))
+    graph.add((catalog, FOAF.homepage, URIRef(base)))
+    for code in ("SWE", "ENG"):
+        graph.add((catalog, DCTERMS.language, URIRef(EU_LANGUAGE + code)))
+
+    for key, title_sv, title_en, text_sv, text_en, keywords, distributions in DATASETS:
+        dataset = URIRef(f"{base}oppna-data/katalog.rdf#{key}")
+        graph.add((catalog, DCAT.dataset, dataset))
+        graph.add((dataset, RDF.type, DCAT.Dataset))
+        graph.add((dataset, DCTERMS.title, Literal(title_sv, lang="sv")))
+        graph.add((dataset, DCTERMS.title, Literal(title_en, lang="en")))
+        graph.add((dataset, DCTERMS.description, Literal(text_sv, lang="sv")))
+        graph.add((dataset, DCTERMS.description, Literal(text_en, lang="en")))
+        graph.add((dataset, DCTERMS.publisher, publisher))
+        graph.add((dataset, DCAT.contactPoint, contact))
+        graph.add((dataset, DCAT.landingPage, URIRef(page)))
+        graph.add((dataset, DCTERMS.accrualPeriodicity, URIRef(EU_FREQUENCY)))
+        for theme in THEMES:
+            graph.add((dataset, DCAT.theme, URIRef(EU_THEME + theme)))
+        for keyword in keywords:
+            graph.add((dataset, DCAT.keyword, Literal(keyword, lang="sv")))
+        for index, (title, path, media_type, file_type) in enumerate(distributions):
+            distribution = URIRef(f"{base}oppna-data/katalog.rdf#{key}-{index}")
+            address = URIRef(request.build_absolute_uri(path))
+            graph.add((dataset, DCAT.distribution, distribution))
+            graph.add((distribution, RDF.type, DCAT.Distribution))
+            graph.add((distribution, DCTERMS.title, Literal(title, lang="en")))
+            graph.add((distribution, DCAT.accessURL, address))
+            graph.add((distribution, DCAT.downloadURL, address))
+            graph.add((distribution, DCAT.mediaType, Literal(media_type)))
+            graph.add((distribution, DCTERMS.format, URIRef(EU_FORMAT + file_type)))
+            graph.add((distribution, DCTERMS.license, licence))
+            if path.startswith("/api/"):
+                graph.add((distribution, DCTERMS.conformsTo, URIRef(openapi)))
+    graph.add((catalog, DCTERMS.modified, Literal(_today(), datatype=XSD.date)))
+    return graph
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate().isoformat()

@@ -1,0 +1,80 @@
+"""Atom feeds of the newest published or changed projects and partnerships, for any
+filtered list (/projekt/feed/?country=KE), in the page's language. Filter values the list
+would report in a notice give an empty feed whose subtitle names them."""
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from opendata.http import filter_errors
+from partnerships.filters import PartnershipFilterSet
+from partnerships.models import Partnership
+from projects.filters import ProjectFilterSet
+from projects.models import Project
+
+FEED_SIZE = 50
+
+
+class RegisterFeed(Feed):
+    feed_type = Atom1Feed
+    filterset_class = None
+    model = None
+    list_url_name = ""
+    heading = ""
+
+    def get_object(self, request, *args, **kwargs):
+        params = request.GET.copy()
+        for name in ("page", "sort"):
+            params.pop(name, None)
+        queryset = self.model.objects.published()
+        filterset = self.filterset_class(params or None, queryset=queryset, request=request)
+        filterset.query = params.urlencode()
+        return filterset
+
+    def title(self, filterset):
+        return f"{self.heading} – {_('International cooperation register')}"
+
+    def link(self, filterset):
+        url = reverse(self.list_url_name)
+        return f"{url}?{filterset.query}" if filterset.query else url
+
+    def subtitle(self, filterset):
+        if filterset.is_bound and not filterset.is_valid():
+            problems = "; ".join(
+                f"{name}: {' '.join(errors)}" for name, errors in filter_errors(filterset).items()
+            )
+            return _("Some of the filters could not be used: %(problems)s") % {"problems": problems}
+        return _("Newly published and changed records, newest first.")
+
+    def items(self, filterset):
+        if filterset.is_bound and not filterset.is_valid():
+            return self.model.objects.none()
+        return filterset.qs.order_by("-updated_at", "-id")[:FEED_SIZE]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_pubdate(self, item):
+        return item.published_at or item.created_at
+
+
+class ProjectFeed(RegisterFeed):
+    filterset_class = ProjectFilterSet
+    model = Project
+    list_url_name = "projects:project-list"
+    heading = gettext_lazy("Projects")
+
+
+class PartnershipFeed(RegisterFeed):
+    filterset_class = PartnershipFilterSet
+    model = Partnership
+    list_url_name = "partnerships:partnership-list"
+    heading = gettext_lazy("Partnerships")

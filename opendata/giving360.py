@@ -1,0 +1,142 @@
+"""Grants as a 360Giving Data Standard 1.4 JSON package, streamed.
+
+The grants are those of the published partnerships that the list's filters select (the
+same as /partnerskap/bidrag.csv). The response is written grant by grant while the rows
+are read in chunks with their relations prefetched per chunk, so memory stays flat and
+the queries do not grow with the rows. Choices (README, "Open data"):
+
+- `id` is 360G-<GRANTS_360_PREFIX>-<grant id>; organisations are SE-ON-NNNNNN-NNNN when
+  their organisation number is recorded, else 360G-<prefix>-org-<slug>.
+- Funding Org is the grant-maker (ICLD), or the grant round's when the grant has none;
+  Sida, whose money it is, is not the funder in 360Giving's sense.
+- Recipient Org: the partnership's published Swedish participants. A grant with none (or
+  with no published grant-maker) cannot be described validly and is left out.
+- `awardDate` is the decision date, or the round's; when only the year is known, 1
+  January of that year (the standard requires a full date). `plannedDates` give the
+  years only, which the standard allows.
+- Beneficiary location: the partner country by English name and ISO code; Kosovo (XK) is
+  not in 360Giving's country list, so it carries the name only.
+- Goals: `classifications` with the vocabulary "UN Sustainable Development Goals", the
+  goal number as code and its English title."""
+
+import json
+
+from django.conf import settings
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+
+from core.exports import CHUNK_SIZE
+from opendata.http import data_last_modified
+from opendata.records import org_identifier, published
+from reference.models import Organisation, Role
+
+SDG_VOCABULARY = "UN Sustainable Development Goals"
+NO_360_COUNTRY_CODE = {"XK"}
+VERSION = "1.4"
+
+
+def english(obj, field):
+    return getattr(obj, f"{field}_en", "") or getattr(obj, f"{field}_sv", "")
+
+
+def organisation(org):
+    return {"id": org_identifier(org), "name": org.name_sv}
+
+
+def grant_item(grant, request):
+    """One grant as 360Giving JSON, or None when the standard's required recipient or
+    funder is not public."""
+    partnership = grant.partnership
+    recipients = [
+        organisation(p.organisation)
+        for p in partnership.participants.all()
+        if p.role == Role.SWEDISH_PARTICIPANT
+    ]
+    funder = published(grant.grant_maker) or (
+        published(grant.grant_round.grant_maker) if grant.grant_round_id else None
+    )
+    if not recipients or funder is None:
+        return None
+    decided = grant.decided_on or (grant.grant_round.decided_on if grant.grant_round_id else None)
+    item = {
+        "id": f"360G-{settings.GRANTS_360_PREFIX}-{grant.pk}",
+        "title": english(partnership, "title"),
+        "description": english(partnership, "summary") or english(partnership, "title"),
+        "currency": "SEK",
+        "amountAwarded": grant.total_sek,
+        "awardDate": (decided or f"{grant.year}-01-01").__str__(),
+        "plannedDates": [
+            {
+                "startDate": str(grant.year),
+                "endDate": str(grant.end_year),
+                "duration": grant.duration_years * 12,
+            }
+        ],
+        "recipientOrganization": recipients,
+        "fundingOrganization": [organisation(funder)],
+        "url": request.build_absolute_uri(partnership.get_absolute_url()),
+        "dataSource": request.build_absolute_uri(
+            reverse("api-v1:grant", kwargs={"grant_id": grant.pk})
+        ),
+        "dateModified": max(grant.updated_at, partnership.updated_at).isoformat(),
+    }
+    programme = published(partnership.programme)
+    if programme is not None:
+        item["grantProgramme"] = [{"code": programme.slug, "title": english(programme, "name")}]
+    country = partnership.country
+    if country is not None:
+        location = {"name": country.name_en}
+        if country.code not in NO_360_COUNTRY_CODE:
+            location["countryCode"] = country.code
+        item["beneficiaryLocation"] = [location]
+    goals = [g for g in partnership.goals.all() if g.is_sdg]
+    if goals:
+        item["classifications"] = [
+            {"vocabulary": SDG_VOCABULARY, "code": str(g.number), "title": g.title_en}
+            for g in sorted(goals, key=lambda g: g.number)
+        ]
+    return item
+
+
+def package_metadata(request):
+    publisher = Organisation.objects.published().filter(slug=settings.OPEN_DATA_PUBLISHER).first()
+    meta = {
+        "version": VERSION,
+        "title": "Grants to Swedish municipal partnerships",
+        "description": (
+            "Grants of the published municipal partnerships in the international "
+            "cooperation register, selected by the list's filters."
+        ),
+        "license": settings.OPEN_DATA_LICENSE,
+        "modified": data_last_modified(request).isoformat(),
+        "identifier": request.get_full_path(),
+        "downloadURL": request.build_absolute_uri(),
+        "accessURL": request.build_absolute_uri(reverse("opendata:page")),
+    }
+    if publisher is not None:
+        meta["publisher"] = {
+            "identifier": org_identifier(publisher),
+            "name": english(publisher, "name"),
+            "website": request.build_absolute_uri("/"),
+        }
+    return meta
+
+
+def package_stream(request, grants):
+    head = json.dumps(package_metadata(request), ensure_ascii=False)
+    yield (head[:-1] + ', "grants": [').encode()
+    separator = ""
+    for grant in grants.iterator(chunk_size=CHUNK_SIZE):
+        item = grant_item(grant, request)
+        if item is not None:
+            yield (separator + json.dumps(item, ensure_ascii=False)).encode()
+            separator = ","
+    yield b"]}\n"
+
+
+def package_response(request, grants):
+    response = StreamingHttpResponse(
+        package_stream(request, grants), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="bidrag-360giving.json"'
+    return response

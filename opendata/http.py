@@ -1,0 +1,112 @@
+"""What every open-data response shares: conditional GET on the register's data version,
+CORS for other sites' scripts, and errors as JSON.
+
+The validators come from core.cache.data_version(), which changes with every write to a
+register record (publishing, unpublishing and deleting included), so they cost one cache
+lookup and no query of the records:
+
+- ETag: the data version and the address (path and parameters), so a client that sends
+  If-None-Match gets 304 Not Modified until any record changes;
+- Last-Modified: the moment this process first saw the current data version (kept in the
+  shared cache beside it), at or after the change itself, so If-Modified-Since works too.
+
+Responses say `Cache-Control: public, no-cache`: anyone may keep them but must ask again
+(cheaply, with the validators) before using them, so an unpublished record is gone at
+once; for the same reason the shared page cache (core.pagecache) does not store them."""
+
+import hashlib
+from functools import wraps
+
+from django.core.cache import cache
+from django.http import JsonResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import condition
+
+from core.cache import data_version
+
+SEEN_TIMEOUT = 60 * 60 * 24 * 30
+
+
+def request_version(request):
+    """The data version, read once a request (the ETag and Last-Modified both use it)."""
+    if not hasattr(request, "_open_data_version"):
+        request._open_data_version = data_version()
+    return request._open_data_version
+
+
+def data_etag(request, *args, **kwargs):
+    digest = hashlib.sha1(
+        request.get_full_path().encode("utf-8", "surrogatepass"), usedforsecurity=False
+    ).hexdigest()[:16]
+    return f'"{request_version(request)}-{digest}"'
+
+
+def data_last_modified(request, *args, **kwargs):
+    key = f"opendata:version-seen:{request_version(request)}"
+    seen = cache.get(key)
+    if seen is None:
+        seen = timezone.now().replace(microsecond=0)
+        cache.add(key, seen, timeout=SEEN_TIMEOUT)
+    return seen
+
+
+def add_open_headers(response):
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    patch_cache_control(response, public=True, no_cache=True)
+    return response
+
+
+def open_data(view):
+    """A public, read-only data view: conditional GET (304), CORS, no-cache."""
+    conditional = condition(etag_func=data_etag, last_modified_func=data_last_modified)(view)
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        return add_open_headers(conditional(request, *args, **kwargs))
+
+    return wrapped
+
+
+def json_error(message, status=400, errors=None):
+    body = {"detail": message}
+    if errors:
+        body["errors"] = errors
+    return add_open_headers(JsonResponse(body, status=status))
+
+
+class BadParameters(Exception):
+    """Parameters a data view cannot use: answered with 400 and a JSON body."""
+
+    def __init__(self, message, errors=None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+def check_parameters(params, allowed):
+    unknown = sorted(set(params) - set(allowed))
+    if unknown:
+        raise BadParameters(
+            "Unknown parameters.",
+            {name[:50]: [f"Allowed: {', '.join(sorted(allowed))}."] for name in unknown[:10]},
+        )
+
+
+def filter_errors(filterset):
+    """{parameter: [message]} of an invalid FilterSet, values shortened."""
+    return {name: [str(e)[:200] for e in errors] for name, errors in filterset.errors.items()}
+
+
+def filtered(filterset_class, queryset, params, request, extra=()):
+    """The records the FilterSet selects from `params` (the page's own parameters); raises
+    BadParameters for unknown parameters or values the page would report in a notice."""
+    check_parameters(params, [*filterset_class.base_filters, *extra])
+    data = params.copy()
+    for name in extra:
+        data.pop(name, None)
+    filterset = filterset_class(data or None, queryset=queryset, request=request)
+    if filterset.is_bound and not filterset.is_valid():
+        raise BadParameters("Invalid filter values.", filter_errors(filterset))
+    return filterset

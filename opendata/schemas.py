@@ -1,0 +1,311 @@
+"""The JSON API's response and parameter types (pydantic, through django-ninja): they are
+the OpenAPI document's components and check every response the API sends."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+
+class PageLinks(Schema):
+    """Listed last among the bases, so these come after a record's own fields."""
+
+    url: str | None = Field(None, description="The public page (Swedish).")
+    url_en: str | None = Field(None, description="The public page in English.")
+
+
+class OrganisationRef(Schema):
+    id: int
+    slug: str
+    name_sv: str
+    name_en: str
+    acronym: str
+    kind: str
+    identifier: str = Field(
+        description="SE-ON-NNNNNN-NNNN when the organisation number is known, otherwise "
+        "the register-made 360G-<prefix>-org-<slug>."
+    )
+    org_number: str | None
+    scb_code: str | None
+    iati_ref: str | None
+    url: str | None = Field(None, description="The public page (Swedish).")
+    url_en: str | None = Field(None, description="The public page in English.")
+
+
+class CountryRef(Schema):
+    code: str = Field(description="ISO 3166-1 alpha-2; XK for Kosovo.")
+    name_sv: str
+    name_en: str
+    continent: str
+    url: str | None = Field(None, description="The public page (Swedish).")
+    url_en: str | None = Field(None, description="The public page in English.")
+
+
+class GoalRef(Schema):
+    id: int
+    framework: str = Field(description="sdg or mdg")
+    number: int
+    code: str = Field(description="SDGs as their number, Millennium goals as MDG1…MDG8.")
+    title_sv: str
+    title_en: str
+    url: str | None = Field(None, description="The public page (Swedish).")
+    url_en: str | None = Field(None, description="The public page in English.")
+
+
+class ThemeRef(Schema):
+    slug: str
+    kind: str
+    name_sv: str
+    name_en: str
+
+
+class ProgrammeRef(Schema):
+    id: int
+    slug: str
+    name_sv: str
+    name_en: str
+
+
+class SourceRef(Schema):
+    slug: str
+    title: str
+    url: str | None
+    published_on: date | None
+    published_precision: str
+    publisher: str | None
+
+
+class Participant(Schema):
+    organisation: OrganisationRef
+    role: str
+    iati_role_code: str
+    amount_sek: int | None
+    share_percent: Decimal | None
+
+
+class Texts(Schema):
+    id: int
+    slug: str
+    title_sv: str
+    title_en: str
+    summary_sv: str
+    summary_en: str
+    body_sv: str
+    body_en: str
+
+
+class Dates(Schema):
+    status: str | None = Field(description="planned, ongoing or completed")
+    status_derived_from_dates: bool
+    status_source: SourceRef | None
+    start_date: date | None
+    start_precision: str
+    start_actual: bool
+    end_date: date | None
+    end_precision: str
+    end_actual: bool
+
+
+class YearlyBudget(Schema):
+    year: int
+    amount_sek: int
+
+
+class Project(PageLinks, Dates, Texts):
+    countries: list[CountryRef]
+    goals: list[GoalRef]
+    themes: list[ThemeRef]
+    programme: ProgrammeRef | None
+    participants: list[Participant]
+    budget_sek: int | None
+    yearly_budgets: list[YearlyBudget]
+    sources: list[SourceRef]
+    published_at: datetime | None
+    updated_at: datetime
+
+
+class GrantCore(Schema):
+    id: int
+    identifier: str = Field(description="The grant's 360Giving identifier.")
+    year: int
+    decided_on: date | None
+    amount_sek_per_year: int
+    duration_years: int
+    total_sek: int
+    grant_round: str | None = Field(description="The grant round's slug.")
+    grant_maker: OrganisationRef | None
+    funding_source: OrganisationRef | None
+
+
+class Partnership(PageLinks, Dates, Texts):
+    country: CountryRef | None
+    goals: list[GoalRef]
+    themes: list[ThemeRef]
+    programme: ProgrammeRef | None
+    participants: list[Participant]
+    grants: list[GrantCore]
+    sources: list[SourceRef]
+    published_at: datetime | None
+    updated_at: datetime
+
+
+class PartnershipRef(Schema):
+    id: int
+    slug: str
+    title_sv: str
+    title_en: str
+    url: str | None = Field(None, description="The public page (Swedish).")
+    url_en: str | None = Field(None, description="The public page in English.")
+
+
+class Grant(GrantCore):
+    partnership: PartnershipRef
+    country: CountryRef | None
+    programme: ProgrammeRef | None
+    swedish_participants: list[OrganisationRef]
+    goals: list[GoalRef]
+    updated_at: datetime
+
+
+class FormerName(Schema):
+    name: str
+    acronym: str
+    used_until: date | None
+
+
+class Municipality(OrganisationRef):
+    county_code: str
+    county_name: str
+    former_names: list[FormerName]
+    published_partnerships: int
+
+
+class Organisation(OrganisationRef):
+    country: str | None
+    description_sv: str
+    description_en: str
+    website: str | None
+
+
+class Programme(ProgrammeRef):
+    description_sv: str
+    description_en: str
+    owner: OrganisationRef | None
+    funder: OrganisationRef | None
+    start_date: date | None
+    start_precision: str
+    end_date: date | None
+    end_precision: str
+    goals: list[GoalRef]
+    themes: list[ThemeRef]
+
+
+class StatedFigures(Schema):
+    new_partnerships: int | None
+    ongoing_partnerships: int | None
+    swedish_participants: int | None
+    min_sek_per_year: int | None
+    max_sek_per_year: int | None
+    min_years: int | None
+    max_years: int | None
+    participants: list[OrganisationRef]
+    leading_countries: list[CountryRef]
+    themes: list[ThemeRef]
+    source: SourceRef | None
+
+
+class GrantRound(Schema):
+    id: int
+    slug: str
+    title_sv: str
+    title_en: str
+    programme: ProgrammeRef | None
+    year: int | None
+    decided_on: date | None
+    grant_maker: OrganisationRef | None
+    funding_source: OrganisationRef | None
+    stated: StatedFigures
+
+
+class Goal(GoalRef):
+    colour: str
+
+
+class Country(CountryRef):
+    pass
+
+
+class FacetOption(Schema):
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+class Page(Schema):
+    count: int = Field(description="Records that match, on every page.")
+    next: str | None
+    previous: str | None
+    facets: dict[str, list[FacetOption]] | None = Field(
+        None, description="With facets=1: per filter, each option's count given the other filters."
+    )
+
+
+def page_of(item_schema, name):
+    return type(
+        name, (Page,), {"__module__": __name__, "__annotations__": {"results": list[item_schema]}}
+    )
+
+
+ProjectPage = page_of(Project, "ProjectPage")
+PartnershipPage = page_of(Partnership, "PartnershipPage")
+GrantPage = page_of(Grant, "GrantPage")
+MunicipalityPage = page_of(Municipality, "MunicipalityPage")
+OrganisationPage = page_of(Organisation, "OrganisationPage")
+ProgrammePage = page_of(Programme, "ProgrammePage")
+GrantRoundPage = page_of(GrantRound, "GrantRoundPage")
+GoalPage = page_of(Goal, "GoalPage")
+CountryPage = page_of(Country, "CountryPage")
+
+
+class Error(Schema):
+    detail: str
+    errors: dict[str, list[str]] | None = None
+
+
+# Query parameters, for the OpenAPI document (the FilterSets read request.GET themselves,
+# exactly as the pages do).
+
+
+class PageParams(Schema):
+    page: int | None = Field(None, ge=1, description="Page number, from 1.")
+    page_size: int | None = Field(None, ge=1, le=500, description="Records a page (default 50).")
+
+
+class FilterParams(PageParams):
+    country: list[str] | None = Field(None, description="ISO alpha-2 code; repeatable (OR).")
+    goal: list[int] | None = Field(None, description="SDG number 1–17; repeatable (OR).")
+    theme: list[str] | None = Field(None, description="Theme slug; repeatable (OR).")
+    q: str | None = Field(None, max_length=200, description="Free text.")
+    facets: bool | None = Field(None, description="1: add the facet counts.")
+
+
+class ProjectParams(FilterParams):
+    status: str | None = Field(None, description="planned, ongoing or completed")
+    year: int | None = Field(None, description="A year the record is active.")
+    sort: str | None = Field(None, description="-title, -start or start (default: title).")
+
+
+class PartnershipParams(ProjectParams):
+    municipality: list[str] | None = Field(
+        None, description="A Swedish participant's slug; repeatable (OR)."
+    )
+
+
+class MunicipalityParams(FilterParams):
+    kind: str | None = Field(None, description="kommun, landsting or region")
+    sort: str | None = Field(None, description="-name or -partnerships (default: name).")
+
+
+class OrganisationParams(PageParams):
+    kind: str | None = Field(None, description="The organisation kind, e.g. nonprofit.")

@@ -1,0 +1,126 @@
+"""The open-data files (360Giving, IATI, the DCAT catalogue), robots.txt and the "Öppna
+data" page. The files read the lists' own FilterSets, so a file holds what the list with
+the same parameters shows; parameters the list would report in a notice are answered
+with 400 and a JSON body naming them."""
+
+from django.http import HttpResponse, StreamingHttpResponse
+from django.views.generic import TemplateView
+
+from opendata import records as r
+from opendata.giving360 import package_response
+from opendata.http import BadParameters, filtered, json_error, open_data
+from opendata.iati import activities_stream, partnership_activity, project_activity
+from partnerships.filters import PartnershipFilterSet
+from partnerships.models import Partnership
+from projects.filters import ProjectFilterSet
+from projects.models import Project
+
+
+def bad_request(exc):
+    return json_error(exc.message, 400, exc.errors)
+
+
+@open_data
+def grants_360giving(request):
+    """/partnerskap/bidrag.json?<the filters of /partnerskap/>"""
+    try:
+        filterset = filtered(
+            PartnershipFilterSet, Partnership.objects.published(), request.GET, request
+        )
+    except BadParameters as exc:
+        return bad_request(exc)
+    return package_response(request, r.grants_of(filterset.qs))
+
+
+def iati_response(request, filterset_class, base, queryset, build, filename):
+    try:
+        filterset = filtered(filterset_class, base, request.GET, request)
+    except BadParameters as exc:
+        return bad_request(exc)
+    records = queryset.filter(pk__in=filterset.qs.values("pk")).order_by("id")
+    response = StreamingHttpResponse(
+        activities_stream(request, records, build), content_type="application/xml; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@open_data
+def projects_iati(request):
+    """/projekt/iati.xml?<the filters of /projekt/>"""
+    return iati_response(
+        request,
+        ProjectFilterSet,
+        Project.objects.published(),
+        r.project_queryset(),
+        project_activity,
+        "projekt-iati.xml",
+    )
+
+
+@open_data
+def partnerships_iati(request):
+    """/partnerskap/iati.xml?<the filters of /partnerskap/>"""
+    return iati_response(
+        request,
+        PartnershipFilterSet,
+        Partnership.objects.published(),
+        r.partnership_queryset(),
+        partnership_activity,
+        "partnerskap-iati.xml",
+    )
+
+
+@open_data
+def catalogue_rdf(request):
+    """/oppna-data/katalog.rdf: the DCAT-AP-SE catalogue."""
+    from opendata.dcat import catalogue
+
+    data = catalogue(request).serialize(format="xml", encoding="utf-8")
+    return HttpResponse(data, content_type="application/rdf+xml; charset=utf-8")
+
+
+EXPORTS = (
+    "/projekt/export.csv",
+    "/partnerskap/export.csv",
+    "/partnerskap/bidrag.csv",
+    "/kommuner/export.csv",
+)
+
+
+def robots_txt(request):
+    """Crawlers may read everything public but the admin and the staff's CSV exports."""
+    lines = ["User-agent: *", "Disallow: /admin/"]
+    for path in EXPORTS:
+        lines += [f"Disallow: {path}", f"Disallow: /en{path}"]
+    lines.append(f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+class OpenDataPageView(TemplateView):
+    """Öppna data: every format with an example address, the licence, the API docs."""
+
+    template_name = "opendata/open_data.html"
+
+    def get_context_data(self, **kwargs):
+        from django.conf import settings
+        from django.urls import reverse
+
+        example = "?country=KE&goal=11"
+        absolute = self.request.build_absolute_uri
+        return super().get_context_data(
+            licence=settings.OPEN_DATA_LICENSE,
+            api_docs=reverse("api-v1:openapi-view"),
+            openapi=reverse("api-v1:openapi-json"),
+            examples={
+                "json_grants": absolute(reverse("api-v1:grants") + example),
+                "json_projects": absolute(reverse("api-v1:projects") + example),
+                "giving360": absolute(reverse("data-grants-360giving") + example),
+                "iati_partnerships": absolute(reverse("data-partnerships-iati") + example),
+                "iati_projects": absolute(reverse("data-projects-iati") + example),
+                "feed": absolute(reverse("opendata:partnership-feed") + "?country=KE"),
+                "catalogue": absolute(reverse("data-catalogue")),
+                "sitemap": absolute(reverse("sitemap")),
+            },
+            **kwargs,
+        )

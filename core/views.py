@@ -3,8 +3,9 @@ facets and export links, its streaming CSV export, a detail page with staff prev
 drafts, and the health check. Nothing here knows a concrete model."""
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views import View
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -28,9 +29,47 @@ class FilteredSourceMixin:
         )
 
 
-class FilteredListView(FilteredSourceMixin, TemplateView):
+def _without(params, name, value):
+    remaining = params.copy()
+    remaining.setlist(name, [v for v in params.getlist(name) if v != value])
+    remaining.pop("page", None)
+    query = remaining.urlencode()
+    return f"?{query}" if query else "?"
+
+
+class ActiveFiltersMixin:
+    def active_filters(self, filterset, facets):
+        """[(label, address without it)] for every filter value the list applies, so each
+        can be removed with one link."""
+        params = self.request.GET
+        labels = {
+            name: {str(value).upper(): label for value, label, _n, _s in options}
+            for name, options in facets.items()
+        }
+        chips = []
+        for name in filterset.filters:
+            if name in ("sort", "page"):
+                continue
+            for value in params.getlist(name):
+                label = labels.get(name, {}).get(value.upper(), value)
+                title = filterset.filters[name].label or name
+                chips.append((f"{title}: {label}", _without(params, name, value)))
+        return chips
+
+
+class FilteredListView(ActiveFiltersMixin, FilteredSourceMixin, TemplateView):
     """A public list: one FilterSet selects the records, gives the facet counts and tells
     the user about values it could not use."""
+
+    def get(self, request, *args, **kwargs):
+        # The filter form sends every field, empty ones too (?q=&status=&sort=): send the
+        # browser to the same selection with a clean address, which is what gets shared.
+        given = [(key, value) for key, values in request.GET.lists() for value in values]
+        kept = [(key, value) for key, value in given if value.strip()]
+        if len(kept) != len(given):
+            query = urlencode(kept)
+            return HttpResponseRedirect(request.path + (f"?{query}" if query else ""))
+        return super().get(request, *args, **kwargs)
 
     paginate_by = settings.PAGE_SIZE
 
@@ -70,9 +109,11 @@ class FilteredListView(FilteredSourceMixin, TemplateView):
         if page_notice:
             notices.append(page_notice)
         self.decorate_page(page.object_list)
+        facets = filterset.facets()
         context.update(
             filter=filterset,
-            facets=filterset.facets(),
+            facets=facets,
+            active_filters=self.active_filters(filterset, facets),
             page_obj=page,
             object_list=page.object_list,
             notices=notices,

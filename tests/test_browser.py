@@ -214,3 +214,16 @@ def test_screenshots_for_people_to_look_at(page, site):
             target = folder / f"{name}-{width}.png"
             page.screenshot(path=str(target), full_page=True)
             assert target.stat().st_size > 10_000
+
+
+def test_first_result_is_visible_at_375_px_without_scrolling_past_the_filters(page, site):
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(site + "/projekt/")
+    first = page.locator(".results .record").first
+    box = first.bounding_box()
+    assert box is not None and box["y"] < 812, box
+    # The filters are one tap away, and work without JavaScript.
+    page.get_by_text("Filtrera och sortera").click()
+    page.get_by_label("Kenya").check()
+    page.get_by_role("button", name="Visa resultat").click()
+    page.wait_for_url("**/projekt/?country=KE")

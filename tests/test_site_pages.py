@@ -183,3 +183,17 @@ def test_the_world_map_links_each_country_with_records(client, seeded, url):
     assert client.get(kenya.group(1)).status_code == 200
     assert "1" in kenya.group(2)  # its count is in the link's name, not only in colour
     assert 'href="/lander/se/"' not in page  # Sweden is no cooperation country
+
+
+def test_empty_parameters_redirect_to_a_clean_address(client, seeded):
+    response = client.get("/projekt/?q=&status=&country=KE&sort=")
+    assert response.status_code == 302 and response["Location"] == "/projekt/?country=KE"
+    assert client.get("/partnerskap/?q=").headers["Location"] == "/partnerskap/"
+
+
+def test_active_filters_are_removable_chips(client, seeded):
+    response = client.get("/projekt/?country=KE&goal=11")
+    chips = dict(response.context["active_filters"])
+    assert chips["Land: Kenya"] == "?goal=11"
+    assert chips["Globalt mål: 11. Hållbara städer och samhällen"] == "?country=KE"
+    assert client.get("/projekt/").context["active_filters"] == []

@@ -14,6 +14,15 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+# Help texts shared by the fields of several models (plain Swedish in the admin).
+SLUG_HELP = _(
+    "The last part of the page's address, made from the name. Change it only before the "
+    "record is published: links that others have shared use it."
+)
+SOURCES_HELP = _("The documents that state the facts of this record; listed on its page.")
+STATUS_SOURCE_HELP = _("The document that states the status above, so the page can say when.")
+NAME_EN_HELP = _("Shown on the English pages. Leave empty and the Swedish name is shown.")
+
 
 def localized(obj, field):
     """The field in the active language, falling back to Swedish when the English is empty."""
@@ -108,8 +117,17 @@ class PublishableModel(AuditedModel):
         choices=Publication.choices,
         default=Publication.DRAFT,
         db_index=True,
+        help_text=_(
+            "Drafts are seen only in the admin. Published records are on the public site "
+            "at once; unpublished ones are taken off it."
+        ),
     )
-    published_at = models.DateTimeField(_("first published at"), null=True, blank=True)
+    published_at = models.DateTimeField(
+        _("first published at"),
+        null=True,
+        blank=True,
+        help_text=_("Filled in when the record is first published."),
+    )
 
     objects = PublishableQuerySet.as_manager()
 
@@ -127,10 +145,27 @@ class PublishableModel(AuditedModel):
 
 
 class BilingualTitleMixin(models.Model):
-    title_sv = models.CharField(_("title (Swedish)"), max_length=300)
-    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
-    summary_sv = models.TextField(_("summary (Swedish)"), blank=True)
-    summary_en = models.TextField(_("summary (English)"), blank=True)
+    title_sv = models.CharField(
+        _("title (Swedish)"),
+        max_length=300,
+        help_text=_("The title on the public page and in lists, as short as it can be."),
+    )
+    title_en = models.CharField(
+        _("title (English)"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown on the English pages. Leave empty and the Swedish title is shown."),
+    )
+    summary_sv = models.TextField(
+        _("summary (Swedish)"),
+        blank=True,
+        help_text=_("One or two sentences, shown in lists and at the top of the page."),
+    )
+    summary_en = models.TextField(
+        _("summary (English)"),
+        blank=True,
+        help_text=_("The summary for the English pages."),
+    )
 
     class Meta:
         abstract = True
@@ -240,22 +275,37 @@ class DatedModel(models.Model):
     as "2012" is stored as 2012-12-31), so comparisons with a day work whatever the
     precision."""
 
-    start_date = models.DateField(_("start"), null=True, blank=True)
+    start_date = models.DateField(
+        _("start"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When only the year or the month is known, any day in it will do and choose "
+            "year or month beside it."
+        ),
+    )
     start_precision = models.CharField(
         _("start known to the"),
         max_length=5,
         choices=DatePrecision.choices,
         default=DatePrecision.YEAR,
+        help_text=_("How exactly the source gives the date: year, month or day."),
     )
     start_actual = models.BooleanField(
         _("start is actual"), default=False, help_text=_("Unticked: a planned date.")
     )
-    end_date = models.DateField(_("end"), null=True, blank=True)
+    end_date = models.DateField(
+        _("end"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when no source gives an end. It cannot be before the start."),
+    )
     end_precision = models.CharField(
         _("end known to the"),
         max_length=5,
         choices=DatePrecision.choices,
         default=DatePrecision.YEAR,
+        help_text=_("How exactly the source gives the date: year, month or day."),
     )
     end_actual = models.BooleanField(
         _("end is actual"), default=False, help_text=_("Unticked: a planned date.")

@@ -6,9 +6,17 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import AuditedAdmin, ExportPermissionMixin, PublishableAdmin, csv_export_action
+from core.admin import (
+    AuditedAdmin,
+    DatedAdminMixin,
+    ExportPermissionMixin,
+    PublishableAdmin,
+    csv_export_action,
+    sek_display,
+)
 from partnerships.exports import grant_dataset, partnership_dataset
 from partnerships.models import Grant, GrantRound, Partnership, PartnershipParticipant
+from reference.admin import short_name
 from reference.models import Role
 
 
@@ -35,7 +43,7 @@ class GrantInline(admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(ExportPermissionMixin, PublishableAdmin):
+class PartnershipAdmin(DatedAdminMixin, ExportPermissionMixin, PublishableAdmin):
     actions = [
         *PublishableAdmin.actions,
         csv_export_action(partnership_dataset, stem="partnerskap"),
@@ -44,8 +52,7 @@ class PartnershipAdmin(ExportPermissionMixin, PublishableAdmin):
         "title_sv",
         "country",
         "participant_list",
-        "start_date",
-        "end_date",
+        "period",
         "publication",
     )
     list_filter = (
@@ -94,10 +101,10 @@ class GrantAdmin(ExportPermissionMixin, AuditedAdmin):
     list_display = (
         "partnership",
         "year",
-        "amount_sek_per_year",
+        "amount",
         "duration_years",
         "grant_round",
-        "grant_maker",
+        "grant_maker_name",
     )
     list_filter = (
         "year",
@@ -108,6 +115,14 @@ class GrantAdmin(ExportPermissionMixin, AuditedAdmin):
     list_select_related = ("partnership", "grant_round", "grant_maker")
     search_fields = ("partnership__title_sv", "partnership__participants__organisation__name_sv")
     autocomplete_fields = ("partnership", "grant_round", "grant_maker", "funding_source")
+
+    @admin.display(description=_("SEK a year"), ordering="amount_sek_per_year")
+    def amount(self, obj):
+        return sek_display(obj.amount_sek_per_year)
+
+    @admin.display(description=_("Granted by"), ordering="grant_maker__name_sv")
+    def grant_maker_name(self, obj):
+        return short_name(obj.grant_maker)
 
 
 @admin.register(GrantRound)

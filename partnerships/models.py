@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import (
+    SLUG_HELP,
+    SOURCES_HELP,
+    STATUS_SOURCE_HELP,
     AuditedModel,
     BilingualTitleMixin,
     DatedModel,
@@ -28,6 +31,10 @@ from reference.models import (
 )
 
 INT32_MAX = 2_147_483_647
+STATED_HELP = _(
+    "As the announcement states it, even where the grants recorded say otherwise; the "
+    "public page shows both."
+)
 
 
 class GrantRound(AuditedModel):
@@ -35,16 +42,34 @@ class GrantRound(AuditedModel):
     stated (with their source), apart from the grants recorded, so the two can be shown
     side by side and never silently contradict each other."""
 
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, help_text=SLUG_HELP)
     programme = models.ForeignKey(
-        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="rounds"
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        related_name="rounds",
+        help_text=_("The programme the round decides grants in, e.g. Kommunala partnerskap."),
     )
-    title_sv = models.CharField(_("title (Swedish)"), max_length=200)
-    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    title_sv = models.CharField(
+        _("title (Swedish)"),
+        max_length=200,
+        help_text=_("For example the headline of the announcement."),
+    )
+    title_en = models.CharField(
+        _("title (English)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown on the English pages. Leave empty and the Swedish title is shown."),
+    )
     year = models.PositiveSmallIntegerField(
         _("year"), null=True, blank=True, help_text=_("Leave empty when the sources do not say.")
     )
-    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_on = models.DateField(
+        _("decided on"),
+        null=True,
+        blank=True,
+        help_text=_("The day of the decision, when the sources give it."),
+    )
     grant_maker = models.ForeignKey(
         Organisation,
         verbose_name=_("grant-maker"),
@@ -64,42 +89,67 @@ class GrantRound(AuditedModel):
         help_text=_("Whose money is granted (Sida for Kommunala partnerskap)."),
     )
     stated_new_partnerships = models.PositiveIntegerField(
-        _("new partnerships (stated)"), null=True, blank=True
+        _("new partnerships (stated)"),
+        null=True,
+        blank=True,
+        help_text=STATED_HELP,
     )
     stated_ongoing_partnerships = models.PositiveIntegerField(
-        _("ongoing partnerships besides (stated, approximately)"), null=True, blank=True
+        _("ongoing partnerships besides (stated, approximately)"),
+        null=True,
+        blank=True,
+        help_text=STATED_HELP,
     )
     stated_swedish_participants = models.PositiveIntegerField(
         _("Swedish participants in the programme (stated, approximately)"),
         null=True,
         blank=True,
+        help_text=STATED_HELP,
     )
     min_sek_per_year = models.PositiveIntegerField(
-        _("smallest grant, SEK a year"), null=True, blank=True
+        _("smallest grant, SEK a year"),
+        null=True,
+        blank=True,
+        help_text=_("Grants and imported rows below this amount are refused. Whole kronor."),
     )
     max_sek_per_year = models.PositiveIntegerField(
-        _("largest grant, SEK a year"), null=True, blank=True
+        _("largest grant, SEK a year"),
+        null=True,
+        blank=True,
+        help_text=_("Grants and imported rows above this amount are refused. Whole kronor."),
     )
     min_years = models.PositiveSmallIntegerField(
-        _("shortest duration, years"), null=True, blank=True
+        _("shortest duration, years"),
+        null=True,
+        blank=True,
+        help_text=_("The fewest years a grant of this round may run."),
     )
     max_years = models.PositiveSmallIntegerField(
-        _("longest duration, years"), null=True, blank=True
+        _("longest duration, years"),
+        null=True,
+        blank=True,
+        help_text=_("The most years a grant of this round may run."),
     )
     participants = models.ManyToManyField(
         Organisation,
         verbose_name=_("Swedish participants granted (stated)"),
         blank=True,
         related_name="grant_rounds",
+        help_text=STATED_HELP,
     )
     leading_countries = models.ManyToManyField(
         Country,
         verbose_name=_("countries with most grants (stated)"),
         blank=True,
         related_name="+",
+        help_text=STATED_HELP,
     )
     themes = models.ManyToManyField(
-        Theme, verbose_name=_("areas and trends (stated)"), blank=True, related_name="grant_rounds"
+        Theme,
+        verbose_name=_("areas and trends (stated)"),
+        blank=True,
+        related_name="grant_rounds",
+        help_text=STATED_HELP,
     )
     source = models.ForeignKey(
         Source,
@@ -108,6 +158,7 @@ class GrantRound(AuditedModel):
         null=True,
         blank=True,
         related_name="grant_rounds",
+        help_text=_("The announcement that states the figures of this round."),
     )
 
     history = HistoricalRecords()
@@ -217,9 +268,15 @@ class Partnership(DatedModel, BilingualTitleMixin, PublishableModel):
     rounds, each round's decision a Grant on it. Its period and status come from its grants
     when an import records them."""
 
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    body_sv = models.TextField(_("body (Swedish)"), blank=True)
-    body_en = models.TextField(_("body (English)"), blank=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, help_text=SLUG_HELP)
+    body_sv = models.TextField(
+        _("body (Swedish)"),
+        blank=True,
+        help_text=_("The partnership's story: what the partners do together and why."),
+    )
+    body_en = models.TextField(
+        _("body (English)"), blank=True, help_text=_("The body for the English pages.")
+    )
     programme = models.ForeignKey(
         Programme,
         verbose_name=_("programme"),
@@ -227,6 +284,7 @@ class Partnership(DatedModel, BilingualTitleMixin, PublishableModel):
         null=True,
         blank=True,
         related_name="partnerships",
+        help_text=_("Usually Kommunala partnerskap (ICLD)."),
     )
     country = models.ForeignKey(
         Country,
@@ -235,15 +293,28 @@ class Partnership(DatedModel, BilingualTitleMixin, PublishableModel):
         null=True,
         blank=True,
         related_name="partnerships",
+        help_text=_("The country of the partner local governments."),
     )
     themes = models.ManyToManyField(
-        Theme, verbose_name=_("themes and core areas"), blank=True, related_name="partnerships"
+        Theme,
+        verbose_name=_("themes and core areas"),
+        blank=True,
+        related_name="partnerships",
+        help_text=_("Type a few letters of the theme or core area."),
     )
     goals = models.ManyToManyField(
-        Goal, verbose_name=_("goals"), blank=True, related_name="partnerships"
+        Goal,
+        verbose_name=_("goals"),
+        blank=True,
+        related_name="partnerships",
+        help_text=_("The global goals the partnership works for. Type a number or a word."),
     )
     sources = models.ManyToManyField(
-        Source, verbose_name=_("sources"), blank=True, related_name="partnerships"
+        Source,
+        verbose_name=_("sources"),
+        blank=True,
+        related_name="partnerships",
+        help_text=SOURCES_HELP,
     )
     status_source = models.ForeignKey(
         Source,
@@ -252,6 +323,7 @@ class Partnership(DatedModel, BilingualTitleMixin, PublishableModel):
         null=True,
         blank=True,
         related_name="+",
+        help_text=STATUS_SOURCE_HELP,
     )
 
     objects = PartnershipQuerySet.as_manager()
@@ -315,6 +387,7 @@ class PartnershipParticipant(ParticipationBase):
         verbose_name=_("organisation"),
         on_delete=models.PROTECT,
         related_name="partnership_roles",
+        help_text=_("Type a few letters of the name, a former name, the acronym or a code."),
     )
 
     class Meta(ParticipationBase.Meta):
@@ -363,7 +436,11 @@ class Grant(AuditedModel):
     public when its partnership is."""
 
     partnership = models.ForeignKey(
-        Partnership, verbose_name=_("partnership"), on_delete=models.CASCADE, related_name="grants"
+        Partnership,
+        verbose_name=_("partnership"),
+        on_delete=models.CASCADE,
+        related_name="grants",
+        help_text=_("Type a few letters of the partnership's title."),
     )
     grant_round = models.ForeignKey(
         GrantRound,
@@ -372,14 +449,26 @@ class Grant(AuditedModel):
         null=True,
         blank=True,
         related_name="grants",
+        help_text=_("The round that decided the grant; its bounds for amount and years apply."),
     )
-    year = models.PositiveSmallIntegerField(_("year granted"), db_index=True)
-    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("year granted"), db_index=True, help_text=_("The year of the decision, e.g. 2016.")
+    )
+    decided_on = models.DateField(
+        _("decided on"),
+        null=True,
+        blank=True,
+        help_text=_("The day of the decision, when the sources give it."),
+    )
     amount_sek_per_year = models.PositiveIntegerField(
-        _("amount, SEK a year"), validators=[MinValueValidator(1), MaxValueValidator(INT32_MAX)]
+        _("amount, SEK a year"),
+        validators=[MinValueValidator(1), MaxValueValidator(INT32_MAX)],
+        help_text=_("Whole kronor a year, without spaces: 400000."),
     )
     duration_years = models.PositiveSmallIntegerField(
-        _("duration, years"), validators=[MinValueValidator(1), MaxValueValidator(10)]
+        _("duration, years"),
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("How many years the grant runs, 1–10."),
     )
     grant_maker = models.ForeignKey(
         Organisation,
@@ -388,6 +477,7 @@ class Grant(AuditedModel):
         null=True,
         blank=True,
         related_name="grants_made",
+        help_text=_("Who decided the grant (ICLD for Kommunala partnerskap)."),
     )
     funding_source = models.ForeignKey(
         Organisation,
@@ -396,6 +486,7 @@ class Grant(AuditedModel):
         null=True,
         blank=True,
         related_name="grants_funded",
+        help_text=_("Whose money is granted (Sida for Kommunala partnerskap)."),
     )
 
     history = HistoricalRecords()

@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ExportPermissionMixin, PublishableAdmin, csv_export_action
+from core.admin import (
+    DatedAdminMixin,
+    ExportPermissionMixin,
+    PublishableAdmin,
+    csv_export_action,
+)
 from projects.exports import project_dataset
 from projects.models import Project, ProjectBudget, ProjectParticipant
 
@@ -19,7 +24,7 @@ class BudgetInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(ExportPermissionMixin, PublishableAdmin):
+class ProjectAdmin(DatedAdminMixin, ExportPermissionMixin, PublishableAdmin):
     actions = [
         *PublishableAdmin.actions,
         csv_export_action(project_dataset, stem="projekt"),
@@ -28,8 +33,7 @@ class ProjectAdmin(ExportPermissionMixin, PublishableAdmin):
         "title_sv",
         "country_list",
         "goal_list",
-        "start_date",
-        "end_date",
+        "period",
         "programme",
         "publication",
         "updated_at",

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import (
     AuditedAdmin,
+    DatedAdminMixin,
     ExportPermissionMixin,
     PublishableAdmin,
     csv_export_action,
@@ -20,6 +21,13 @@ from reference.models import (
 )
 
 
+def short_name(organisation):
+    """An organisation by its acronym where it has one (ICLD, Sida), so columns stay narrow."""
+    if organisation is None:
+        return ""
+    return organisation.acronym or organisation.name_sv
+
+
 @admin.register(Goal)
 class GoalAdmin(admin.ModelAdmin):
     list_display = ("number", "title_sv", "title_en", "framework", "colour")
@@ -31,7 +39,7 @@ class GoalAdmin(admin.ModelAdmin):
 
 @admin.register(Country)
 class CountryAdmin(admin.ModelAdmin):
-    list_display = ("code", "name_sv", "name_en", "continent")
+    list_display = ("name_sv", "name_en", "continent", "code")
     list_filter = ("continent",)
     search_fields = ("code", "name_sv", "name_en")
     readonly_fields = ("code", "name_sv", "name_en")
@@ -123,17 +131,35 @@ class OrganisationAdmin(ExportPermissionMixin, PublishableAdmin):
 
 @admin.register(Source)
 class SourceAdmin(AuditedAdmin):
-    list_display = ("title", "publisher", "published_on", "url")
+    list_display = ("title", "publisher_name", "published_on", "site")
     list_select_related = ("publisher",)
     search_fields = ("title", "url", "publisher__name_sv", "publisher__acronym")
     autocomplete_fields = ("publisher",)
     prepopulated_fields = {"slug": ("title",)}
 
+    @admin.display(description=_("publisher"), ordering="publisher__name_sv")
+    def publisher_name(self, obj):
+        return short_name(obj.publisher)
+
+    @admin.display(description=_("website"))
+    def site(self, obj):
+        from urllib.parse import urlsplit
+
+        return urlsplit(obj.url).hostname or ""
+
 
 @admin.register(Programme)
-class ProgrammeAdmin(PublishableAdmin):
-    list_display = ("name_sv", "owner", "funder", "start_date", "end_date", "publication")
+class ProgrammeAdmin(DatedAdminMixin, PublishableAdmin):
+    list_display = ("name_sv", "owner_name", "funder_name", "period", "publication")
     list_select_related = ("owner", "funder")
     search_fields = ("name_sv", "name_en")
     autocomplete_fields = ("owner", "funder", "goals", "themes", "sources", "status_source")
     prepopulated_fields = {"slug": ("name_sv",)}
+
+    @admin.display(description=_("run by"), ordering="owner__name_sv")
+    def owner_name(self, obj):
+        return short_name(obj.owner)
+
+    @admin.display(description=_("funded by"), ordering="funder__name_sv")
+    def funder_name(self, obj):
+        return short_name(obj.funder)

@@ -42,7 +42,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or RUNN
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.apps.RegisterAdminConfig",  # django.contrib.admin with the register's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

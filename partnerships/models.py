@@ -1,3 +1,4 @@
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -208,7 +209,11 @@ class GrantRound(AuditedModel):
         if amount is not None and ((low and amount < low) or (high and amount > high)):
             errors.append(
                 _("The amount %(amount)s SEK a year is outside the round's range %(low)s–%(high)s.")
-                % {"amount": amount, "low": low or 1, "high": high or "…"}
+                % {
+                    "amount": intcomma(amount),
+                    "low": intcomma(low or 1),
+                    "high": intcomma(high) if high else "…",
+                }
             )
         low, high = self.min_years, self.max_years
         if years is not None and ((low and years < low) or (high and years > high)):

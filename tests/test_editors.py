@@ -217,3 +217,157 @@ def test_changelists_fit_1280_pixels(live_server, client, editor, seeded):
                 too_wide[model] = widths
         browser.close()
     assert too_wide == {}
+
+
+# 2. The import preview ----------------------------------------------------------------
+
+GOOD = IMPORT_HEADER + (
+    GOOD_ROW
+    + "Region Gotland;;XK;Jämställd förvaltning;womens-participation;5;300000;2;2016\n"
+    + "Piteå;;KE;Ny deltagare från SCB:s lista;;;500000;1;2016\n"
+)
+
+
+@pytest.fixture
+def round_(seeded):
+    return GrantRound.objects.get()
+
+
+def import_url(grant_round):
+    return reverse("admin:partnerships_grantround_import", args=[grant_round.pk])
+
+
+def upload(client, grant_round, content, name="beslut.csv"):
+    data = content if isinstance(content, bytes) else content.encode("utf-8")
+    return client.post(import_url(grant_round), {"file": SimpleUploadedFile(name, data)})
+
+
+def as_xlsx(csv_text):
+    """The same rows as an Excel file, numbers as numbers where Excel would keep them."""
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for line in csv_text.strip().split("\n"):
+        cells = line.split(";")
+        sheet.append([int(c) if c.isdigit() else c for c in cells])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_preview_shows_what_was_read(client, editor, round_):
+    client.force_login(editor)
+    response = upload(client, round_, GOOD)
+    text = visible_text(response)
+    nakuru = response.context["results"][0]
+    assert nakuru.shown["country"] == "Kenya" and nakuru.shown["partner"] == "Nakuru"
+    assert [g.number for g in nakuru.shown["goals"]] == [11]
+    assert [t.name for t in nakuru.shown["themes"]] == ["Medborgardialog"]
+    assert "400\xa0000 kr" in text and "Kosovo" in text  # XK read as the country's name
+    assert text.count("\nny\n") == 3  # no existing partnership matches yet
+    client.post(import_url(round_), {"confirm": "1"})
+    response = upload(client, round_, GOOD.replace("400 000", "450000"))
+    row = response.context["results"][0]
+    assert row.match.title_sv == "Lokal demokrati i Nakuru" and row.action == "update"
+    assert change_url(row.match) in response.content.decode()
+
+
+def test_errors_are_shown_beside_their_cell(client, editor, round_):
+    client.force_login(editor)
+    bad = IMPORT_HEADER + "Borlänge;;KE;A;;99;900000;2;2016\n" + "Borlänge;;KE;B;;;400000;3;2016\n"
+    bad += "Borlänge;;KE;C;;;400000;3;2016\n"
+    results = upload(client, round_, bad).context["results"]
+    first = results[0]
+    assert set(first.column_errors) == {"goals", "sek_per_year"}
+    assert "900\xa0000" in first.column_errors["sek_per_year"][0]  # numbers formatted
+    assert first.errors == [*first.column_errors["sek_per_year"], *first.column_errors["goals"]]
+    # A duplicate concerns the whole row, not a cell.
+    assert results[2].row_errors == ["Samma deltagare, partner och land som rad 2."]
+    assert results[2].column_errors == {}
+
+
+def test_saving_links_to_the_new_drafts(client, editor, round_):
+    client.force_login(editor)
+    upload(client, round_, GOOD)
+    response = client.post(import_url(round_), {"confirm": "1"}, follow=True)
+    message = str(list(response.context["messages"])[0])
+    assert "3 rader sparades som utkast" in message
+    link = re.search(r'href="([^"]+)"', message).group(1).replace("&amp;", "&")
+    listed = client.get(link)
+    assert listed.status_code == 200
+    titles = {p.title_sv for p in listed.context["cl"].result_list}
+    assert titles == {
+        "Lokal demokrati i Nakuru",
+        "Jämställd förvaltning",
+        "Ny deltagare från SCB:s lista",
+    }
+
+
+@pytest.mark.parametrize("extension", ["csv", "xlsx"])
+def test_the_template_never_becomes_a_record(client, editor, round_, extension):
+    from partnerships.models import Partnership
+
+    client.force_login(editor)
+    url = reverse("admin:partnerships_grantround_import_template", args=[round_.pk, extension])
+    template = client.get(url)
+    assert template.status_code == 200 and "attachment" in template["Content-Disposition"]
+    content = b"".join(template) if template.streaming else template.content
+    before = Partnership.objects.count()
+    response = upload(client, round_, content, name=f"mall.{extension}")
+    assert response.context["results"] == []
+    assert "Filen har inga rader med beslut" in visible_text(response)
+    assert "Spara alla rader" not in visible_text(response)
+    client.post(import_url(round_), {"confirm": "1"})
+    assert Partnership.objects.count() == before
+
+
+def test_the_templates_example_is_a_valid_row(round_):
+    from partnerships.importing import RoundImport, parse_bytes, template_csv
+
+    lines = template_csv().decode("utf-8-sig").split("\r\n")
+    assert lines[1].startswith("# ") and lines[2].startswith("# ")
+    example = [lines[0], lines[2].removeprefix("# ")]  # the header, the example without "#"
+    header, body = parse_bytes("\n".join(example).encode())
+    [row] = RoundImport(round_).check(header, body)
+    assert row.errors == [] and row.cleaned["amount"] == 400_000
+
+
+def test_xlsx_gives_the_same_result_as_csv(client, editor, round_):
+    client.force_login(editor)
+
+    def read(response):
+        return [
+            (r.line, r.cleaned, r.action, r.errors, r.column_errors)
+            for r in response.context["results"]
+        ]
+
+    bad = GOOD + "Borlänga;;KE;Fel;;99;900000;4;2016\n"
+    from_csv = read(upload(client, round_, bad))
+    from_xlsx = read(upload(client, round_, as_xlsx(bad), name="beslut.xlsx"))
+    assert from_xlsx == from_csv
+    assert (
+        upload(client, round_, b"PK\x03\x04 not really", name="x.xlsx")
+        .context["file_error"]
+        .startswith("Filen kunde inte läsas som en Excelfil")
+    )
+
+
+def test_a_round_without_a_year_asks_once_for_a_year_column(client, editor, round_):
+    round_.year = None
+    round_.save()
+    client.force_login(editor)
+    no_year = "\n".join(line.rsplit(";", 1)[0] for line in GOOD.strip().split("\n")) + "\n"
+    response = upload(client, round_, no_year)
+    text = visible_text(response)
+    assert response.context["import_messages"] == [
+        "Omgången har inget år, så varje rad behöver ett: lägg till en kolumn beviljat_ar "
+        "(beviljat år) med beslutets år. Rader utan år: 2, 3, 4."
+    ]
+    assert text.count("Omgången har inget år") == 1
+    assert all(r.row_errors == [] for r in response.context["results"])
+    assert "Spara alla rader" not in text
+    # With the column the same rows are fine.
+    assert upload(client, round_, GOOD).context["summary"]["create"] == 3

@@ -91,6 +91,35 @@ class AuditedAdmin(SimpleHistoryAdmin):
         formset.save_m2m()
 
 
+class MarkdownPreviewMixin:
+    """A read-only "preview" on the change form: the saved Markdown fields as the public
+    page shows them (core.text.render_markdown)."""
+
+    markdown_fields = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "text_preview")
+
+    @admin.display(description=_("preview of the text"))
+    def text_preview(self, obj):
+        from django.utils.html import format_html, format_html_join
+        from django.utils.text import capfirst
+
+        from core.text import render_markdown
+
+        shown = [
+            (capfirst(obj._meta.get_field(name).verbose_name), render_markdown(value))
+            for name in self.markdown_fields
+            if obj is not None and (value := getattr(obj, name, ""))
+        ]
+        if not shown:
+            return _("The preview shows the text once it is saved.")
+        return format_html(
+            '<div class="markdown-preview">{}</div>',
+            format_html_join("", "<h3>{}</h3>{}", shown),
+        )
+
+
 class DatedAdminMixin:
     """The period as one short column ("2010–december 2012"), sorted by the start."""
 

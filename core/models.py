@@ -11,6 +11,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,16 @@ SLUG_HELP = _(
 SOURCES_HELP = _("The documents that state the facts of this record; listed on its page.")
 STATUS_SOURCE_HELP = _("The document that states the status above, so the page can say when.")
 NAME_EN_HELP = _("Shown on the English pages. Leave empty and the Swedish name is shown.")
+MARKDOWN_HELP = _(
+    "Formatting (Markdown): an empty line between paragraphs, ## before a subheading, - "
+    "before each item of a list, **bold**, *italics*, [text](https://…) for a link. The "
+    "preview below shows the saved text."
+)
+
+
+def with_markdown_help(text):
+    """A field's help text followed by how to format it."""
+    return format_lazy("{} {}", text, MARKDOWN_HELP)
 
 
 def localized(obj, field):

@@ -14,6 +14,7 @@ from core.admin import (
     AuditedAdmin,
     DatedAdminMixin,
     ExportPermissionMixin,
+    MarkdownPreviewMixin,
     PublishableAdmin,
     csv_export_action,
     sek_display,
@@ -47,7 +48,10 @@ class GrantInline(admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(DatedAdminMixin, ExportPermissionMixin, PublishableAdmin):
+class PartnershipAdmin(
+    MarkdownPreviewMixin, DatedAdminMixin, ExportPermissionMixin, PublishableAdmin
+):
+    markdown_fields = ("body_sv", "body_en")
     actions = [
         *PublishableAdmin.actions,
         csv_export_action(partnership_dataset, stem="partnerskap"),

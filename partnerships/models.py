@@ -18,6 +18,7 @@ from core.models import (
     PublishableModel,
     dated_constraints,
     localized,
+    with_markdown_help,
 )
 from reference.models import (
     Country,
@@ -277,10 +278,14 @@ class Partnership(DatedModel, BilingualTitleMixin, PublishableModel):
     body_sv = models.TextField(
         _("body (Swedish)"),
         blank=True,
-        help_text=_("The partnership's story: what the partners do together and why."),
+        help_text=with_markdown_help(
+            _("The partnership's story: what the partners do together and why.")
+        ),
     )
     body_en = models.TextField(
-        _("body (English)"), blank=True, help_text=_("The body for the English pages.")
+        _("body (English)"),
+        blank=True,
+        help_text=with_markdown_help(_("The body for the English pages.")),
     )
     programme = models.ForeignKey(
         Programme,

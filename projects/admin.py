@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import (
     DatedAdminMixin,
     ExportPermissionMixin,
+    MarkdownPreviewMixin,
     PublishableAdmin,
     csv_export_action,
 )
@@ -24,7 +25,8 @@ class BudgetInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(DatedAdminMixin, ExportPermissionMixin, PublishableAdmin):
+class ProjectAdmin(MarkdownPreviewMixin, DatedAdminMixin, ExportPermissionMixin, PublishableAdmin):
+    markdown_fields = ("body_sv", "body_en")
     actions = [
         *PublishableAdmin.actions,
         csv_export_action(project_dataset, stem="projekt"),
@@ -81,7 +83,10 @@ class ProjectAdmin(DatedAdminMixin, ExportPermissionMixin, PublishableAdmin):
                 )
             },
         ),
-        (_("Text"), {"fields": ("summary_sv", "summary_en", "body_sv", "body_en")}),
+        (
+            _("Text"),
+            {"fields": ("summary_sv", "summary_en", "body_sv", "body_en", "text_preview")},
+        ),
         (_("Where and why"), {"fields": ("countries", "goals", "themes")}),
         (_("Publication"), {"fields": ("publication", "published_at", "sources")}),
         (_("History"), {"fields": PublishableAdmin.audit_fields}),

@@ -14,6 +14,7 @@ from core.models import (
     PublishableModel,
     dated_constraints,
     localized,
+    with_markdown_help,
 )
 from reference.models import (
     Country,
@@ -54,10 +55,14 @@ class Project(DatedModel, BilingualTitleMixin, PublishableModel):
     body_sv = models.TextField(
         _("body (Swedish)"),
         blank=True,
-        help_text=_("The project's story: what, where, with whom and what came of it."),
+        help_text=with_markdown_help(
+            _("The project's story: what, where, with whom and what came of it.")
+        ),
     )
     body_en = models.TextField(
-        _("body (English)"), blank=True, help_text=_("The body for the English pages.")
+        _("body (English)"),
+        blank=True,
+        help_text=with_markdown_help(_("The body for the English pages.")),
     )
     programme = models.ForeignKey(
         Programme,

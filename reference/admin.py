@@ -5,6 +5,7 @@ from core.admin import (
     AuditedAdmin,
     DatedAdminMixin,
     ExportPermissionMixin,
+    MarkdownPreviewMixin,
     PublishableAdmin,
     csv_export_action,
 )
@@ -66,7 +67,8 @@ class FormerNameInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ExportPermissionMixin, PublishableAdmin):
+class OrganisationAdmin(MarkdownPreviewMixin, ExportPermissionMixin, PublishableAdmin):
+    markdown_fields = ("description_sv", "description_en")
     actions = [
         *PublishableAdmin.actions,
         csv_export_action(organisation_dataset, stem="organisationer"),
@@ -115,7 +117,7 @@ class OrganisationAdmin(ExportPermissionMixin, PublishableAdmin):
                 )
             },
         ),
-        (_("Text"), {"fields": ("description_sv", "description_en")}),
+        (_("Text"), {"fields": ("description_sv", "description_en", "text_preview")}),
         (_("Publication"), {"fields": ("publication", "published_at", "sources")}),
         (_("History"), {"fields": PublishableAdmin.audit_fields}),
     )
@@ -149,7 +151,8 @@ class SourceAdmin(AuditedAdmin):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(DatedAdminMixin, PublishableAdmin):
+class ProgrammeAdmin(MarkdownPreviewMixin, DatedAdminMixin, PublishableAdmin):
+    markdown_fields = ("description_sv", "description_en")
     list_display = ("name_sv", "owner_name", "funder_name", "period", "publication")
     list_select_related = ("owner", "funder")
     search_fields = ("name_sv", "name_en")

@@ -25,6 +25,7 @@ from core.models import (
     dated_constraints,
     format_date,
     localized,
+    with_markdown_help,
 )
 
 
@@ -307,10 +308,12 @@ class Organisation(PublishableModel):
     description_sv = models.TextField(
         _("description (Swedish)"),
         blank=True,
-        help_text=_("What the organisation is and does, in a few sentences."),
+        help_text=with_markdown_help(_("What the organisation is and does, in a few sentences.")),
     )
     description_en = models.TextField(
-        _("description (English)"), blank=True, help_text=_("The description in English.")
+        _("description (English)"),
+        blank=True,
+        help_text=with_markdown_help(_("The description in English.")),
     )
     website = models.URLField(
         _("website"), blank=True, help_text=_("The full address, starting with https://.")
@@ -578,10 +581,12 @@ class Programme(DatedModel, PublishableModel):
     description_sv = models.TextField(
         _("description (Swedish)"),
         blank=True,
-        help_text=_("What the programme is, who runs it and with whose money."),
+        help_text=with_markdown_help(_("What the programme is, who runs it and with whose money.")),
     )
     description_en = models.TextField(
-        _("description (English)"), blank=True, help_text=_("The description in English.")
+        _("description (English)"),
+        blank=True,
+        help_text=with_markdown_help(_("The description in English.")),
     )
     owner = models.ForeignKey(
         Organisation,

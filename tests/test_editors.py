@@ -371,3 +371,59 @@ def test_a_round_without_a_year_asks_once_for_a_year_column(client, editor, roun
     assert "Spara alla rader" not in text
     # With the column the same rows are fine.
     assert upload(client, round_, GOOD).context["summary"]["create"] == 3
+
+
+# 3. Formatted text ----------------------------------------------------------------------
+
+BODY = """Ett stycke om **samarbetet**.
+
+## Vad vi gör
+
+- medborgardialog
+- [ICLD](https://icld.se)
+
+<script>alert("x")</script>
+[klicka här](javascript:alert(1)) <a href="javascript:alert(2)" onclick="alert(3)">a</a>
+<p style="color:red">röd</p>
+"""
+
+
+def test_markdown_is_formatted_and_anything_else_is_inert(client, seeded):
+    from tests.conftest import make_project
+
+    project = make_project("formaterad", body_sv=BODY)
+    html = client.get(project.get_absolute_url()).content.decode()
+    body = html[html.index('<div class="body"') : html.index("</div>", html.index('class="body"'))]
+    assert "<strong>samarbetet</strong>" in body and "<h2>Vad vi gör</h2>" in body
+    assert "<li>medborgardialog</li>" in body
+    assert '<a href="https://icld.se" rel="noopener noreferrer nofollow">ICLD</a>' in body
+    assert "&lt;script&gt;" in body  # shown as text, never run
+    # The real tags in the text (typed HTML is escaped, so it is no tag): only the allowed
+    # ones, with no attribute but a link's address to http(s) and its rel.
+    tags = re.findall(r"<(\w+)([^>]*)>", body.split(">", 1)[1])
+    assert {tag for tag, _attrs in tags} <= {"p", "h2", "ul", "li", "strong", "a"}
+    for _tag, attributes in tags:
+        names = re.findall(r'(\w+)="([^"]*)"', attributes)
+        assert all(name in ("href", "rel") for name, _value in names), attributes
+        assert all(value.startswith("https:") for name, value in names if name == "href")
+
+
+def test_render_markdown_keeps_only_what_is_allowed():
+    from core.text import render_markdown
+
+    assert render_markdown("") == ""
+    assert render_markdown("# Titel\n\n#### Djup\n\n###### Djupare") == (
+        "<h2>Titel</h2>\n<h4>Djup</h4>\n<h4>Djupare</h4>\n"
+    )
+    assert "href" not in render_markdown("[x](ftp://example.org) [y](data:text/html,hi)")
+    assert render_markdown("[m](mailto:info@skr.se)").count('href="mailto:info@skr.se"') == 1
+
+
+def test_the_change_form_previews_the_text(client, editor, seeded):
+    from tests.conftest import make_project
+
+    project = make_project("forhandsvisning", body_sv=BODY)
+    client.force_login(editor)
+    html = client.get(change_url(project)).content.decode()
+    assert "Förhandsvisning av texten" in html
+    assert "<h2>Vad vi gör</h2>" in html and "<script>alert" not in html

@@ -91,6 +91,12 @@ class AuditedAdmin(SimpleHistoryAdmin):
         formset.save_m2m()
 
 
+IMAGE_FIELDSET = (
+    _("Image"),
+    {"fields": ("lead_image", "image_alt_sv", "image_alt_en", "image_credit", "image_licence")},
+)
+
+
 class MarkdownPreviewMixin:
     """A read-only "preview" on the change form: the saved Markdown fields as the public
     page shows them (core.text.render_markdown)."""

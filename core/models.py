@@ -6,6 +6,7 @@ import calendar
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
@@ -14,6 +15,8 @@ from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from core.images import delete_renditions, make_renditions, validate_lead_image
 
 # Help texts shared by the fields of several models (plain Swedish in the admin).
 SLUG_HELP = _(
@@ -395,3 +398,95 @@ def dated_constraints(prefix):
             name=f"{prefix}_start_plausible",
         ),
     ]
+
+
+def lead_image_path(instance, filename):
+    """bilder/<model>/<file name>: the storage adds a suffix when the name is taken."""
+    return f"bilder/{instance._meta.model_name}/{filename}"
+
+
+class LeadImageModel(models.Model):
+    """One lead image for a record, with its alternative text (required in Swedish when
+    there is an image), credit line and licence. On upload the image is checked by its
+    content (core.images.validate_lead_image) and smaller copies are made for `srcset`."""
+
+    lead_image = models.ImageField(
+        _("image"),
+        upload_to=lead_image_path,
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+        validators=[validate_lead_image],
+        help_text=_(
+            "A JPEG, PNG or WebP image, at least 400 pixels wide and at most 10 MB. Smaller "
+            "copies are made for phones."
+        ),
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_renditions = models.JSONField(default=list, blank=True, editable=False)
+    image_alt_sv = models.CharField(
+        _("alternative text (Swedish)"),
+        max_length=250,
+        blank=True,
+        help_text=_(
+            "What the image shows, for those who cannot see it, e.g. “Two officials at a "
+            "meeting in Nakuru's town hall”. Required when there is an image."
+        ),
+    )
+    image_alt_en = models.CharField(
+        _("alternative text (English)"),
+        max_length=250,
+        blank=True,
+        help_text=_("The same in English. Leave empty and the Swedish text is used."),
+    )
+    image_credit = models.CharField(
+        _("photo credit"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who took or made the image, e.g. “Foto: Anna Andersson, SKR”."),
+    )
+    image_licence = models.CharField(
+        _("licence"),
+        max_length=100,
+        blank=True,
+        help_text=_("Under what terms the image may be used, e.g. CC BY 4.0."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.lead_image and not self.image_alt_sv.strip():
+            raise ValidationError(
+                {"image_alt_sv": _("Describe what the image shows, for those who cannot see it.")}
+            )
+
+    def save(self, *args, **kwargs):
+        image = self.lead_image
+        previous = self.image_renditions if self.pk else []
+        if image and not image._committed:
+            image.save(image.name, image.file, save=False)  # the original first
+            self.image_renditions = make_renditions(image)
+            delete_renditions(image.storage, previous)
+        elif not image:
+            if previous:
+                delete_renditions(image.storage, previous)
+            self.image_renditions = []
+        super().save(*args, **kwargs)
+
+    @property
+    def image_alt(self):
+        return localized(self, "image_alt")
+
+    @property
+    def image_srcset(self):
+        """The smaller copies and the original, for the img element's srcset."""
+        if not self.lead_image:
+            return ""
+        storage = self.lead_image.storage
+        parts = [f"{storage.url(r['name'])} {r['width']}w" for r in self.image_renditions or []]
+        if self.image_width:
+            parts.append(f"{self.lead_image.url} {self.image_width}w")
+        return ", ".join(parts)

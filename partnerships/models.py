@@ -15,6 +15,7 @@ from core.models import (
     BilingualTitleMixin,
     DatedModel,
     DatedQuerySet,
+    LeadImageModel,
     PublishableModel,
     dated_constraints,
     localized,
@@ -268,7 +269,7 @@ class PartnershipQuerySet(DatedQuerySet):
         )
 
 
-class Partnership(DatedModel, BilingualTitleMixin, PublishableModel):
+class Partnership(DatedModel, BilingualTitleMixin, LeadImageModel, PublishableModel):
     """A cooperation between one or more Swedish participants and one or more partner
     local governments in a partner country, under a programme: one record across grant
     rounds, each round's decision a Grant on it. Its period and status come from its grants

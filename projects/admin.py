@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import (
+    IMAGE_FIELDSET,
     DatedAdminMixin,
     ExportPermissionMixin,
     MarkdownPreviewMixin,
@@ -88,6 +89,7 @@ class ProjectAdmin(MarkdownPreviewMixin, DatedAdminMixin, ExportPermissionMixin,
             {"fields": ("summary_sv", "summary_en", "body_sv", "body_en", "text_preview")},
         ),
         (_("Where and why"), {"fields": ("countries", "goals", "themes")}),
+        IMAGE_FIELDSET,
         (_("Publication"), {"fields": ("publication", "published_at", "sources")}),
         (_("History"), {"fields": PublishableAdmin.audit_fields}),
     )

@@ -11,6 +11,7 @@ from core.models import (
     BilingualTitleMixin,
     DatedModel,
     DatedQuerySet,
+    LeadImageModel,
     PublishableModel,
     dated_constraints,
     localized,
@@ -48,7 +49,7 @@ class ProjectQuerySet(DatedQuerySet):
         )
 
 
-class Project(DatedModel, BilingualTitleMixin, PublishableModel):
+class Project(DatedModel, BilingualTitleMixin, LeadImageModel, PublishableModel):
     """An international project carried out by SALAR International, usually funded by Sida."""
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True, help_text=SLUG_HELP)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import (
+    IMAGE_FIELDSET,
     AuditedAdmin,
     DatedAdminMixin,
     ExportPermissionMixin,
@@ -118,6 +119,7 @@ class OrganisationAdmin(MarkdownPreviewMixin, ExportPermissionMixin, Publishable
             },
         ),
         (_("Text"), {"fields": ("description_sv", "description_en", "text_preview")}),
+        IMAGE_FIELDSET,
         (_("Publication"), {"fields": ("publication", "published_at", "sources")}),
         (_("History"), {"fields": PublishableAdmin.audit_fields}),
     )

@@ -20,6 +20,7 @@ from core.models import (
     DatedModel,
     DatedQuerySet,
     DatePrecision,
+    LeadImageModel,
     PublishableModel,
     PublishableQuerySet,
     dated_constraints,
@@ -256,7 +257,7 @@ class OrganisationQuerySet(PublishableQuerySet):
         return found[0] if len(found) == 1 else None
 
 
-class Organisation(PublishableModel):
+class Organisation(LeadImageModel, PublishableModel):
     """Every actor in one table, told apart by kind: Swedish municipalities, county
     councils and regions, partner local governments abroad, associations, companies,
     agencies, non-profits and networks. One table means one way to search, one set of
@@ -567,7 +568,7 @@ class ProgrammeQuerySet(DatedQuerySet):
     pass
 
 
-class Programme(DatedModel, PublishableModel):
+class Programme(DatedModel, LeadImageModel, PublishableModel):
     """An umbrella with its own page: SymbioCity, ICLD's Kommunala partnerskap (with its
     grant rounds), Millenniekommun (2010–2012)."""
 

@@ -427,3 +427,109 @@ def test_the_change_form_previews_the_text(client, editor, seeded):
     html = client.get(change_url(project)).content.decode()
     assert "Förhandsvisning av texten" in html
     assert "<h2>Vad vi gör</h2>" in html and "<script>alert" not in html
+
+
+# 4. Images ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def image_bytes(width, height, kind="PNG"):
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (30, 110, 160)).save(out, kind)
+    return out.getvalue()
+
+
+def noise_png(width, height):
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.frombytes("RGB", (width, height), os.urandom(width * height * 3)).save(out, "PNG")
+    return out.getvalue()
+
+
+def stored_files(root):
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+def post_project_image(client, project, content, name="bild.png", alt="Två tjänstepersoner"):
+    from tests.conftest import admin_form_data
+
+    url = change_url(project)
+    data = admin_form_data(client, url)
+    data.update(lead_image=SimpleUploadedFile(name, content), image_alt_sv=alt)
+    return client.post(url, data)
+
+
+@pytest.mark.parametrize(
+    "content,name,message",
+    [
+        (b"GIF89a not really an image" * 40, "bild.png", "Ladda upp en giltig bild"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'></svg>", "bild.jpg", "Ladda upp en giltig bild"),
+        ("narrow", "smal.png", "Bilden är 300 pixlar bred; den behöver vara minst 400."),
+        ("large", "stor.png", "största tillåtna är 1,0\xa0kB. Spara den mindre."),
+    ],
+)
+def test_a_bad_image_gets_a_message_and_nothing_is_stored(
+    client, editor, seeded, media, monkeypatch, content, name, message
+):
+    from core import images
+    from tests.conftest import make_project
+
+    if content == "narrow":
+        content = image_bytes(300, 200)
+    elif content == "large":
+        monkeypatch.setattr(images, "MAX_BYTES", 1024)
+        content = noise_png(800, 600)
+    project = make_project("med-bild")
+    client.force_login(editor)
+    response = post_project_image(client, project, content, name)
+    assert response.status_code == 200
+    assert message in visible_text(response)
+    project.refresh_from_db()
+    assert not project.lead_image
+    assert not media.exists() or stored_files(media) == []
+
+
+def test_alternative_text_is_required_with_an_image(client, editor, seeded, media):
+    from tests.conftest import make_project
+
+    project = make_project("utan-alt")
+    client.force_login(editor)
+    response = post_project_image(client, project, image_bytes(800, 600), alt="")
+    assert "Beskriv vad bilden visar" in visible_text(response)
+    assert not media.exists() or stored_files(media) == []
+
+
+def test_an_image_is_resized_and_served_with_srcset(client, editor, seeded, media):
+    from tests.conftest import make_project
+
+    project = make_project("med-bild")
+    client.force_login(editor)
+    response = post_project_image(client, project, image_bytes(1200, 800), "foto.png")
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert (project.image_width, project.image_height) == (1200, 800)
+    assert [(r["width"], r["height"]) for r in project.image_renditions] == [(400, 267), (800, 533)]
+    assert len(stored_files(media)) == 3
+    client.logout()
+    html = client.get(project.get_absolute_url()).content.decode()
+    img = re.search(r"<img [^>]*>", html[html.index('class="lead-image"') :]).group(0)
+    assert 'width="1200"' in img and 'height="800"' in img
+    assert 'alt="Två tjänstepersoner"' in img
+    srcset = re.search(r'srcset="([^"]+)"', img).group(1)
+    assert srcset.endswith(" 1200w") and "-400w.webp 400w" in srcset and "800w" in srcset
+    # The address is the storage's (MEDIA_URL), and the files are there.
+    src = re.search(r'src="([^"]+)"', img).group(1)
+    assert src.startswith("/media/bilder/project/foto")
+    assert (media / project.lead_image.name).read_bytes() == image_bytes(1200, 800)

@@ -19,8 +19,10 @@ from core.admin import (
     csv_export_action,
     sek_display,
 )
+from core.quality import quality_list_filter
 from partnerships.exports import grant_dataset, partnership_dataset
 from partnerships.models import Grant, GrantRound, Partnership, PartnershipParticipant
+from partnerships.quality import CHECKS
 from reference.admin import short_name
 from reference.models import Role
 
@@ -71,6 +73,7 @@ class PartnershipAdmin(
         ("themes", admin.RelatedOnlyFieldListFilter),
         ("programme", admin.RelatedOnlyFieldListFilter),
         ("grants__grant_round", admin.RelatedOnlyFieldListFilter),
+        quality_list_filter(CHECKS),
     )
     list_select_related = ("country",)
     search_fields = (

@@ -9,8 +9,10 @@ from core.admin import (
     PublishableAdmin,
     csv_export_action,
 )
+from core.quality import quality_list_filter
 from projects.exports import project_dataset
 from projects.models import Project, ProjectBudget, ProjectParticipant
+from projects.quality import CHECKS
 
 
 class ParticipantInline(admin.TabularInline):
@@ -48,6 +50,7 @@ class ProjectAdmin(MarkdownPreviewMixin, DatedAdminMixin, ExportPermissionMixin,
         ("goals", admin.RelatedOnlyFieldListFilter),
         ("themes", admin.RelatedOnlyFieldListFilter),
         ("programme", admin.RelatedOnlyFieldListFilter),
+        quality_list_filter(CHECKS),
     )
     list_select_related = ("programme",)
     search_fields = ("title_sv", "title_en", "summary_sv", "summary_en", "slug")

@@ -10,6 +10,7 @@ from core.admin import (
     PublishableAdmin,
     csv_export_action,
 )
+from core.quality import quality_list_filter
 from reference.exports import organisation_dataset
 from reference.models import (
     Country,
@@ -21,6 +22,7 @@ from reference.models import (
     Theme,
     normalise_org_number,
 )
+from reference.quality import ORGANISATION_CHECKS
 
 
 def short_name(organisation):
@@ -88,6 +90,7 @@ class OrganisationAdmin(MarkdownPreviewMixin, ExportPermissionMixin, Publishable
         "kind",
         "county_name",
         ("country", admin.RelatedOnlyFieldListFilter),
+        quality_list_filter(ORGANISATION_CHECKS),
     )
     list_select_related = ("country", "parent")
     search_fields = (

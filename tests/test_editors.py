@@ -533,3 +533,108 @@ def test_an_image_is_resized_and_served_with_srcset(client, editor, seeded, medi
     src = re.search(r'src="([^"]+)"', img).group(1)
     assert src.startswith("/media/bilder/project/foto")
     assert (media / project.lead_image.name).read_bytes() == image_bytes(1200, 800)
+
+
+# 5. Data quality --------------------------------------------------------------------------
+
+
+def quality_records(goals, n=1, prefix="x"):
+    """n complete project and partnership, and n of each lacking everything."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from projects.models import Project
+    from reference.models import Source
+    from tests.conftest import make_project
+
+    source = Source.objects.get_or_create(slug="kalla", defaults={"title": "Källa"})[0]
+    for i in range(n):
+        complete = make_project(
+            f"{prefix}-hel-{i}",
+            countries=["KE"],
+            goals=[goals[11]],
+            title_en="Whole",
+            summary_en="All there",
+            summary_sv="Allt finns",
+        )
+        complete.sources.add(source)
+        lacking = make_project(
+            f"{prefix}-brist-{i}",
+            publication="draft",
+            stated_status="ongoing",
+            end_date=date(2015, 12, 31),
+        )
+        Project.objects.filter(pk=lacking.pk).update(created_at=timezone.now() - timedelta(days=40))
+        whole = make_partnership(
+            f"{prefix}-helt-{i}",
+            country="KE",
+            goals=[goals[5]],
+            grants=[(2016, 300_000, 2)],
+            title_en="Whole",
+            summary_en="All there",
+        )
+        whole.sources.add(source)
+        make_partnership(f"{prefix}-tomt-{i}", stated_status="planned", start_year=2001)
+        Organisation.objects.create(slug=f"{prefix}-bolag-{i}", name_sv="Bolag", kind="company")
+        Organisation.objects.create(
+            slug=f"{prefix}-myndighet-{i}",
+            name_sv="Myndighet",
+            kind="agency",
+            iati_ref=f"SE-{prefix}-{i}",
+        )
+        Organisation.objects.create(
+            slug=f"{prefix}-kommun-{i}", name_sv=f"Kommun {i}", kind="kommun", country_id="SE"
+        )
+
+
+def test_data_quality_counts_link_to_the_records(client, editor, goals):
+    quality_records(goals)
+    client.force_login(editor)
+    index = client.get(reverse("admin:index")).content.decode()
+    url = reverse("admin:data-quality")
+    assert url in index  # linked from the admin's index
+    response = client.get(url)
+    counts = {
+        (section["title"], row["label"]): (row["count"], row["url"])
+        for section in response.context["sections"]
+        for row in section["rows"]
+    }
+    expected = {
+        ("projekt", "utan engelsk titel eller sammanfattning"): 1,
+        ("projekt", "utan mål"): 1,
+        ("projekt", "utan land"): 1,
+        ("projekt", "utan källa"): 1,
+        ("projekt", "med en angiven status som datumen motsäger"): 1,
+        ("projekt", "utkast äldre än 30 dagar"): 1,
+        ("partnerskap", "utan engelsk titel eller sammanfattning"): 1,
+        ("partnerskap", "utan mål"): 1,
+        ("partnerskap", "utan land"): 1,
+        ("partnerskap", "utan källa"): 1,
+        ("partnerskap", "med en angiven status som datumen motsäger"): 1,
+        ("partnerskap", "utkast äldre än 30 dagar"): 0,
+        ("partnerskap", "utan bidrag"): 1,
+        ("organisationer", "(ej kommuner) utan identifierare"): 1,
+        ("organisationer", "utkast äldre än 30 dagar"): 0,
+    }
+    assert {key: count for key, (count, _url) in counts.items()} == expected
+    # Each count's link lists exactly those records.
+    for key, (count, link) in counts.items():
+        listed = client.get(link)
+        assert listed.status_code == 200 and listed.context["cl"].result_count == count, key
+    assert english_in(visible_text(response)) == []
+
+
+def test_data_quality_runs_constant_queries(client, editor, goals):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(editor)
+    url = reverse("admin:data-quality")
+    quality_records(goals, n=2, prefix="a")
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    quality_records(goals, n=20, prefix="b")
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(few.captured_queries) == len(many.captured_queries)

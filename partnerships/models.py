@@ -363,6 +363,11 @@ class Partnership(DatedModel, BilingualTitleMixin, LeadImageModel, PublishableMo
         return [p.organisation for p in self.participants.all() if p.role == role]
 
     @property
+    def grants_total_sek(self):
+        """All its grants together, in SEK (from the prefetched grants when there are)."""
+        return sum(grant.total_sek for grant in self.grants.all())
+
+    @property
     def swedish_participants(self):
         if hasattr(self, "swedish_list"):
             return [p.organisation for p in self.swedish_list]

@@ -638,3 +638,64 @@ def test_data_quality_runs_constant_queries(client, editor, goals):
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(few.captured_queries) == len(many.captured_queries)
+
+
+# 6. The public grants table -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "language,headings,amounts",
+    [
+        (
+            "sv",
+            [
+                "Beviljat år",
+                "Kronor per år",
+                "Antal år",
+                "Totalt",
+                "Beviljat av",
+                "Med pengar från",
+            ],
+            ["400\xa0000", "1\xa0200\xa0000", "350\xa0000", "700\xa0000", "1\xa0900\xa0000"],
+        ),
+        (
+            "en",
+            [
+                "Year granted",
+                "SEK a year",
+                "Number of years",
+                "Total",
+                "Granted by",
+                "With money from",
+            ],
+            ["400,000", "1,200,000", "350,000", "700,000", "1,900,000"],
+        ),
+    ],
+)
+def test_the_grants_table_has_headings_amounts_and_a_total(
+    client, seeded, language, headings, amounts
+):
+    borlange = Organisation.objects.get(slug="borlange")
+    partnership = make_partnership(
+        "borlange-nakuru",
+        country="KE",
+        participants=[borlange],
+        grants=[(2016, 400_000, 3), (2019, 350_000, 2)],
+    )
+    from django.utils import translation
+
+    with translation.override(language):
+        url = partnership.get_absolute_url()
+    html = client.get(url).content.decode()
+    table = html[html.index("<table") : html.index("</table>")]
+    found_headings = re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', table)
+    assert found_headings == headings
+    cells = re.findall(r'<td class="num">([^<]+)</td>', table)
+    assert [c for c in cells if len(c) > 3] == [
+        amounts[2],
+        amounts[3],
+        amounts[0],
+        amounts[1],
+        amounts[4],
+    ]  # newest first: 2019's grant, then 2016's, then the total
+    assert re.search(r'<tfoot><tr><th scope="row" colspan="3">(Totalt|Total)</th>', table)

@@ -3,6 +3,7 @@ rights, CSV export actions. The apps' own ModelAdmins build on these."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -10,11 +11,54 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.models import Publication
 
 
+class RegisterAdminSite(admin.AdminSite):
+    """The admin with the register's name, and a place for views that are not a model's
+    changelist (for example the data-quality overview): a layer above registers them with
+    `register_view()` and they are linked from the index. Knows no concrete model."""
+
+    site_header = _("The register of international cooperation")
+    site_title = _("The register of international cooperation")
+    index_title = _("Records and reference data")
+    # Without the navigation column a changelist with its filters fits a 1280-pixel screen;
+    # the breadcrumbs and the index lead everywhere the column did.
+    enable_nav_sidebar = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._extra_views = []
+
+    def register_view(self, route, view, *, name, title, permission=None):
+        """Adds `view(request)` at admin/<route> as `admin:<name>`, linked from the index for
+        users who have `permission` (any staff user when None)."""
+        self._extra_views.append(
+            {"route": route, "view": view, "name": name, "title": title, "perm": permission}
+        )
+
+    def get_urls(self):
+        extra = [
+            path(item["route"], self.admin_view(item["view"]), name=item["name"])
+            for item in self._extra_views
+        ]
+        return [*extra, *super().get_urls()]
+
+    def extra_views_for(self, request):
+        return [
+            {"title": item["title"], "url": reverse(f"{self.name}:{item['name']}")}
+            for item in self._extra_views
+            if item["perm"] is None or request.user.has_perm(item["perm"])
+        ]
+
+    def index(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "extra_views": self.extra_views_for(request)}
+        return super().index(request, extra_context)
+
+
 class AuditedAdmin(SimpleHistoryAdmin):
     """Records who created and last changed a row, and shows it read-only; keeps every
     version (django-simple-history) with a history page and restore per record."""
 
     audit_fields = ("created_at", "created_by", "updated_at", "updated_by")
+    object_history_list_template = "admin/core/object_history_list.html"
 
     def get_readonly_fields(self, request, obj=None):
         return (*super().get_readonly_fields(request, obj), *self.audit_fields)
@@ -45,6 +89,58 @@ class AuditedAdmin(SimpleHistoryAdmin):
         for obj in formset.deleted_objects:
             obj.delete()
         formset.save_m2m()
+
+
+IMAGE_FIELDSET = (
+    _("Image"),
+    {"fields": ("lead_image", "image_alt_sv", "image_alt_en", "image_credit", "image_licence")},
+)
+
+
+class MarkdownPreviewMixin:
+    """A read-only "preview" on the change form: the saved Markdown fields as the public
+    page shows them (core.text.render_markdown)."""
+
+    markdown_fields = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "text_preview")
+
+    @admin.display(description=_("preview of the text"))
+    def text_preview(self, obj):
+        from django.utils.html import format_html, format_html_join
+        from django.utils.text import capfirst
+
+        from core.text import render_markdown
+
+        shown = [
+            (capfirst(obj._meta.get_field(name).verbose_name), render_markdown(value))
+            for name in self.markdown_fields
+            if obj is not None and (value := getattr(obj, name, ""))
+        ]
+        if not shown:
+            return _("The preview shows the text once it is saved.")
+        return format_html(
+            '<div class="markdown-preview">{}</div>',
+            format_html_join("", "<h3>{}</h3>{}", shown),
+        )
+
+
+class DatedAdminMixin:
+    """The period as one short column ("2010–december 2012"), sorted by the start."""
+
+    @admin.display(description=_("period"), ordering="start_date")
+    def period(self, obj):
+        return obj.period_display
+
+
+def sek_display(amount):
+    """An amount in whole kronor as the active language writes it: "400 000 kr"."""
+    from django.contrib.humanize.templatetags.humanize import intcomma
+
+    if amount is None:
+        return ""
+    return _("%(amount)s kr") % {"amount": intcomma(amount)}
 
 
 class PublishableAdmin(AuditedAdmin):

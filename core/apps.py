@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -40,3 +41,11 @@ def _create_cache_table(using="default", verbosity=1, **kwargs):
     from django.core.management import call_command
 
     call_command("createcachetable", database=using, verbosity=max(verbosity - 1, 0))
+
+
+class RegisterAdminConfig(admin_apps.AdminConfig):
+    """Django's admin with the register's site (core.admin.RegisterAdminSite). Its base is
+    reached through its module so that Django does not take it for this app's config."""
+
+    default = False
+    default_site = "core.admin.RegisterAdminSite"

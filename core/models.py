@@ -6,13 +6,36 @@ import calendar
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from core.images import delete_renditions, make_renditions, validate_lead_image
+
+# Help texts shared by the fields of several models (plain Swedish in the admin).
+SLUG_HELP = _(
+    "The last part of the page's address, made from the name. Change it only before the "
+    "record is published: links that others have shared use it."
+)
+SOURCES_HELP = _("The documents that state the facts of this record; listed on its page.")
+STATUS_SOURCE_HELP = _("The document that states the status above, so the page can say when.")
+NAME_EN_HELP = _("Shown on the English pages. Leave empty and the Swedish name is shown.")
+MARKDOWN_HELP = _(
+    "Formatting (Markdown): an empty line between paragraphs, ## before a subheading, - "
+    "before each item of a list, **bold**, *italics*, [text](https://…) for a link. The "
+    "preview below shows the saved text."
+)
+
+
+def with_markdown_help(text):
+    """A field's help text followed by how to format it."""
+    return format_lazy("{} {}", text, MARKDOWN_HELP)
 
 
 def localized(obj, field):
@@ -108,8 +131,17 @@ class PublishableModel(AuditedModel):
         choices=Publication.choices,
         default=Publication.DRAFT,
         db_index=True,
+        help_text=_(
+            "Drafts are seen only in the admin. Published records are on the public site "
+            "at once; unpublished ones are taken off it."
+        ),
     )
-    published_at = models.DateTimeField(_("first published at"), null=True, blank=True)
+    published_at = models.DateTimeField(
+        _("first published at"),
+        null=True,
+        blank=True,
+        help_text=_("Filled in when the record is first published."),
+    )
 
     objects = PublishableQuerySet.as_manager()
 
@@ -127,10 +159,27 @@ class PublishableModel(AuditedModel):
 
 
 class BilingualTitleMixin(models.Model):
-    title_sv = models.CharField(_("title (Swedish)"), max_length=300)
-    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
-    summary_sv = models.TextField(_("summary (Swedish)"), blank=True)
-    summary_en = models.TextField(_("summary (English)"), blank=True)
+    title_sv = models.CharField(
+        _("title (Swedish)"),
+        max_length=300,
+        help_text=_("The title on the public page and in lists, as short as it can be."),
+    )
+    title_en = models.CharField(
+        _("title (English)"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown on the English pages. Leave empty and the Swedish title is shown."),
+    )
+    summary_sv = models.TextField(
+        _("summary (Swedish)"),
+        blank=True,
+        help_text=_("One or two sentences, shown in lists and at the top of the page."),
+    )
+    summary_en = models.TextField(
+        _("summary (English)"),
+        blank=True,
+        help_text=_("The summary for the English pages."),
+    )
 
     class Meta:
         abstract = True
@@ -240,22 +289,37 @@ class DatedModel(models.Model):
     as "2012" is stored as 2012-12-31), so comparisons with a day work whatever the
     precision."""
 
-    start_date = models.DateField(_("start"), null=True, blank=True)
+    start_date = models.DateField(
+        _("start"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When only the year or the month is known, any day in it will do and choose "
+            "year or month beside it."
+        ),
+    )
     start_precision = models.CharField(
         _("start known to the"),
         max_length=5,
         choices=DatePrecision.choices,
         default=DatePrecision.YEAR,
+        help_text=_("How exactly the source gives the date: year, month or day."),
     )
     start_actual = models.BooleanField(
         _("start is actual"), default=False, help_text=_("Unticked: a planned date.")
     )
-    end_date = models.DateField(_("end"), null=True, blank=True)
+    end_date = models.DateField(
+        _("end"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when no source gives an end. It cannot be before the start."),
+    )
     end_precision = models.CharField(
         _("end known to the"),
         max_length=5,
         choices=DatePrecision.choices,
         default=DatePrecision.YEAR,
+        help_text=_("How exactly the source gives the date: year, month or day."),
     )
     end_actual = models.BooleanField(
         _("end is actual"), default=False, help_text=_("Unticked: a planned date.")
@@ -334,3 +398,95 @@ def dated_constraints(prefix):
             name=f"{prefix}_start_plausible",
         ),
     ]
+
+
+def lead_image_path(instance, filename):
+    """bilder/<model>/<file name>: the storage adds a suffix when the name is taken."""
+    return f"bilder/{instance._meta.model_name}/{filename}"
+
+
+class LeadImageModel(models.Model):
+    """One lead image for a record, with its alternative text (required in Swedish when
+    there is an image), credit line and licence. On upload the image is checked by its
+    content (core.images.validate_lead_image) and smaller copies are made for `srcset`."""
+
+    lead_image = models.ImageField(
+        _("image"),
+        upload_to=lead_image_path,
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+        validators=[validate_lead_image],
+        help_text=_(
+            "A JPEG, PNG or WebP image, at least 400 pixels wide and at most 10 MB. Smaller "
+            "copies are made for phones."
+        ),
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_renditions = models.JSONField(default=list, blank=True, editable=False)
+    image_alt_sv = models.CharField(
+        _("alternative text (Swedish)"),
+        max_length=250,
+        blank=True,
+        help_text=_(
+            "What the image shows, for those who cannot see it, e.g. “Two officials at a "
+            "meeting in Nakuru's town hall”. Required when there is an image."
+        ),
+    )
+    image_alt_en = models.CharField(
+        _("alternative text (English)"),
+        max_length=250,
+        blank=True,
+        help_text=_("The same in English. Leave empty and the Swedish text is used."),
+    )
+    image_credit = models.CharField(
+        _("photo credit"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who took or made the image, e.g. “Foto: Anna Andersson, SKR”."),
+    )
+    image_licence = models.CharField(
+        _("licence"),
+        max_length=100,
+        blank=True,
+        help_text=_("Under what terms the image may be used, e.g. CC BY 4.0."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.lead_image and not self.image_alt_sv.strip():
+            raise ValidationError(
+                {"image_alt_sv": _("Describe what the image shows, for those who cannot see it.")}
+            )
+
+    def save(self, *args, **kwargs):
+        image = self.lead_image
+        previous = self.image_renditions if self.pk else []
+        if image and not image._committed:
+            image.save(image.name, image.file, save=False)  # the original first
+            self.image_renditions = make_renditions(image)
+            delete_renditions(image.storage, previous)
+        elif not image:
+            if previous:
+                delete_renditions(image.storage, previous)
+            self.image_renditions = []
+        super().save(*args, **kwargs)
+
+    @property
+    def image_alt(self):
+        return localized(self, "image_alt")
+
+    @property
+    def image_srcset(self):
+        """The smaller copies and the original, for the img element's srcset."""
+        if not self.lead_image:
+            return ""
+        storage = self.lead_image.storage
+        parts = [f"{storage.url(r['name'])} {r['width']}w" for r in self.image_renditions or []]
+        if self.image_width:
+            parts.append(f"{self.lead_image.url} {self.image_width}w")
+        return ", ".join(parts)

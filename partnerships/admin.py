@@ -1,14 +1,29 @@
 from django.contrib import admin, messages
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import AuditedAdmin, ExportPermissionMixin, PublishableAdmin, csv_export_action
+from core.admin import (
+    AuditedAdmin,
+    DatedAdminMixin,
+    ExportPermissionMixin,
+    MarkdownPreviewMixin,
+    PublishableAdmin,
+    csv_export_action,
+    sek_display,
+)
+from core.quality import quality_list_filter
 from partnerships.exports import grant_dataset, partnership_dataset
 from partnerships.models import Grant, GrantRound, Partnership, PartnershipParticipant
+from partnerships.quality import CHECKS
+from reference.admin import short_name
 from reference.models import Role
 
 
@@ -35,7 +50,10 @@ class GrantInline(admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(ExportPermissionMixin, PublishableAdmin):
+class PartnershipAdmin(
+    MarkdownPreviewMixin, DatedAdminMixin, ExportPermissionMixin, PublishableAdmin
+):
+    markdown_fields = ("body_sv", "body_en")
     actions = [
         *PublishableAdmin.actions,
         csv_export_action(partnership_dataset, stem="partnerskap"),
@@ -44,8 +62,7 @@ class PartnershipAdmin(ExportPermissionMixin, PublishableAdmin):
         "title_sv",
         "country",
         "participant_list",
-        "start_date",
-        "end_date",
+        "period",
         "publication",
     )
     list_filter = (
@@ -55,6 +72,8 @@ class PartnershipAdmin(ExportPermissionMixin, PublishableAdmin):
         ("goals", admin.RelatedOnlyFieldListFilter),
         ("themes", admin.RelatedOnlyFieldListFilter),
         ("programme", admin.RelatedOnlyFieldListFilter),
+        ("grants__grant_round", admin.RelatedOnlyFieldListFilter),
+        quality_list_filter(CHECKS),
     )
     list_select_related = ("country",)
     search_fields = (
@@ -94,10 +113,10 @@ class GrantAdmin(ExportPermissionMixin, AuditedAdmin):
     list_display = (
         "partnership",
         "year",
-        "amount_sek_per_year",
+        "amount",
         "duration_years",
         "grant_round",
-        "grant_maker",
+        "grant_maker_name",
     )
     list_filter = (
         "year",
@@ -109,6 +128,14 @@ class GrantAdmin(ExportPermissionMixin, AuditedAdmin):
     search_fields = ("partnership__title_sv", "partnership__participants__organisation__name_sv")
     autocomplete_fields = ("partnership", "grant_round", "grant_maker", "funding_source")
 
+    @admin.display(description=_("SEK a year"), ordering="amount_sek_per_year")
+    def amount(self, obj):
+        return sek_display(obj.amount_sek_per_year)
+
+    @admin.display(description=_("Granted by"), ordering="grant_maker__name_sv")
+    def grant_maker_name(self, obj):
+        return short_name(obj.grant_maker)
+
 
 @admin.register(GrantRound)
 class GrantRoundAdmin(AuditedAdmin):
@@ -119,8 +146,42 @@ class GrantRoundAdmin(AuditedAdmin):
                 self.admin_site.admin_view(self.import_view),
                 name="partnerships_grantround_import",
             ),
+            path(
+                "<int:pk>/import/mall.<str:extension>",
+                self.admin_site.admin_view(self.import_template_view),
+                name="partnerships_grantround_import_template",
+            ),
             *super().get_urls(),
         ]
+
+    def has_import_permission(self, request):
+        return request.user.has_perm("partnerships.add_partnership") and request.user.has_perm(
+            "partnerships.change_grantround"
+        )
+
+    def import_template_view(self, request, pk, extension):
+        """An empty file to fill in: the header and an example row the reader skips."""
+        from partnerships.importing import XLSX_CONTENT_TYPE, template_csv, template_xlsx
+
+        get_object_or_404(GrantRound, pk=pk)
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if extension == "csv":
+            content, content_type = template_csv(), "text/csv; charset=utf-8"
+        elif extension == "xlsx":
+            content, content_type = template_xlsx(), XLSX_CONTENT_TYPE
+        else:
+            raise Http404
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="beslut-mall.{extension}"'
+        return response
+
+    def drafts_url(self, grant_round):
+        """The partnerships changelist filtered to the round's drafts."""
+        query = urlencode(
+            {"grants__grant_round__id__exact": grant_round.pk, "publication__exact": "draft"}
+        )
+        return reverse("admin:partnerships_partnership_changelist") + "?" + query
 
     def import_view(self, request, pk):
         """Upload, preview, confirm. The uploaded rows wait in the session (in the
@@ -134,10 +195,7 @@ class GrantRoundAdmin(AuditedAdmin):
         )
 
         grant_round = get_object_or_404(GrantRound, pk=pk)
-        if not (
-            request.user.has_perm("partnerships.add_partnership")
-            and request.user.has_perm("partnerships.change_grantround")
-        ):
+        if not self.has_import_permission(request):
             raise PermissionDenied
         session_key = f"grant-round-import-{pk}"
         context = {
@@ -146,15 +204,21 @@ class GrantRoundAdmin(AuditedAdmin):
             "round": grant_round,
             "results": None,
             "file_error": None,
+            "title": _("Import decisions"),
         }
         if request.method == "POST" and request.POST.get("confirm"):
             stored = request.session.get(session_key)
             if not stored:
                 context["file_error"] = _("The preview has expired; upload the file again.")
             else:
-                results = RoundImport(grant_round).check(stored["header"], stored["body"])
-                if any(row.errors for row in results):
-                    context.update(results=results, summary=summarise(results))
+                importer = RoundImport(grant_round)
+                results = importer.check(stored["header"], stored["body"])
+                if any(row.errors for row in results) or importer.messages:
+                    context.update(
+                        results=results,
+                        summary=summarise(results),
+                        import_messages=importer.messages,
+                    )
                 else:
                     written = grant_round_import(
                         grant_round=grant_round, results=results, user=request.user
@@ -162,8 +226,13 @@ class GrantRoundAdmin(AuditedAdmin):
                     del request.session[session_key]
                     self.message_user(
                         request,
-                        _("%(n)s rows saved as drafts; %(u)s were unchanged.")
-                        % {"n": written, "u": len(results) - written},
+                        format_html(
+                            '{} <a href="{}">{}</a>',
+                            _("%(n)s rows saved as drafts; %(u)s were unchanged.")
+                            % {"n": intcomma(written), "u": intcomma(len(results) - written)},
+                            self.drafts_url(grant_round),
+                            _("Show the round's drafts"),
+                        ),
                         messages.SUCCESS,
                     )
                     return redirect("admin:partnerships_grantround_change", pk)
@@ -176,9 +245,14 @@ class GrantRoundAdmin(AuditedAdmin):
             except ImportFileError as error:
                 context["file_error"] = str(error)
             else:
-                results = RoundImport(grant_round).check(header, body)
+                importer = RoundImport(grant_round)
+                results = importer.check(header, body)
                 request.session[session_key] = {"header": header, "body": body}
-                context.update(results=results, summary=summarise(results))
+                context.update(
+                    results=results,
+                    summary=summarise(results),
+                    import_messages=importer.messages,
+                )
         return TemplateResponse(request, "admin/partnerships/grantround/import.html", context)
 
     list_display = ("title_sv", "programme", "year", "stated_new_partnerships")

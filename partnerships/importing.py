@@ -1,5 +1,7 @@
-"""Importing a grant round's decisions from a CSV file: parse, check every row, show a
-preview, then write all rows or none.
+"""Importing a grant round's decisions from a CSV or Excel (xlsx) file: parse, check every
+row, show a preview, then write all rows or none. Both formats give the same rows and the
+same checks; a line whose first cell starts with "#" is a comment and is skipped (the
+downloadable template's example row is one).
 
 Matching: a row belongs to an existing partnership of the round's programme when the
 Swedish participant, the partner local government (or none) and the country are the same:
@@ -18,11 +20,14 @@ import csv
 import difflib
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -53,6 +58,9 @@ TITLE_MAX = Partnership._meta.get_field("title_sv").max_length
 NAME_MAX = Organisation._meta.get_field("name_sv").max_length
 MAX_YEARS = 10  # Grant.duration_years: the database allows 1–10
 MAX_ROWS = 5000
+# An xlsx file is a zip archive: refuse one that unpacks to more than this.
+MAX_XLSX_UNPACKED_BYTES = 50 * 1024 * 1024
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Column names: English keys, with the Swedish headers editors may use.
 COLUMNS = {
@@ -77,30 +85,55 @@ class ImportFileError(Exception):
 class RowResult:
     line: int
     values: dict
-    errors: list = field(default_factory=list)
+    errors: list = field(default_factory=list)  # every message about the row
     action: str = ""  # create / update / unchanged
     key: tuple = ()
     cleaned: dict = field(default_factory=dict)
     match: object = None  # the existing Partnership the row updates
+    column_errors: dict = field(default_factory=dict)  # {column: [messages]}, shown in the cell
+    row_errors: list = field(default_factory=list)  # messages about no one column
+    shown: dict = field(default_factory=dict)  # what was read, for the preview
+
+    def add_error(self, message, column=None):
+        self.errors.append(message)
+        if column:
+            self.column_errors.setdefault(column, []).append(message)
+        else:
+            self.row_errors.append(message)
 
 
 def read_upload(upload):
-    """Text rows from an uploaded file: checks size, encoding (UTF-8 with or without BOM,
-    else Windows-1252 as Excel writes it) and delimiter (comma or semicolon)."""
+    """Rows from an uploaded file, CSV or Excel (xlsx): checks size, and for CSV the
+    encoding (UTF-8 with or without BOM, else Windows-1252 as Excel writes it) and the
+    delimiter (comma or semicolon)."""
     if upload.size > MAX_UPLOAD_BYTES:
         raise ImportFileError(
             _("The file is %(size)s MB; the largest allowed is %(max)s MB.")
-            % {"size": round(upload.size / 1024 / 1024, 1), "max": MAX_UPLOAD_BYTES // 1024 // 1024}
+            % {
+                "size": number_format(upload.size / 1024 / 1024, 1),
+                "max": MAX_UPLOAD_BYTES // 1024 // 1024,
+            }
         )
     raw = upload.read()
     return parse_bytes(raw)
 
 
 def parse_bytes(raw):
+    if raw.startswith(b"PK\x03\x04"):
+        return parse_xlsx(raw)
     if not raw.strip():
         raise ImportFileError(_("The file is empty."))
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFileError(
+            _("The file is in Excel's old format (xls). Save it as xlsx or CSV and try again.")
+        )
     if b"\x00" in raw:
-        raise ImportFileError(_("The file is not a text file (CSV). Save it as CSV and try again."))
+        raise ImportFileError(
+            _(
+                "The file is neither a text file (CSV) nor an Excel file (xlsx). Save it as "
+                "one of them and try again."
+            )
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -118,9 +151,58 @@ def parse_bytes(raw):
             _("The file could not be read as CSV: %(error)s") % {"error": error}
         ) from None
     if len(rows) > MAX_ROWS + 1:
-        raise ImportFileError(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
+        raise ImportFileError(
+            _("The file has more than %(max)s rows.") % {"max": intcomma(MAX_ROWS)}
+        )
     header, body = rows[0], rows[1:]
     return map_header(header), body
+
+
+def parse_xlsx(raw):
+    """The first sheet of an Excel file as rows of text, as the same rows in CSV give."""
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_XLSX_UNPACKED_BYTES:
+            raise ImportFileError(_("The Excel file is too large when unpacked."))
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except ImportFileError:
+        raise
+    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+        raise ImportFileError(
+            _("The file could not be read as an Excel file (xlsx). Save it again and retry.")
+        ) from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows = []
+        for values in sheet.iter_rows(values_only=True):
+            if len(rows) > MAX_ROWS + 1:
+                raise ImportFileError(
+                    _("The file has more than %(max)s rows.") % {"max": intcomma(MAX_ROWS)}
+                )
+            rows.append([cell_text(value) for value in values])
+    finally:
+        workbook.close()
+    while rows and not any(rows[-1]):
+        rows.pop()
+    if not rows:
+        raise ImportFileError(_("The file is empty."))
+    return map_header(rows[0]), rows[1:]
+
+
+def cell_text(value):
+    """An Excel cell as the text the same cell has in a CSV file."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    return str(value).strip()
 
 
 def map_header(header):
@@ -128,6 +210,7 @@ def map_header(header):
     for key, names in COLUMNS.items():
         for name in [key, *names]:
             aliases[name] = key
+    header = [h or "" for h in header]
     mapped = [
         aliases.get(slugify(h).replace("-", "_"), aliases.get(h.strip().lower())) for h in header
     ]
@@ -183,10 +266,14 @@ class RoundImport:
         self.existing = existing_partnerships(grant_round)
 
     def check(self, header, body):
+        """Checks every row; messages about the file as a whole go to `self.messages`."""
+        self.messages = []
         results, seen = [], {}
         for number, cells in enumerate(body, start=2):
             if not any(cell.strip() for cell in cells):
                 continue
+            if cells[0].strip().startswith("#"):
+                continue  # a comment, such as the template's example row
             values = {
                 key: (cells[i].strip() if i < len(cells) else "")
                 for i, key in enumerate(header)
@@ -196,7 +283,7 @@ class RoundImport:
             self.check_row(result)
             if result.key:
                 if result.key in seen:
-                    result.errors.append(
+                    result.add_error(
                         _("Same participant, partner and country as row %(line)s.")
                         % {"line": seen[result.key]}
                     )
@@ -205,6 +292,23 @@ class RoundImport:
             if not result.errors:
                 result.action = self.planned_action(result)
             results.append(result)
+        without_year = [row.line for row in results if row.cleaned.get("year") is False]
+        if without_year:
+            self.messages.append(
+                _(
+                    "The round has no year, so every row needs one: add a column "
+                    "beviljat_ar (year granted) with the year of the decision. Rows without "
+                    "a year: %(rows)s."
+                )
+                % {"rows": ", ".join(str(line) for line in without_year)}
+            )
+        if not results:
+            self.messages.append(
+                _(
+                    "The file has no rows with decisions. Lines that start with # are "
+                    "examples and comments and are not read."
+                )
+            )
         return results
 
     def closest(self, name):
@@ -213,102 +317,134 @@ class RoundImport:
         return match[0] if match else None
 
     def check_row(self, row):
-        v, errors, cleaned = row.values, row.errors, row.cleaned
+        v, cleaned, shown = row.values, row.cleaned, row.shown
         name = v.get("swedish_participant", "")
         if not name:
-            errors.append(_("The Swedish participant is missing."))
+            row.add_error(_("The Swedish participant is missing."), "swedish_participant")
         else:
             found = self.swedish.get(name.lower())
             if found:
                 cleaned["participant"] = found
+                shown["participant"] = found.name_sv
             elif name in self.scb:
                 cleaned["participant"] = name  # a municipality from SCB's list, new to the register
+                shown["participant"] = name
+                shown["participant_new"] = True
             else:
                 suggestion = self.closest(name)
                 if suggestion:
-                    errors.append(
+                    row.add_error(
                         _("Unknown municipality “%(name)s”. Did you mean “%(suggestion)s”?")
-                        % {"name": name, "suggestion": suggestion}
+                        % {"name": name, "suggestion": suggestion},
+                        "swedish_participant",
                     )
                 else:
-                    errors.append(_("Unknown municipality “%(name)s”.") % {"name": name})
+                    row.add_error(
+                        _("Unknown municipality “%(name)s”.") % {"name": name},
+                        "swedish_participant",
+                    )
         country = v.get("country", "")
         if not country:
-            errors.append(_("The country is missing."))
+            row.add_error(_("The country is missing."), "country")
         elif country.lower() not in self.countries:
-            errors.append(_("Unknown country “%(country)s”.") % {"country": country})
+            row.add_error(_("Unknown country “%(country)s”.") % {"country": country}, "country")
         else:
-            cleaned["country"] = self.countries[country.lower()].code
+            found_country = self.countries[country.lower()]
+            cleaned["country"] = found_country.code
+            shown["country"] = found_country.name
         partner = v.get("partner_government", "")
         if partner and cleaned.get("country"):
             cleaned["partner"] = self.partners.get((partner.lower(), cleaned["country"]), partner)
+            shown["partner"] = getattr(cleaned["partner"], "name_sv", partner)
+            shown["partner_new"] = not isinstance(cleaned["partner"], Organisation)
         else:
             cleaned["partner"] = None
         if not v.get("title"):
-            errors.append(_("The title is missing."))
+            row.add_error(_("The title is missing."), "title")
         cleaned["title"] = v.get("title", "")
         for key, limit in (("title", TITLE_MAX), ("partner_government", NAME_MAX)):
             if len(v.get(key, "")) > limit:
-                errors.append(
+                row.add_error(
                     _("“%(column)s” has %(length)s characters; at most %(max)s are allowed.")
-                    % {"column": key, "length": len(v[key]), "max": limit}
+                    % {"column": key, "length": intcomma(len(v[key])), "max": intcomma(limit)},
+                    key,
                 )
         amount = years = None
         try:
             amount = parse_int(v.get("sek_per_year"))
         except ValueError:
-            errors.append(
-                _("The amount “%(value)s” is not a number.") % {"value": v.get("sek_per_year", "")}
+            row.add_error(
+                _("The amount “%(value)s” is not a number.") % {"value": v.get("sek_per_year", "")},
+                "sek_per_year",
             )
         else:
             if amount <= 0:
-                errors.append(_("The amount must be more than 0."))
+                row.add_error(_("The amount must be more than 0."), "sek_per_year")
             elif amount > INT32_MAX:
-                errors.append(
+                row.add_error(
                     _("The amount %(amount)s SEK a year is larger than the register can hold.")
-                    % {"amount": amount}
+                    % {"amount": intcomma(amount)},
+                    "sek_per_year",
                 )
             cleaned["amount"] = amount
         try:
             years = parse_int(v.get("years"))
         except ValueError:
-            errors.append(
+            row.add_error(
                 _("The duration “%(value)s” is not a number of years.")
-                % {"value": v.get("years", "")}
+                % {"value": v.get("years", "")},
+                "years",
             )
         else:
             if not 1 <= years <= MAX_YEARS:
-                errors.append(
+                row.add_error(
                     _("The duration must be 1–%(max)s years, not %(years)s.")
-                    % {"max": MAX_YEARS, "years": years}
+                    % {"max": MAX_YEARS, "years": years},
+                    "years",
                 )
             cleaned["years"] = years
         # The round's own bounds (the figures its announcement states).
-        errors.extend(str(e) for e in self.round.bound_errors(amount, years))
+        for message in self.round.bound_errors(amount, None):
+            row.add_error(str(message), "sek_per_year")
+        for message in self.round.bound_errors(None, years):
+            row.add_error(str(message), "years")
         year = v.get("year") or (str(self.round.year) if self.round.year else "")
-        try:
-            cleaned["year"] = parse_int(year)
-            if not 1990 <= cleaned["year"] <= 2100:
-                raise ValueError
-        except ValueError:
-            errors.append(
-                _("The year granted “%(value)s” is missing or not a year.") % {"value": year}
-            )
+        if not year:
+            # The round has no year and the row gives none: one message for the whole
+            # file (RoundImport.messages), a short mark in the cell.
+            cleaned["year"] = False
+            row.add_error(_("missing"), "year")
+        else:
+            try:
+                cleaned["year"] = parse_int(year)
+                if not 1990 <= cleaned["year"] <= 2100:
+                    raise ValueError
+            except ValueError:
+                cleaned.pop("year", None)
+                row.add_error(
+                    _("The year granted “%(value)s” is not a year between 1990 and 2100.")
+                    % {"value": year},
+                    "year",
+                )
         goals = []
         for item in split_list(v.get("goals")):
             if item.isdigit() and int(item) in self.goals:
                 goals.append(int(item))
             else:
-                errors.append(_("“%(value)s” is not a goal number 1–17.") % {"value": item})
+                row.add_error(
+                    _("“%(value)s” is not a goal number 1–17.") % {"value": item}, "goals"
+                )
         cleaned["goals"] = goals
+        shown["goals"] = [self.goals[n] for n in dict.fromkeys(goals)]
         themes = []
         for item in split_list(v.get("themes")):
             theme = self.themes.get(item.lower())
             if theme:
                 themes.append(theme.slug)
             else:
-                errors.append(_("Unknown theme “%(value)s”.") % {"value": item})
+                row.add_error(_("Unknown theme “%(value)s”.") % {"value": item}, "themes")
         cleaned["themes"] = themes
+        shown["themes"] = [self.themes[slug] for slug in dict.fromkeys(themes)]
         if "participant" in cleaned and "country" in cleaned:
             row.key = (
                 org_key(cleaned["participant"]),
@@ -369,7 +505,67 @@ def existing_partnerships(grant_round):
     }
 
 
+TEMPLATE_HEADER = [
+    "svensk_deltagare",
+    "partnerkommun",
+    "land",
+    "titel",
+    "teman",
+    "mal",
+    "kronor_per_ar",
+    "ar",
+    "beviljat_ar",
+]
+TEMPLATE_EXAMPLE = [
+    "Borlänge",
+    "Nakuru",
+    "Kenya",
+    "Lokal demokrati i Nakuru",
+    "medborgardialog; jämställdhet",
+    "11; 16",
+    "400 000",
+    "3",
+    "2016",
+]
+
+
+def template_rows():
+    """The header, a comment that explains, and the example row as a comment: the reader
+    skips lines that start with "#", so the template never becomes a record."""
+    note = _(
+        "# Example: the row below shows how a decision is written. Lines that start with # "
+        "are not read. Write one row per decision under the header."
+    )
+    return [
+        TEMPLATE_HEADER,
+        [note] + [""] * (len(TEMPLATE_HEADER) - 1),
+        ["# " + TEMPLATE_EXAMPLE[0], *TEMPLATE_EXAMPLE[1:]],
+    ]
+
+
+def template_csv():
+    """The template as CSV for Excel in a Swedish locale: UTF-8 with BOM, semicolons."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerows(template_rows())
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def template_xlsx():
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Decisions")
+    for row in template_rows():
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
 def summarise(results):
+    """{"create": n, "update": n, "unchanged": n, "errors": n} for the preview."""
     counts = {"create": 0, "update": 0, "unchanged": 0, "errors": 0}
     for row in results:
         counts["errors" if row.errors else row.action] += 1

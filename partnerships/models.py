@@ -1,3 +1,4 @@
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -7,13 +8,18 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import (
+    SLUG_HELP,
+    SOURCES_HELP,
+    STATUS_SOURCE_HELP,
     AuditedModel,
     BilingualTitleMixin,
     DatedModel,
     DatedQuerySet,
+    LeadImageModel,
     PublishableModel,
     dated_constraints,
     localized,
+    with_markdown_help,
 )
 from reference.models import (
     Country,
@@ -28,6 +34,10 @@ from reference.models import (
 )
 
 INT32_MAX = 2_147_483_647
+STATED_HELP = _(
+    "As the announcement states it, even where the grants recorded say otherwise; the "
+    "public page shows both."
+)
 
 
 class GrantRound(AuditedModel):
@@ -35,16 +45,34 @@ class GrantRound(AuditedModel):
     stated (with their source), apart from the grants recorded, so the two can be shown
     side by side and never silently contradict each other."""
 
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, help_text=SLUG_HELP)
     programme = models.ForeignKey(
-        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="rounds"
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        related_name="rounds",
+        help_text=_("The programme the round decides grants in, e.g. Kommunala partnerskap."),
     )
-    title_sv = models.CharField(_("title (Swedish)"), max_length=200)
-    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    title_sv = models.CharField(
+        _("title (Swedish)"),
+        max_length=200,
+        help_text=_("For example the headline of the announcement."),
+    )
+    title_en = models.CharField(
+        _("title (English)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown on the English pages. Leave empty and the Swedish title is shown."),
+    )
     year = models.PositiveSmallIntegerField(
         _("year"), null=True, blank=True, help_text=_("Leave empty when the sources do not say.")
     )
-    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_on = models.DateField(
+        _("decided on"),
+        null=True,
+        blank=True,
+        help_text=_("The day of the decision, when the sources give it."),
+    )
     grant_maker = models.ForeignKey(
         Organisation,
         verbose_name=_("grant-maker"),
@@ -64,42 +92,67 @@ class GrantRound(AuditedModel):
         help_text=_("Whose money is granted (Sida for Kommunala partnerskap)."),
     )
     stated_new_partnerships = models.PositiveIntegerField(
-        _("new partnerships (stated)"), null=True, blank=True
+        _("new partnerships (stated)"),
+        null=True,
+        blank=True,
+        help_text=STATED_HELP,
     )
     stated_ongoing_partnerships = models.PositiveIntegerField(
-        _("ongoing partnerships besides (stated, approximately)"), null=True, blank=True
+        _("ongoing partnerships besides (stated, approximately)"),
+        null=True,
+        blank=True,
+        help_text=STATED_HELP,
     )
     stated_swedish_participants = models.PositiveIntegerField(
         _("Swedish participants in the programme (stated, approximately)"),
         null=True,
         blank=True,
+        help_text=STATED_HELP,
     )
     min_sek_per_year = models.PositiveIntegerField(
-        _("smallest grant, SEK a year"), null=True, blank=True
+        _("smallest grant, SEK a year"),
+        null=True,
+        blank=True,
+        help_text=_("Grants and imported rows below this amount are refused. Whole kronor."),
     )
     max_sek_per_year = models.PositiveIntegerField(
-        _("largest grant, SEK a year"), null=True, blank=True
+        _("largest grant, SEK a year"),
+        null=True,
+        blank=True,
+        help_text=_("Grants and imported rows above this amount are refused. Whole kronor."),
     )
     min_years = models.PositiveSmallIntegerField(
-        _("shortest duration, years"), null=True, blank=True
+        _("shortest duration, years"),
+        null=True,
+        blank=True,
+        help_text=_("The fewest years a grant of this round may run."),
     )
     max_years = models.PositiveSmallIntegerField(
-        _("longest duration, years"), null=True, blank=True
+        _("longest duration, years"),
+        null=True,
+        blank=True,
+        help_text=_("The most years a grant of this round may run."),
     )
     participants = models.ManyToManyField(
         Organisation,
         verbose_name=_("Swedish participants granted (stated)"),
         blank=True,
         related_name="grant_rounds",
+        help_text=STATED_HELP,
     )
     leading_countries = models.ManyToManyField(
         Country,
         verbose_name=_("countries with most grants (stated)"),
         blank=True,
         related_name="+",
+        help_text=STATED_HELP,
     )
     themes = models.ManyToManyField(
-        Theme, verbose_name=_("areas and trends (stated)"), blank=True, related_name="grant_rounds"
+        Theme,
+        verbose_name=_("areas and trends (stated)"),
+        blank=True,
+        related_name="grant_rounds",
+        help_text=STATED_HELP,
     )
     source = models.ForeignKey(
         Source,
@@ -108,6 +161,7 @@ class GrantRound(AuditedModel):
         null=True,
         blank=True,
         related_name="grant_rounds",
+        help_text=_("The announcement that states the figures of this round."),
     )
 
     history = HistoricalRecords()
@@ -160,7 +214,11 @@ class GrantRound(AuditedModel):
         if amount is not None and ((low and amount < low) or (high and amount > high)):
             errors.append(
                 _("The amount %(amount)s SEK a year is outside the round's range %(low)s–%(high)s.")
-                % {"amount": amount, "low": low or 1, "high": high or "…"}
+                % {
+                    "amount": intcomma(amount),
+                    "low": intcomma(low or 1),
+                    "high": intcomma(high) if high else "…",
+                }
             )
         low, high = self.min_years, self.max_years
         if years is not None and ((low and years < low) or (high and years > high)):
@@ -214,15 +272,25 @@ class PartnershipQuerySet(DatedQuerySet):
         )
 
 
-class Partnership(DatedModel, BilingualTitleMixin, PublishableModel):
+class Partnership(DatedModel, BilingualTitleMixin, LeadImageModel, PublishableModel):
     """A cooperation between one or more Swedish participants and one or more partner
     local governments in a partner country, under a programme: one record across grant
     rounds, each round's decision a Grant on it. Its period and status come from its grants
     when an import records them."""
 
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    body_sv = models.TextField(_("body (Swedish)"), blank=True)
-    body_en = models.TextField(_("body (English)"), blank=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, help_text=SLUG_HELP)
+    body_sv = models.TextField(
+        _("body (Swedish)"),
+        blank=True,
+        help_text=with_markdown_help(
+            _("The partnership's story: what the partners do together and why.")
+        ),
+    )
+    body_en = models.TextField(
+        _("body (English)"),
+        blank=True,
+        help_text=with_markdown_help(_("The body for the English pages.")),
+    )
     programme = models.ForeignKey(
         Programme,
         verbose_name=_("programme"),
@@ -230,6 +298,7 @@ class Partnership(DatedModel, BilingualTitleMixin, PublishableModel):
         null=True,
         blank=True,
         related_name="partnerships",
+        help_text=_("Usually Kommunala partnerskap (ICLD)."),
     )
     country = models.ForeignKey(
         Country,
@@ -238,15 +307,28 @@ class Partnership(DatedModel, BilingualTitleMixin, PublishableModel):
         null=True,
         blank=True,
         related_name="partnerships",
+        help_text=_("The country of the partner local governments."),
     )
     themes = models.ManyToManyField(
-        Theme, verbose_name=_("themes and core areas"), blank=True, related_name="partnerships"
+        Theme,
+        verbose_name=_("themes and core areas"),
+        blank=True,
+        related_name="partnerships",
+        help_text=_("Type a few letters of the theme or core area."),
     )
     goals = models.ManyToManyField(
-        Goal, verbose_name=_("goals"), blank=True, related_name="partnerships"
+        Goal,
+        verbose_name=_("goals"),
+        blank=True,
+        related_name="partnerships",
+        help_text=_("The global goals the partnership works for. Type a number or a word."),
     )
     sources = models.ManyToManyField(
-        Source, verbose_name=_("sources"), blank=True, related_name="partnerships"
+        Source,
+        verbose_name=_("sources"),
+        blank=True,
+        related_name="partnerships",
+        help_text=SOURCES_HELP,
     )
     status_source = models.ForeignKey(
         Source,
@@ -255,6 +337,7 @@ class Partnership(DatedModel, BilingualTitleMixin, PublishableModel):
         null=True,
         blank=True,
         related_name="+",
+        help_text=STATUS_SOURCE_HELP,
     )
 
     objects = PartnershipQuerySet.as_manager()
@@ -281,6 +364,11 @@ class Partnership(DatedModel, BilingualTitleMixin, PublishableModel):
     def participants_in(self, role):
         """Participants in one role, from the prefetched rows when there are any."""
         return [p.organisation for p in self.participants.all() if p.role == role]
+
+    @property
+    def grants_total_sek(self):
+        """All its grants together, in SEK (from the prefetched grants when there are)."""
+        return sum(grant.total_sek for grant in self.grants.all())
 
     @property
     def swedish_participants(self):
@@ -318,6 +406,7 @@ class PartnershipParticipant(ParticipationBase):
         verbose_name=_("organisation"),
         on_delete=models.PROTECT,
         related_name="partnership_roles",
+        help_text=_("Type a few letters of the name, a former name, the acronym or a code."),
     )
 
     class Meta(ParticipationBase.Meta):
@@ -366,7 +455,11 @@ class Grant(AuditedModel):
     public when its partnership is."""
 
     partnership = models.ForeignKey(
-        Partnership, verbose_name=_("partnership"), on_delete=models.CASCADE, related_name="grants"
+        Partnership,
+        verbose_name=_("partnership"),
+        on_delete=models.CASCADE,
+        related_name="grants",
+        help_text=_("Type a few letters of the partnership's title."),
     )
     grant_round = models.ForeignKey(
         GrantRound,
@@ -375,14 +468,26 @@ class Grant(AuditedModel):
         null=True,
         blank=True,
         related_name="grants",
+        help_text=_("The round that decided the grant; its bounds for amount and years apply."),
     )
-    year = models.PositiveSmallIntegerField(_("year granted"), db_index=True)
-    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("year granted"), db_index=True, help_text=_("The year of the decision, e.g. 2016.")
+    )
+    decided_on = models.DateField(
+        _("decided on"),
+        null=True,
+        blank=True,
+        help_text=_("The day of the decision, when the sources give it."),
+    )
     amount_sek_per_year = models.PositiveIntegerField(
-        _("amount, SEK a year"), validators=[MinValueValidator(1), MaxValueValidator(INT32_MAX)]
+        _("amount, SEK a year"),
+        validators=[MinValueValidator(1), MaxValueValidator(INT32_MAX)],
+        help_text=_("Whole kronor a year, without spaces: 400000."),
     )
     duration_years = models.PositiveSmallIntegerField(
-        _("duration, years"), validators=[MinValueValidator(1), MaxValueValidator(10)]
+        _("duration, years"),
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("How many years the grant runs, 1–10."),
     )
     grant_maker = models.ForeignKey(
         Organisation,
@@ -391,6 +496,7 @@ class Grant(AuditedModel):
         null=True,
         blank=True,
         related_name="grants_made",
+        help_text=_("Who decided the grant (ICLD for Kommunala partnerskap)."),
     )
     funding_source = models.ForeignKey(
         Organisation,
@@ -399,6 +505,7 @@ class Grant(AuditedModel):
         null=True,
         blank=True,
         related_name="grants_funded",
+        help_text=_("Whose money is granted (Sida for Kommunala partnerskap)."),
     )
 
     history = HistoricalRecords()

@@ -1,9 +1,18 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ExportPermissionMixin, PublishableAdmin, csv_export_action
+from core.admin import (
+    IMAGE_FIELDSET,
+    DatedAdminMixin,
+    ExportPermissionMixin,
+    MarkdownPreviewMixin,
+    PublishableAdmin,
+    csv_export_action,
+)
+from core.quality import quality_list_filter
 from projects.exports import project_dataset
 from projects.models import Project, ProjectBudget, ProjectParticipant
+from projects.quality import CHECKS
 
 
 class ParticipantInline(admin.TabularInline):
@@ -19,7 +28,8 @@ class BudgetInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(ExportPermissionMixin, PublishableAdmin):
+class ProjectAdmin(MarkdownPreviewMixin, DatedAdminMixin, ExportPermissionMixin, PublishableAdmin):
+    markdown_fields = ("body_sv", "body_en")
     actions = [
         *PublishableAdmin.actions,
         csv_export_action(project_dataset, stem="projekt"),
@@ -28,8 +38,7 @@ class ProjectAdmin(ExportPermissionMixin, PublishableAdmin):
         "title_sv",
         "country_list",
         "goal_list",
-        "start_date",
-        "end_date",
+        "period",
         "programme",
         "publication",
         "updated_at",
@@ -41,6 +50,7 @@ class ProjectAdmin(ExportPermissionMixin, PublishableAdmin):
         ("goals", admin.RelatedOnlyFieldListFilter),
         ("themes", admin.RelatedOnlyFieldListFilter),
         ("programme", admin.RelatedOnlyFieldListFilter),
+        quality_list_filter(CHECKS),
     )
     list_select_related = ("programme",)
     search_fields = ("title_sv", "title_en", "summary_sv", "summary_en", "slug")
@@ -77,8 +87,12 @@ class ProjectAdmin(ExportPermissionMixin, PublishableAdmin):
                 )
             },
         ),
-        (_("Text"), {"fields": ("summary_sv", "summary_en", "body_sv", "body_en")}),
+        (
+            _("Text"),
+            {"fields": ("summary_sv", "summary_en", "body_sv", "body_en", "text_preview")},
+        ),
         (_("Where and why"), {"fields": ("countries", "goals", "themes")}),
+        IMAGE_FIELDSET,
         (_("Publication"), {"fields": ("publication", "published_at", "sources")}),
         (_("History"), {"fields": PublishableAdmin.audit_fields}),
     )

@@ -5,12 +5,17 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import (
+    SLUG_HELP,
+    SOURCES_HELP,
+    STATUS_SOURCE_HELP,
     BilingualTitleMixin,
     DatedModel,
     DatedQuerySet,
+    LeadImageModel,
     PublishableModel,
     dated_constraints,
     localized,
+    with_markdown_help,
 )
 from reference.models import (
     Country,
@@ -44,12 +49,22 @@ class ProjectQuerySet(DatedQuerySet):
         )
 
 
-class Project(DatedModel, BilingualTitleMixin, PublishableModel):
+class Project(DatedModel, BilingualTitleMixin, LeadImageModel, PublishableModel):
     """An international project carried out by SALAR International, usually funded by Sida."""
 
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    body_sv = models.TextField(_("body (Swedish)"), blank=True)
-    body_en = models.TextField(_("body (English)"), blank=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, help_text=SLUG_HELP)
+    body_sv = models.TextField(
+        _("body (Swedish)"),
+        blank=True,
+        help_text=with_markdown_help(
+            _("The project's story: what, where, with whom and what came of it.")
+        ),
+    )
+    body_en = models.TextField(
+        _("body (English)"),
+        blank=True,
+        help_text=with_markdown_help(_("The body for the English pages.")),
+    )
     programme = models.ForeignKey(
         Programme,
         verbose_name=_("programme"),
@@ -57,15 +72,28 @@ class Project(DatedModel, BilingualTitleMixin, PublishableModel):
         null=True,
         blank=True,
         related_name="projects",
+        help_text=_("The umbrella the project belongs to, e.g. SymbioCity, if any."),
     )
     countries = models.ManyToManyField(
-        Country, verbose_name=_("countries"), blank=True, related_name="projects"
+        Country,
+        verbose_name=_("countries"),
+        blank=True,
+        related_name="projects",
+        help_text=_("Where the project works. Type a few letters of each country's name."),
     )
     goals = models.ManyToManyField(
-        Goal, verbose_name=_("goals"), blank=True, related_name="projects"
+        Goal,
+        verbose_name=_("goals"),
+        blank=True,
+        related_name="projects",
+        help_text=_("The global goals the project works for. Type a number or a word."),
     )
     themes = models.ManyToManyField(
-        Theme, verbose_name=_("themes"), blank=True, related_name="projects"
+        Theme,
+        verbose_name=_("themes"),
+        blank=True,
+        related_name="projects",
+        help_text=_("Type a few letters of the theme."),
     )
     budget_sek = models.BigIntegerField(
         _("budget, SEK"),
@@ -74,7 +102,11 @@ class Project(DatedModel, BilingualTitleMixin, PublishableModel):
         help_text=_("The whole budget in Swedish kronor, when a source states it."),
     )
     sources = models.ManyToManyField(
-        Source, verbose_name=_("sources"), blank=True, related_name="projects"
+        Source,
+        verbose_name=_("sources"),
+        blank=True,
+        related_name="projects",
+        help_text=SOURCES_HELP,
     )
     status_source = models.ForeignKey(
         Source,
@@ -83,6 +115,7 @@ class Project(DatedModel, BilingualTitleMixin, PublishableModel):
         null=True,
         blank=True,
         related_name="+",
+        help_text=STATUS_SOURCE_HELP,
     )
 
     objects = ProjectQuerySet.as_manager()
@@ -120,6 +153,7 @@ class ProjectParticipant(ParticipationBase):
         verbose_name=_("organisation"),
         on_delete=models.PROTECT,
         related_name="project_roles",
+        help_text=_("Type a few letters of the name, a former name, the acronym or a code."),
     )
 
     class Meta(ParticipationBase.Meta):
@@ -130,8 +164,10 @@ class ProjectBudget(models.Model):
     """The budget of one year, when a source gives it by year."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="yearly_budgets")
-    year = models.PositiveSmallIntegerField(_("year"))
-    amount_sek = models.BigIntegerField(_("amount, SEK"))
+    year = models.PositiveSmallIntegerField(_("year"), help_text=_("For example 2019."))
+    amount_sek = models.BigIntegerField(
+        _("amount, SEK"), help_text=_("The budget of that year in whole kronor.")
+    )
 
     class Meta:
         verbose_name = _("budget for a year")

@@ -2,11 +2,15 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import (
+    IMAGE_FIELDSET,
     AuditedAdmin,
+    DatedAdminMixin,
     ExportPermissionMixin,
+    MarkdownPreviewMixin,
     PublishableAdmin,
     csv_export_action,
 )
+from core.quality import quality_list_filter
 from reference.exports import organisation_dataset
 from reference.models import (
     Country,
@@ -18,6 +22,14 @@ from reference.models import (
     Theme,
     normalise_org_number,
 )
+from reference.quality import ORGANISATION_CHECKS
+
+
+def short_name(organisation):
+    """An organisation by its acronym where it has one (ICLD, Sida), so columns stay narrow."""
+    if organisation is None:
+        return ""
+    return organisation.acronym or organisation.name_sv
 
 
 @admin.register(Goal)
@@ -31,7 +43,7 @@ class GoalAdmin(admin.ModelAdmin):
 
 @admin.register(Country)
 class CountryAdmin(admin.ModelAdmin):
-    list_display = ("code", "name_sv", "name_en", "continent")
+    list_display = ("name_sv", "name_en", "continent", "code")
     list_filter = ("continent",)
     search_fields = ("code", "name_sv", "name_en")
     readonly_fields = ("code", "name_sv", "name_en")
@@ -58,7 +70,8 @@ class FormerNameInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ExportPermissionMixin, PublishableAdmin):
+class OrganisationAdmin(MarkdownPreviewMixin, ExportPermissionMixin, PublishableAdmin):
+    markdown_fields = ("description_sv", "description_en")
     actions = [
         *PublishableAdmin.actions,
         csv_export_action(organisation_dataset, stem="organisationer"),
@@ -77,6 +90,7 @@ class OrganisationAdmin(ExportPermissionMixin, PublishableAdmin):
         "kind",
         "county_name",
         ("country", admin.RelatedOnlyFieldListFilter),
+        quality_list_filter(ORGANISATION_CHECKS),
     )
     list_select_related = ("country", "parent")
     search_fields = (
@@ -107,7 +121,8 @@ class OrganisationAdmin(ExportPermissionMixin, PublishableAdmin):
                 )
             },
         ),
-        (_("Text"), {"fields": ("description_sv", "description_en")}),
+        (_("Text"), {"fields": ("description_sv", "description_en", "text_preview")}),
+        IMAGE_FIELDSET,
         (_("Publication"), {"fields": ("publication", "published_at", "sources")}),
         (_("History"), {"fields": PublishableAdmin.audit_fields}),
     )
@@ -123,17 +138,36 @@ class OrganisationAdmin(ExportPermissionMixin, PublishableAdmin):
 
 @admin.register(Source)
 class SourceAdmin(AuditedAdmin):
-    list_display = ("title", "publisher", "published_on", "url")
+    list_display = ("title", "publisher_name", "published_on", "site")
     list_select_related = ("publisher",)
     search_fields = ("title", "url", "publisher__name_sv", "publisher__acronym")
     autocomplete_fields = ("publisher",)
     prepopulated_fields = {"slug": ("title",)}
 
+    @admin.display(description=_("publisher"), ordering="publisher__name_sv")
+    def publisher_name(self, obj):
+        return short_name(obj.publisher)
+
+    @admin.display(description=_("website"))
+    def site(self, obj):
+        from urllib.parse import urlsplit
+
+        return urlsplit(obj.url).hostname or ""
+
 
 @admin.register(Programme)
-class ProgrammeAdmin(PublishableAdmin):
-    list_display = ("name_sv", "owner", "funder", "start_date", "end_date", "publication")
+class ProgrammeAdmin(MarkdownPreviewMixin, DatedAdminMixin, PublishableAdmin):
+    markdown_fields = ("description_sv", "description_en")
+    list_display = ("name_sv", "owner_name", "funder_name", "period", "publication")
     list_select_related = ("owner", "funder")
     search_fields = ("name_sv", "name_en")
     autocomplete_fields = ("owner", "funder", "goals", "themes", "sources", "status_source")
     prepopulated_fields = {"slug": ("name_sv",)}
+
+    @admin.display(description=_("run by"), ordering="owner__name_sv")
+    def owner_name(self, obj):
+        return short_name(obj.owner)
+
+    @admin.display(description=_("funded by"), ordering="funder__name_sv")
+    def funder_name(self, obj):
+        return short_name(obj.funder)

@@ -12,15 +12,21 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import (
+    NAME_EN_HELP,
+    SLUG_HELP,
+    SOURCES_HELP,
+    STATUS_SOURCE_HELP,
     AuditedModel,
     DatedModel,
     DatedQuerySet,
     DatePrecision,
+    LeadImageModel,
     PublishableModel,
     PublishableQuerySet,
     dated_constraints,
     format_date,
     localized,
+    with_markdown_help,
 )
 
 
@@ -135,12 +141,26 @@ class ThemeKind(models.TextChoices):
 
 
 class Theme(models.Model):
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=80,
+        unique=True,
+        help_text=_(
+            "Used in filter addresses (?theme=…) and in the import file. Do not change it "
+            "once the theme is in use: shared links use it."
+        ),
+    )
     kind = models.CharField(
-        _("kind"), max_length=10, choices=ThemeKind.choices, default=ThemeKind.THEME
+        _("kind"),
+        max_length=10,
+        choices=ThemeKind.choices,
+        default=ThemeKind.THEME,
+        help_text=_("A theme, or one of ICLD's four core areas."),
     )
     name_sv = models.CharField(_("name (Swedish)"), max_length=120)
-    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    name_en = models.CharField(
+        _("name (English)"), max_length=120, blank=True, help_text=NAME_EN_HELP
+    )
 
     class Meta:
         verbose_name = _("theme")
@@ -237,7 +257,7 @@ class OrganisationQuerySet(PublishableQuerySet):
         return found[0] if len(found) == 1 else None
 
 
-class Organisation(PublishableModel):
+class Organisation(LeadImageModel, PublishableModel):
     """Every actor in one table, told apart by kind: Swedish municipalities, county
     councils and regions, partner local governments abroad, associations, companies,
     agencies, non-profits and networks. One table means one way to search, one set of
@@ -245,12 +265,28 @@ class Organisation(PublishableModel):
     the few fields only some kinds have (SCB codes, county) are checked per kind in the
     database."""
 
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    name_sv = models.CharField(_("name (Swedish)"), max_length=200, db_index=True)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
-    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, help_text=SLUG_HELP)
+    name_sv = models.CharField(
+        _("name (Swedish)"),
+        max_length=200,
+        db_index=True,
+        help_text=_("The name the organisation uses now. Earlier names go under former names."),
+    )
+    name_en = models.CharField(
+        _("name (English)"), max_length=200, blank=True, help_text=NAME_EN_HELP
+    )
+    acronym = models.CharField(
+        _("acronym"), max_length=30, blank=True, help_text=_("For example SKR, ICLD or Sida.")
+    )
     kind = models.CharField(
-        _("kind"), max_length=12, choices=OrganisationKind.choices, db_index=True
+        _("kind"),
+        max_length=12,
+        choices=OrganisationKind.choices,
+        db_index=True,
+        help_text=_(
+            "Municipalities, county councils and regions lie in Sweden; a partner local "
+            "government lies in another country."
+        ),
     )
     country = models.ForeignKey(
         Country,
@@ -259,6 +295,7 @@ class Organisation(PublishableModel):
         null=True,
         blank=True,
         related_name="organisations",
+        help_text=_("Where the organisation is. Type a few letters of the country's name."),
     )
     parent = models.ForeignKey(
         "self",
@@ -267,10 +304,21 @@ class Organisation(PublishableModel):
         null=True,
         blank=True,
         related_name="subsidiaries",
+        help_text=_("The organisation that owns this one, e.g. SKR for SALAR International."),
     )
-    description_sv = models.TextField(_("description (Swedish)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    website = models.URLField(_("website"), blank=True)
+    description_sv = models.TextField(
+        _("description (Swedish)"),
+        blank=True,
+        help_text=with_markdown_help(_("What the organisation is and does, in a few sentences.")),
+    )
+    description_en = models.TextField(
+        _("description (English)"),
+        blank=True,
+        help_text=with_markdown_help(_("The description in English.")),
+    )
+    website = models.URLField(
+        _("website"), blank=True, help_text=_("The full address, starting with https://.")
+    )
     org_number = models.CharField(
         _("Swedish organisation number"),
         max_length=10,
@@ -293,13 +341,32 @@ class Organisation(PublishableModel):
             "county code for a region or county council."
         ),
     )
-    county_code = models.CharField(_("county code"), max_length=2, blank=True)
-    county_name = models.CharField(_("county"), max_length=100, blank=True)
+    county_code = models.CharField(
+        _("county code"),
+        max_length=2,
+        blank=True,
+        help_text=_("The two-digit code of the county a municipality lies in (SCB)."),
+    )
+    county_name = models.CharField(
+        _("county"), max_length=100, blank=True, help_text=_("For example Dalarnas län.")
+    )
     iati_ref = models.CharField(
-        _("IATI organisation reference"), max_length=100, null=True, blank=True, unique=True
+        _("IATI organisation reference"),
+        max_length=100,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_(
+            "The reference the organisation publishes IATI data under, e.g. SE-0 for Sida. "
+            "Leave empty when unknown."
+        ),
     )
     sources = models.ManyToManyField(
-        "Source", verbose_name=_("sources"), blank=True, related_name="organisations"
+        "Source",
+        verbose_name=_("sources"),
+        blank=True,
+        related_name="organisations",
+        help_text=SOURCES_HELP,
     )
 
     objects = OrganisationQuerySet.as_manager()
@@ -382,12 +449,22 @@ class FormerName(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="former_names"
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        help_text=_("Searches and the import find the organisation by this name too."),
+    )
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
     kind = models.CharField(
-        _("kind then"), max_length=12, choices=OrganisationKind.choices, blank=True
+        _("kind then"),
+        max_length=12,
+        choices=OrganisationKind.choices,
+        blank=True,
+        help_text=_("For example county council, for a region that was one."),
     )
-    used_from = models.DateField(_("used from"), null=True, blank=True)
+    used_from = models.DateField(
+        _("used from"), null=True, blank=True, help_text=_("Leave empty when no source says.")
+    )
     used_until = models.DateField(
         _("used until"), null=True, blank=True, help_text=_("Leave empty when no source says.")
     )
@@ -414,8 +491,15 @@ class Source(AuditedModel):
     """A document that states facts in the register: linked from what it supports and
     shown with it on the public pages."""
 
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        help_text=_("A short name for the source, made from the title."),
+    )
+    title = models.CharField(
+        _("title"), max_length=300, help_text=_("The document's title, as it is written.")
+    )
     publisher = models.ForeignKey(
         Organisation,
         verbose_name=_("publisher"),
@@ -423,16 +507,33 @@ class Source(AuditedModel):
         null=True,
         blank=True,
         related_name="publications",
+        help_text=_("Who published the document."),
     )
-    url = models.URLField(_("address"), max_length=500, blank=True)
-    published_on = models.DateField(_("published"), null=True, blank=True)
+    url = models.URLField(
+        _("address"),
+        max_length=500,
+        blank=True,
+        help_text=_("Where the document can be read, starting with https://."),
+    )
+    published_on = models.DateField(
+        _("published"),
+        null=True,
+        blank=True,
+        help_text=_("The date the document gives. Leave empty when it gives none."),
+    )
     published_precision = models.CharField(
         _("publication date known to the"),
         max_length=5,
         choices=DatePrecision.choices,
         default=DatePrecision.DAY,
+        help_text=_("How exactly the source gives the date: year, month or day."),
     )
-    language = models.CharField(_("language"), max_length=5, default="sv")
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        default="sv",
+        help_text=_("The document's language as a code: sv for Swedish, en for English."),
+    )
 
     history = HistoricalRecords()
 
@@ -467,15 +568,27 @@ class ProgrammeQuerySet(DatedQuerySet):
     pass
 
 
-class Programme(DatedModel, PublishableModel):
+class Programme(DatedModel, LeadImageModel, PublishableModel):
     """An umbrella with its own page: SymbioCity, ICLD's Kommunala partnerskap (with its
     grant rounds), Millenniekommun (2010–2012)."""
 
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    name_sv = models.CharField(_("name (Swedish)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
-    description_sv = models.TextField(_("description (Swedish)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, help_text=SLUG_HELP)
+    name_sv = models.CharField(
+        _("name (Swedish)"), max_length=200, help_text=_("For example SymbioCity.")
+    )
+    name_en = models.CharField(
+        _("name (English)"), max_length=200, blank=True, help_text=NAME_EN_HELP
+    )
+    description_sv = models.TextField(
+        _("description (Swedish)"),
+        blank=True,
+        help_text=with_markdown_help(_("What the programme is, who runs it and with whose money.")),
+    )
+    description_en = models.TextField(
+        _("description (English)"),
+        blank=True,
+        help_text=with_markdown_help(_("The description in English.")),
+    )
     owner = models.ForeignKey(
         Organisation,
         verbose_name=_("run by"),
@@ -483,6 +596,7 @@ class Programme(DatedModel, PublishableModel):
         null=True,
         blank=True,
         related_name="programmes_run",
+        help_text=_("The organisation that runs the programme."),
     )
     funder = models.ForeignKey(
         Organisation,
@@ -491,15 +605,28 @@ class Programme(DatedModel, PublishableModel):
         null=True,
         blank=True,
         related_name="programmes_funded",
+        help_text=_("The organisation whose money the programme uses, e.g. Sida."),
     )
     goals = models.ManyToManyField(
-        Goal, verbose_name=_("goals"), blank=True, related_name="programmes"
+        Goal,
+        verbose_name=_("goals"),
+        blank=True,
+        related_name="programmes",
+        help_text=_("The global goals the programme works for. Type a number or a word."),
     )
     themes = models.ManyToManyField(
-        Theme, verbose_name=_("themes"), blank=True, related_name="programmes"
+        Theme,
+        verbose_name=_("themes"),
+        blank=True,
+        related_name="programmes",
+        help_text=_("Type a few letters of the theme."),
     )
     sources = models.ManyToManyField(
-        Source, verbose_name=_("sources"), blank=True, related_name="programmes"
+        Source,
+        verbose_name=_("sources"),
+        blank=True,
+        related_name="programmes",
+        help_text=SOURCES_HELP,
     )
     status_source = models.ForeignKey(
         Source,
@@ -508,6 +635,7 @@ class Programme(DatedModel, PublishableModel):
         null=True,
         blank=True,
         related_name="+",
+        help_text=STATUS_SOURCE_HELP,
     )
 
     objects = ProgrammeQuerySet.as_manager()
@@ -565,9 +693,19 @@ class ParticipationBase(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
     )
-    role = models.CharField(_("role"), max_length=12, choices=Role.choices, db_index=True)
+    role = models.CharField(
+        _("role"),
+        max_length=12,
+        choices=Role.choices,
+        db_index=True,
+        help_text=_("What the organisation does here. One organisation may have several roles."),
+    )
     amount_sek = models.BigIntegerField(
-        _("amount, SEK"), null=True, blank=True, validators=[MinValueValidator(1)]
+        _("amount, SEK"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Whole kronor, when a source states it."),
     )
     share_percent = models.DecimalField(
         _("share, per cent"),
@@ -576,8 +714,11 @@ class ParticipationBase(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("0–100, when a source states it."),
     )
-    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    position = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Lower numbers are listed first.")
+    )
 
     class Meta:
         abstract = True

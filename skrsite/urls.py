@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -17,3 +19,5 @@ urlpatterns += i18n_patterns(
     path("", include("partnerships.urls")),
     prefix_default_language=False,
 )
+# Uploaded images in development; in production the web server or the storage serves them.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

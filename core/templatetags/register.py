@@ -36,6 +36,14 @@ def language_url(context, language):
     return translate_url(context["request"].get_full_path(), language)
 
 
+@register.filter(is_safe=True)
+def markdown(text):
+    """Markdown as sanitised HTML (core.text.render_markdown): {{ project.body|markdown }}."""
+    from core.text import render_markdown
+
+    return render_markdown(text)
+
+
 @register.filter
 def sek(value):
     """1234567 -> '1 234 567' (a space as thousands separator, as in Swedish)."""

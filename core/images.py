@@ -1,0 +1,96 @@
+"""Lead images: checked by their content before anything is stored, kept in Django's
+default storage (STORAGES["default"]: the media folder, or S3 through django-storages), and
+resized on upload to a few widths for `srcset`."""
+
+import io
+import posixpath
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+MAX_BYTES = 10 * 1024 * 1024
+MIN_WIDTH = 400
+MAX_PIXELS = 50_000_000  # larger images would take too much memory to resize
+FORMATS = {"JPEG", "PNG", "WEBP"}
+WIDTHS = (400, 800, 1600)
+
+
+def validate_lead_image(file):
+    """Type by content (Pillow reads and verifies it; the name proves nothing), size in
+    bytes and pixels. Raises ValidationError with a message in plain words."""
+    from PIL import Image, UnidentifiedImageError
+
+    if file.size > MAX_BYTES:
+        raise ValidationError(
+            _("The image is %(size)s; the largest allowed is %(max)s. Save it smaller."),
+            code="image_too_large",
+            params={"size": filesizeformat(file.size), "max": filesizeformat(MAX_BYTES)},
+        )
+    try:
+        file.seek(0)
+        with Image.open(file) as image:
+            kind, (width, height) = image.format, image.size
+            if width * height > MAX_PIXELS:
+                raise ValidationError(
+                    _("The image has too many pixels (%(width)s × %(height)s)."),
+                    code="image_too_many_pixels",
+                    params={"width": width, "height": height},
+                )
+            image.verify()
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ValidationError(
+            _("The file is not an image that can be read. Upload a JPEG, PNG or WebP image."),
+            code="image_unreadable",
+        ) from None
+    finally:
+        file.seek(0)
+    if kind not in FORMATS:
+        raise ValidationError(
+            _("Images of the kind %(kind)s cannot be used. Upload a JPEG, PNG or WebP image."),
+            code="image_format",
+            params={"kind": kind},
+        )
+    if width < MIN_WIDTH:
+        raise ValidationError(
+            _("The image is %(width)s pixels wide; it needs to be at least %(min)s."),
+            code="image_too_narrow",
+            params={"width": width, "min": MIN_WIDTH},
+        )
+
+
+def make_renditions(field_file):
+    """Smaller copies (WebP) at the widths below the original's, stored beside it:
+    [{"width", "height", "name"}], narrowest first."""
+    from PIL import Image, ImageOps
+
+    storage = field_file.storage
+    stem = posixpath.splitext(field_file.name)[0]
+    renditions = []
+    field_file.open("rb")
+    try:
+        with Image.open(field_file) as original:
+            image = ImageOps.exif_transpose(original)
+            if image.mode not in ("RGB", "RGBA"):
+                image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+            for width in WIDTHS:
+                if width >= image.width:
+                    break
+                height = round(image.height * width / image.width)
+                out = io.BytesIO()
+                image.resize((width, height), Image.Resampling.LANCZOS).save(
+                    out, "WEBP", quality=82
+                )
+                name = storage.save(f"{stem}-{width}w.webp", ContentFile(out.getvalue()))
+                renditions.append({"width": width, "height": height, "name": name})
+    finally:
+        field_file.close()
+    return renditions
+
+
+def delete_renditions(storage, renditions):
+    for rendition in renditions or []:
+        storage.delete(rendition["name"])

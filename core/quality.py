@@ -1,0 +1,119 @@
+"""Data-quality checks: conditions a record should not meet (no English title, no goals,
+a stated status its dates contradict, a draft forgotten for a month …). Each app lists the
+checks of its models with these helpers; counting them takes one query per model
+(`count_checks`), and the same conditions filter the admin's changelists
+(`quality_list_filter`), so a count and the list it links to always agree."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib import admin
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+PARAMETER = "kvalitet"
+OLD_DRAFT_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Check:
+    key: str
+    label: str
+    condition: object  # callable(model) -> Q
+
+
+def lacks(relation):
+    """No row through `relation` (a many-to-many or reverse foreign key), without joins
+    that would multiply rows."""
+
+    def condition(model):
+        linked = model._base_manager.filter(pk=OuterRef("pk"), **{f"{relation}__isnull": False})
+        return ~Q(Exists(linked))
+
+    return condition
+
+
+def empty(*fields):
+    """Any of the text fields empty."""
+
+    def condition(model):
+        result = Q()
+        for name in fields:
+            result |= Q(**{name: ""})
+        return result
+
+    return condition
+
+
+def missing(field):
+    def condition(model):
+        return Q(**{f"{field}__isnull": True})
+
+    return condition
+
+
+def status_contradicted(model):
+    """A status stated by a source that the dates now decide otherwise, or "planned" for
+    a record whose start has passed."""
+    today = timezone.localdate()
+    return ~Q(stated_status="") & (
+        (Q(end_date__lt=today) & ~Q(stated_status="completed"))
+        | (Q(start_date__lte=today) & Q(stated_status="planned"))
+        | (Q(start_date__gt=today) & ~Q(stated_status="planned"))
+        | (Q(start_date__lte=today, end_date__gte=today) & ~Q(stated_status="ongoing"))
+    )
+
+
+def old_draft(model):
+    return Q(
+        publication="draft",
+        created_at__lt=timezone.now() - timedelta(days=OLD_DRAFT_DAYS),
+    )
+
+
+def count_checks(queryset, checks):
+    """{check key: number of records} in one query."""
+    model = queryset.model
+    return queryset.aggregate(
+        **{check.key: Count("pk", filter=check.condition(model)) for check in checks}
+    )
+
+
+def quality_list_filter(checks):
+    """A changelist filter (parameter `kvalitet`) with the same conditions as the counts."""
+
+    class QualityFilter(admin.SimpleListFilter):
+        title = _("data quality")
+        parameter_name = PARAMETER
+
+        def lookups(self, request, model_admin):
+            return [(check.key, check.label) for check in checks]
+
+        def queryset(self, request, queryset):
+            for check in checks:
+                if self.value() == check.key:
+                    return queryset.filter(check.condition(queryset.model))
+            return queryset
+
+    return QualityFilter
+
+
+def record_checks(*, country):
+    """The checks every project and partnership gets; `country` is a check for where."""
+    return [
+        Check(
+            "no-english",
+            _("without an English title or summary"),
+            empty("title_en", "summary_en"),
+        ),
+        Check("no-goals", _("without goals"), lacks("goals")),
+        Check("no-country", _("without a country"), country),
+        Check("no-source", _("without a source"), lacks("sources")),
+        Check(
+            "status-contradicted",
+            _("with a stated status that the dates contradict"),
+            status_contradicted,
+        ),
+        Check("old-drafts", _("drafts older than 30 days"), old_draft),
+    ]

@@ -1,0 +1,43 @@
+"""Formatted text: bodies and descriptions are written in Markdown (paragraphs, subheadings,
+lists, links, emphasis, quotations) and shown as HTML that can hold nothing else.
+
+Two guards: markdown-it-py escapes any HTML an editor types (html=False) and refuses
+javascript: and similar links, and nh3 (the ammonia sanitiser) then keeps only the tags and
+attributes the register allows, links to http, https and mailto only. Headings start at
+level 2 (the page's title is the one h1) and end at 4."""
+
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
+
+ALLOWED_TAGS = {"p", "h2", "h3", "h4", "ul", "ol", "li", "a", "strong", "em", "blockquote", "br"}
+ALLOWED_ATTRIBUTES = {"a": {"href"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+FIRST_HEADING, LAST_HEADING = 2, 4
+
+_parser = MarkdownIt("commonmark", {"html": False}).disable(["image", "html_block", "html_inline"])
+
+
+def _heading_levels(tokens):
+    """# and ## become h2, ### h3, and anything deeper h4."""
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            level = min(max(int(token.tag[1]), FIRST_HEADING), LAST_HEADING)
+            token.tag = f"h{level}"
+    return tokens
+
+
+def render_markdown(text) -> SafeString:
+    """Markdown as sanitised HTML, safe to put in a page; "" for no text."""
+    if not text or not text.strip():
+        return mark_safe("")
+    html = _parser.renderer.render(_heading_levels(_parser.parse(text)), _parser.options, {})
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+    return mark_safe(clean)  # sanitised by nh3 just above

@@ -40,16 +40,17 @@ def statistics(params, request=None):
         for name, errors in fs.errors.items()
         for error in errors
     ]
+    countries = country_counts(projects_fs, projects, partnerships_fs, partnerships, grants)
     tables = [
         by_year(projects_fs, projects, partnerships_fs, partnerships, grants),
-        by_country(projects_fs, projects, partnerships_fs, partnerships, grants),
-        by_continent(projects_fs, projects, partnerships_fs, partnerships, grants),
+        by_country(*countries),
+        by_continent(*countries),
         by_goal(projects_fs, projects, partnerships_fs, partnerships),
         by_theme(projects_fs, projects, partnerships_fs, partnerships),
         by_county(partnerships, grants),
         by_programme(projects, partnerships, grants),
     ]
-    p, s, _sek = country_counts(projects_fs, projects, partnerships_fs, partnerships, grants)
+    p, s, _sek = countries
     return {
         "country_counts": {
             code: (p.get(code, 0), s.get(code, 0)) for code in set(p) | set(s) if code
@@ -136,8 +137,7 @@ def country_counts(projects_fs, projects, partnerships_fs, partnerships, grants)
     return p, s, sek
 
 
-def by_country(projects_fs, projects, partnerships_fs, partnerships, grants):
-    p, s, sek = country_counts(projects_fs, projects, partnerships_fs, partnerships, grants)
+def by_country(p, s, sek):
     codes = set(p) | set(s) | {c for c in sek if c}
     countries = sorted(Country.objects.filter(code__in=codes), key=lambda c: c.name)
     rows = [
@@ -155,10 +155,9 @@ def by_country(projects_fs, projects, partnerships_fs, partnerships, grants):
     return table("country", _("By country"), rows, ALL_COLUMNS)
 
 
-def by_continent(projects_fs, projects, partnerships_fs, partnerships, grants):
+def by_continent(p, s, sek):
     """The country figures summed by continent: a project in two African countries
     counts twice for Africa (the page says so)."""
-    p, s, sek = country_counts(projects_fs, projects, partnerships_fs, partnerships, grants)
     continent_of = dict(
         Country.objects.filter(code__in=set(p) | set(s) | set(sek)).values_list("code", "continent")
     )

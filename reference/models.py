@@ -212,25 +212,9 @@ class OrganisationQuerySet(PublishableQuerySet):
         return self.filter(kind=OrganisationKind.PARTNER_GOVERNMENT)
 
     def matching(self, text):
-        """Organisations any of whose names, former names, acronyms or identifiers
-        contains `text` (identifiers match exactly)."""
-        text = (text or "").strip()
-        condition = (
-            Q(name_sv__icontains=text)
-            | Q(name_en__icontains=text)
-            | Q(acronym__iexact=text)
-            | Q(
-                pk__in=FormerName.objects.filter(
-                    Q(name__icontains=text) | Q(acronym__iexact=text)
-                ).values("organisation_id")
-            )
-            | Q(scb_code=text)
-            | Q(iati_ref__iexact=text)
-        )
-        org_number = normalise_org_number(text)
-        if org_number:
-            condition |= Q(org_number=org_number)
-        return self.filter(condition)
+        """Organisations any of whose names, former names or acronyms contains `text`, or
+        one of whose identifiers is `text`."""
+        return self.filter(identity_condition((text or "").strip(), "icontains"))
 
     def resolve(self, text):
         """The one organisation whose name, former name, acronym or identifier is exactly
@@ -238,23 +222,27 @@ class OrganisationQuerySet(PublishableQuerySet):
         text = (text or "").strip()
         if not text:
             return None
-        condition = (
-            Q(name_sv__iexact=text)
-            | Q(name_en__iexact=text)
-            | Q(acronym__iexact=text)
-            | Q(
-                pk__in=FormerName.objects.filter(
-                    Q(name__iexact=text) | Q(acronym__iexact=text)
-                ).values("organisation_id")
-            )
-            | Q(scb_code=text)
-            | Q(iati_ref__iexact=text)
-        )
-        org_number = normalise_org_number(text)
-        if org_number:
-            condition |= Q(org_number=org_number)
-        found = list(self.filter(condition)[:2])
+        found = list(self.filter(identity_condition(text, "iexact"))[:2])
         return found[0] if len(found) == 1 else None
+
+
+def identity_condition(text, lookup):
+    """Names and former names compared with `lookup`; acronyms and identifiers exactly."""
+    former = FormerName.objects.filter(
+        Q(**{f"name__{lookup}": text}) | Q(acronym__iexact=text)
+    ).values("organisation_id")
+    condition = (
+        Q(**{f"name_sv__{lookup}": text})
+        | Q(**{f"name_en__{lookup}": text})
+        | Q(acronym__iexact=text)
+        | Q(pk__in=former)
+        | Q(scb_code=text)
+        | Q(iati_ref__iexact=text)
+    )
+    org_number = normalise_org_number(text)
+    if org_number:
+        condition |= Q(org_number=org_number)
+    return condition
 
 
 class Organisation(LeadImageModel, PublishableModel):

@@ -57,6 +57,8 @@ def databases(size):
         recreate_postgres(pg_name)
         prepare_database(pg, size)
         marker.write_text("ok")
+    for url in (sqlite_url(sqlite_path), pg):
+        manage(url, "migrate", "--no-input")  # databases kept from an earlier run
     return {"sqlite": sqlite_url(sqlite_path), "postgresql": pg}
 
 

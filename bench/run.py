@@ -29,6 +29,7 @@ from common import (  # noqa: E402
     django_env,
     gunicorn,
     machine,
+    manage,
     median,
     postgres_url,
     prepare_database,
@@ -48,6 +49,7 @@ def page_benchmark(sizes, seconds, repeats):
         url = sqlite_url(path)
         if not path.exists():
             prepare_database(url, size)
+        manage(url, "migrate", "--no-input")  # a database kept from an earlier run
         subprocess.run(
             [PY, "manage.py", "collectstatic", "--no-input", "-v0"],
             cwd=ROOT,

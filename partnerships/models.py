@@ -9,8 +9,6 @@ from simple_history.models import HistoricalRecords
 
 from core.models import (
     SLUG_HELP,
-    SOURCES_HELP,
-    STATUS_SOURCE_HELP,
     AuditedModel,
     BilingualTitleMixin,
     DatedModel,
@@ -29,6 +27,7 @@ from reference.models import (
     Programme,
     Role,
     Source,
+    SourcedModel,
     Theme,
     participation_constraints,
 )
@@ -272,7 +271,7 @@ class PartnershipQuerySet(DatedQuerySet):
         )
 
 
-class Partnership(DatedModel, BilingualTitleMixin, LeadImageModel, PublishableModel):
+class Partnership(DatedModel, SourcedModel, BilingualTitleMixin, LeadImageModel, PublishableModel):
     """A cooperation between one or more Swedish participants and one or more partner
     local governments in a partner country, under a programme: one record across grant
     rounds, each round's decision a Grant on it. Its period and status come from its grants
@@ -322,22 +321,6 @@ class Partnership(DatedModel, BilingualTitleMixin, LeadImageModel, PublishableMo
         blank=True,
         related_name="partnerships",
         help_text=_("The global goals the partnership works for. Type a number or a word."),
-    )
-    sources = models.ManyToManyField(
-        Source,
-        verbose_name=_("sources"),
-        blank=True,
-        related_name="partnerships",
-        help_text=SOURCES_HELP,
-    )
-    status_source = models.ForeignKey(
-        Source,
-        verbose_name=_("source of the stated status"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=STATUS_SOURCE_HELP,
     )
 
     objects = PartnershipQuerySet.as_manager()

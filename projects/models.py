@@ -6,8 +6,6 @@ from simple_history.models import HistoricalRecords
 
 from core.models import (
     SLUG_HELP,
-    SOURCES_HELP,
-    STATUS_SOURCE_HELP,
     BilingualTitleMixin,
     DatedModel,
     DatedQuerySet,
@@ -24,6 +22,7 @@ from reference.models import (
     ParticipationBase,
     Programme,
     Source,
+    SourcedModel,
     Theme,
     participation_constraints,
 )
@@ -49,7 +48,7 @@ class ProjectQuerySet(DatedQuerySet):
         )
 
 
-class Project(DatedModel, BilingualTitleMixin, LeadImageModel, PublishableModel):
+class Project(DatedModel, SourcedModel, BilingualTitleMixin, LeadImageModel, PublishableModel):
     """An international project carried out by SALAR International, usually funded by Sida."""
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True, help_text=SLUG_HELP)
@@ -100,22 +99,6 @@ class Project(DatedModel, BilingualTitleMixin, LeadImageModel, PublishableModel)
         null=True,
         blank=True,
         help_text=_("The whole budget in Swedish kronor, when a source states it."),
-    )
-    sources = models.ManyToManyField(
-        Source,
-        verbose_name=_("sources"),
-        blank=True,
-        related_name="projects",
-        help_text=SOURCES_HELP,
-    )
-    status_source = models.ForeignKey(
-        Source,
-        verbose_name=_("source of the stated status"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=STATUS_SOURCE_HELP,
     )
 
     objects = ProjectQuerySet.as_manager()

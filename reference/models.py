@@ -556,7 +556,32 @@ class ProgrammeQuerySet(DatedQuerySet):
     pass
 
 
-class Programme(DatedModel, LeadImageModel, PublishableModel):
+class SourcedModel(models.Model):
+    """A record whose facts come from sources, and whose stated status (where the dates
+    do not decide it) is dated by the source that states it."""
+
+    sources = models.ManyToManyField(
+        Source,
+        verbose_name=_("sources"),
+        blank=True,
+        related_name="%(class)ss",
+        help_text=SOURCES_HELP,
+    )
+    status_source = models.ForeignKey(
+        Source,
+        verbose_name=_("source of the stated status"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=STATUS_SOURCE_HELP,
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Programme(DatedModel, SourcedModel, LeadImageModel, PublishableModel):
     """An umbrella with its own page: SymbioCity, ICLD's Kommunala partnerskap (with its
     grant rounds), Millenniekommun (2010–2012)."""
 
@@ -608,22 +633,6 @@ class Programme(DatedModel, LeadImageModel, PublishableModel):
         blank=True,
         related_name="programmes",
         help_text=_("Type a few letters of the theme."),
-    )
-    sources = models.ManyToManyField(
-        Source,
-        verbose_name=_("sources"),
-        blank=True,
-        related_name="programmes",
-        help_text=SOURCES_HELP,
-    )
-    status_source = models.ForeignKey(
-        Source,
-        verbose_name=_("source of the stated status"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=STATUS_SOURCE_HELP,
     )
 
     objects = ProgrammeQuerySet.as_manager()

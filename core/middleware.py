@@ -1,5 +1,8 @@
 from django.conf import settings
+from django.http import HttpResponsePermanentRedirect
 from django.middleware.csp import ContentSecurityPolicyMiddleware as BaseCSPMiddleware
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils import translation
 
 # Browser features the register never uses, denied to every page and any frame in it.
 # Only features Chromium recognises: an unknown one is reported on the console.
@@ -55,3 +58,73 @@ class ContentSecurityPolicyMiddleware(BaseCSPMiddleware):
         if request.path.startswith("/admin/") and not hasattr(response, "_csp_config"):
             response._csp_config = settings.ADMIN_CSP
         return super().process_response(request, response)
+
+
+def language_prefix(language):
+    """The address prefix of a language's pages: none for the default language."""
+    return "" if language == settings.LANGUAGE_CODE else f"/{language}"
+
+
+def split_language(path):
+    """(language, path without its prefix): /en/projects/ -> ("en", "/projects/")."""
+    for code, _name in settings.LANGUAGES:
+        prefix = language_prefix(code)
+        if prefix and path.startswith(prefix + "/"):
+            return code, path[len(prefix) :]
+    return settings.LANGUAGE_CODE, path
+
+
+def page_address(words, language, languages):
+    """The address in `language` of the page that `words` (a path without a prefix)
+    names in the first of `languages` that knows it; None if none does."""
+    for code in languages:
+        with translation.override(code):
+            try:
+                match = resolve(language_prefix(code) + words)
+            except Resolver404:
+                continue
+        if not match.url_name:
+            return None
+        with translation.override(language):
+            try:
+                return reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+            except NoReverseMatch:
+                return None
+    return None
+
+
+class LanguagePathRedirectMiddleware:
+    """A permanent redirect, query string kept, for an address that mixes languages:
+    /en/ with Swedish words (/en/projekt/, shared before the English words existed) goes
+    to /en/projects/, and English words without /en/ (/projects/) to the English page.
+    Only a page no language has at that address is redirected."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 404 or request.method not in ("GET", "HEAD"):
+            return response
+        target = self.target(request.path_info)
+        # reverse() gives the whole address, with any script prefix.
+        if not target or target == request.path:
+            return response
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponsePermanentRedirect(target + (f"?{query}" if query else ""))
+
+    @staticmethod
+    def target(path):
+        language, words = split_language(path)
+        codes = [code for code, _name in settings.LANGUAGES]
+        if language != settings.LANGUAGE_CODE:
+            # Its own words first: a missing record at an English address stays a 404.
+            return page_address(words, language, [language, *codes])
+        # Words the default language knows are its page (a missing record stays a 404);
+        # otherwise the words of another language lead to that language's page.
+        if page_address(words, language, [language]):
+            return None
+        for code in codes:
+            if (target := page_address(words, code, [code])) is not None:
+                return target
+        return None

@@ -7,6 +7,7 @@ record. The functions here only turn prefetched objects into dicts."""
 
 from django.conf import settings
 from django.db.models import Count, Prefetch
+from django.utils import translation
 
 from partnerships.filters import swedish_links
 from partnerships.models import Grant, GrantRound, Partnership, PartnershipParticipant
@@ -148,11 +149,16 @@ def absolute(request, path):
     return request.build_absolute_uri(path) if request is not None else path
 
 
-def page_urls(request, path):
-    """The public page in Swedish (the default, no prefix) and in English (/en/…)."""
-    if not path:
+def page_urls(request, record):
+    """The record's public page in Swedish (the default, no prefix) and in English
+    (/en/ and English words), whatever the language of the request."""
+    if record is None:
         return {"url": None, "url_en": None}
-    return {"url": absolute(request, path), "url_en": absolute(request, "/en" + path)}
+    with translation.override(settings.LANGUAGE_CODE):
+        swedish = record.get_absolute_url()
+    with translation.override("en"):
+        english = record.get_absolute_url()
+    return {"url": absolute(request, swedish), "url_en": absolute(request, english)}
 
 
 def published(org):
@@ -169,7 +175,6 @@ def org_identifier(org):
 def org_ref(org, request):
     if org is None:
         return None
-    path = org.get_absolute_url() if org.kind in SWEDISH_LOCAL_KINDS else ""
     return {
         "id": org.pk,
         "slug": org.slug,
@@ -181,7 +186,7 @@ def org_ref(org, request):
         "org_number": org.org_id or None,
         "scb_code": org.scb_code,
         "iati_ref": org.iati_ref,
-        **page_urls(request, path),
+        **page_urls(request, org if org.kind in SWEDISH_LOCAL_KINDS else None),
     }
 
 
@@ -193,7 +198,7 @@ def country_ref(country, request):
         "name_sv": country.name_sv,
         "name_en": country.name_en,
         "continent": country.continent,
-        **page_urls(request, country.get_absolute_url()),
+        **page_urls(request, country),
     }
 
 
@@ -205,7 +210,7 @@ def goal_ref(goal, request):
         "code": goal.code,
         "title_sv": goal.title_sv,
         "title_en": goal.title_en,
-        **page_urls(request, goal.get_absolute_url()),
+        **page_urls(request, goal),
     }
 
 
@@ -288,7 +293,7 @@ def project_data(project, request):
         "id": project.pk,
         "slug": project.slug,
         **texts(project),
-        **page_urls(request, project.get_absolute_url()),
+        **page_urls(request, project),
         "countries": [country_ref(c, request) for c in project.countries.all()],
         "goals": [goal_ref(g, request) for g in project.goals.all()],
         "themes": [theme_ref(t) for t in project.themes.all()],
@@ -325,7 +330,7 @@ def partnership_data(partnership, request):
         "id": partnership.pk,
         "slug": partnership.slug,
         **texts(partnership),
-        **page_urls(request, partnership.get_absolute_url()),
+        **page_urls(request, partnership),
         "country": country_ref(partnership.country, request),
         "goals": [goal_ref(g, request) for g in partnership.goals.all()],
         "themes": [theme_ref(t) for t in partnership.themes.all()],
@@ -348,7 +353,7 @@ def grant_data(grant, request):
             "slug": partnership.slug,
             "title_sv": partnership.title_sv,
             "title_en": partnership.title_en,
-            **page_urls(request, partnership.get_absolute_url()),
+            **page_urls(request, partnership),
         },
         "country": country_ref(partnership.country, request),
         "programme": programme_ref(partnership.programme),

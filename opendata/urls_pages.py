@@ -3,14 +3,25 @@ the "Öppna data" page and the feeds."""
 
 from django.urls import path
 
+from core.urls import localized_route
 from opendata import feeds, views
 from opendata.http import open_data
 
 app_name = "opendata"
 
 urlpatterns = [
-    path("oppna-data/", views.OpenDataPageView.as_view(), name="page"),
+    path(
+        localized_route("oppna-data/", "open-data/"), views.OpenDataPageView.as_view(), name="page"
+    ),
     # Before the apps' own URLs, where "feed" would be taken for a record's slug.
-    path("projekt/feed/", open_data(feeds.ProjectFeed()), name="project-feed"),
-    path("partnerskap/feed/", open_data(feeds.PartnershipFeed()), name="partnership-feed"),
+    path(
+        localized_route("projekt/feed/", "projects/feed/"),
+        open_data(feeds.ProjectFeed()),
+        name="project-feed",
+    ),
+    path(
+        localized_route("partnerskap/feed/", "partnerships/feed/"),
+        open_data(feeds.PartnershipFeed()),
+        name="partnership-feed",
+    ),
 ]

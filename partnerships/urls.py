@@ -1,30 +1,43 @@
 from django.urls import path
 
+from core.urls import localized_route
 from partnerships import views
 
 app_name = "partnerships"
 
 urlpatterns = [
-    path("partnerskap/", views.PartnershipListView.as_view(), name="partnership-list"),
     path(
-        "partnerskap/export.csv",
+        localized_route("partnerskap/", "partnerships/"),
+        views.PartnershipListView.as_view(),
+        name="partnership-list",
+    ),
+    path(
+        localized_route("partnerskap/export.csv", "partnerships/export.csv"),
         views.PartnershipExportView.as_view(),
         name="partnership-export",
     ),
-    path("partnerskap/bidrag.csv", views.GrantExportView.as_view(), name="grant-export"),
     path(
-        "kommuner/export.csv",
+        localized_route("partnerskap/bidrag.csv", "partnerships/grants.csv"),
+        views.GrantExportView.as_view(),
+        name="grant-export",
+    ),
+    path(
+        localized_route("kommuner/export.csv", "municipalities/export.csv"),
         views.MunicipalityExportView.as_view(),
         name="municipality-export",
     ),
     path(
-        "partnerskap/<slug:slug>/",
+        localized_route("partnerskap/<slug:slug>/", "partnerships/<slug:slug>/"),
         views.PartnershipDetailView.as_view(),
         name="partnership-detail",
     ),
-    path("kommuner/", views.MunicipalityListView.as_view(), name="municipality-list"),
     path(
-        "kommuner/<slug:slug>/",
+        localized_route("kommuner/", "municipalities/"),
+        views.MunicipalityListView.as_view(),
+        name="municipality-list",
+    ),
+    path(
+        localized_route("kommuner/<slug:slug>/", "municipalities/<slug:slug>/"),
         views.MunicipalityDetailView.as_view(),
         name="municipality-detail",
     ),

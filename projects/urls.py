@@ -1,11 +1,24 @@
 from django.urls import path
 
+from core.urls import localized_route
 from projects import views
 
 app_name = "projects"
 
 urlpatterns = [
-    path("projekt/", views.ProjectListView.as_view(), name="project-list"),
-    path("projekt/export.csv", views.ProjectExportView.as_view(), name="project-export"),
-    path("projekt/<slug:slug>/", views.ProjectDetailView.as_view(), name="project-detail"),
+    path(
+        localized_route("projekt/", "projects/"),
+        views.ProjectListView.as_view(),
+        name="project-list",
+    ),
+    path(
+        localized_route("projekt/export.csv", "projects/export.csv"),
+        views.ProjectExportView.as_view(),
+        name="project-export",
+    ),
+    path(
+        localized_route("projekt/<slug:slug>/", "projects/<slug:slug>/"),
+        views.ProjectDetailView.as_view(),
+        name="project-detail",
+    ),
 ]

@@ -147,3 +147,11 @@ def admin_form_data(client, url):
         else:
             data[name] = getattr(value, "pk", value)
     return data
+
+
+def english(path):
+    """The English address of a Swedish page's: /projekt/?q=x -> /en/projects/?q=x."""
+    from core.middleware import LanguagePathRedirectMiddleware
+
+    words, mark, query = path.partition("?")
+    return (LanguagePathRedirectMiddleware.target("/en" + words) or "/en" + words) + mark + query

@@ -9,7 +9,7 @@ import pytest
 
 from reference.models import Goal
 from reference.models import Organisation as Municipality
-from tests.conftest import make_partnership
+from tests.conftest import english, make_partnership
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -103,7 +103,7 @@ def test_visitor_filters_projects_by_country_and_goal_and_switches_language(page
     assert page.get_by_role("heading", name="1 träff").is_visible()
 
     page.get_by_role("link", name="English").click()
-    page.wait_for_url("**/en/projekt/?*country=KE*goal=11*")
+    page.wait_for_url("**/en/projects/?*country=KE*goal=11*")
     assert result_titles(page) == ["SymbioCity Kenya"]
     assert page.get_by_label("Kenya").is_checked()
     assert page.locator("html").get_attribute("lang") == "en"
@@ -155,7 +155,7 @@ def test_axe_finds_no_wcag_violations(page, site):
     failures = []
     for prefix in ("", "/en"):
         for path in PAGES:
-            page.goto(site + prefix + path)
+            page.goto(site + (english(path) if prefix else path))
             results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
             if results.violations_count:
                 failures.append(f"{prefix}{path}:\n{results.generate_report()}")

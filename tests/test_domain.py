@@ -204,14 +204,14 @@ def test_status_comes_from_the_dates(seeded):
 def test_stated_status_shows_its_source_and_date(client, seeded):
     page = client.get("/projekt/symbiocity-kenya/").content.decode()
     assert "Pågående, enligt SKR, november 2019" in page
-    english = client.get("/en/projekt/symbiocity-kenya/").content.decode()
+    english = client.get("/en/projects/symbiocity-kenya/").content.decode()
     assert "Ongoing, according to SKR, November 2019" in english
 
 
 def test_sources_are_shown_with_their_dates(client, seeded):
     page = client.get("/projekt/symbiocity-kenya/").content.decode()
     assert "SKR:s internationella projekt" in page and "27 november 2019" in page
-    english = client.get("/en/projekt/symbiocity-kenya/").content.decode()
+    english = client.get("/en/projects/symbiocity-kenya/").content.decode()
     assert "published 27 November 2019" in english
     assert Source.objects.filter(published_on__isnull=False).count() == 3
 
@@ -268,7 +268,7 @@ def test_year_facet_counts_what_the_year_filter_returns(client, seeded, goals):
 
 def test_english_lists_sort_by_the_english_title_and_say_a_to_z(client, seeded):
     """Defect: English lists were sorted by the Swedish title and labelled "A–Ö"."""
-    response = client.get("/en/projekt/")
+    response = client.get("/en/projects/")
     titles = [p.title for p in response.context["object_list"]]
     assert titles == sorted(titles, key=str.lower)
     body = response.content.decode()
@@ -282,10 +282,10 @@ def test_english_lists_sort_by_the_english_title_and_say_a_to_z(client, seeded):
 def test_swedish_fallback_on_english_pages_is_marked(client, seeded):
     """Defect: Swedish text shown on English pages had no lang="sv" (WCAG 3.1.2)."""
     make_project("bara-svenska", title_sv="Bara svensk titel", summary_sv="Bara svensk text")
-    page = client.get("/en/projekt/").content.decode()
+    page = client.get("/en/projects/").content.decode()
     assert '<span lang="sv">Bara svensk titel</span>' in page
     assert '<p lang="sv">Bara svensk text</p>' in page
-    detail = client.get("/en/projekt/bara-svenska/").content.decode()
+    detail = client.get("/en/projects/bara-svenska/").content.decode()
     assert '<span lang="sv">Bara svensk titel</span>' in detail
     swedish = client.get("/projekt/bara-svenska/").content.decode()
     assert 'lang="sv">Bara svensk titel' not in swedish

@@ -52,7 +52,7 @@ def content(response):
         "/",
         "/partnerskap/",
         "/partnerskap/?country=KE",
-        "/en/partnerskap/",
+        "/en/partnerships/",
         "/partnerskap/publikt-partnerskap/",
         "/kommuner/",
         "/kommuner/?country=KE",

@@ -136,7 +136,7 @@ def test_records_have_stable_identifiers_both_languages_and_urls(client, records
     assert project["slug"] == "symbiocity-kenya" and isinstance(project["id"], int)
     assert {"title_sv", "title_en", "summary_sv", "summary_en"} <= set(project)
     assert project["url"] == "http://testserver/projekt/symbiocity-kenya/"
-    assert project["url_en"] == "http://testserver/en/projekt/symbiocity-kenya/"
+    assert project["url_en"] == "http://testserver/en/projects/symbiocity-kenya/"
     partnership = client.get("/api/v1/partnerships/borlange-kisumu").json()
     assert partnership["title_en"] == "Borlänge and Kisumu"
     assert partnership["country"]["code"] == "KE"
@@ -583,9 +583,9 @@ def test_dcat_catalogue_parses_and_has_the_mandatory_properties(client, records)
     "url,expected",
     [
         ("/projekt/feed/?country=KE", {"SymbioCity Kenya"}),
-        ("/en/projekt/feed/?country=KE", {"SymbioCity Kenya"}),
+        ("/en/projects/feed/?country=KE", {"SymbioCity Kenya"}),
         ("/partnerskap/feed/", {"Borlange Kisumu", "Borlange Pristina"}),
-        ("/en/partnerskap/feed/?country=KE", {"Borlänge and Kisumu"}),
+        ("/en/partnerships/feed/?country=KE", {"Borlänge and Kisumu"}),
         ("/projekt/feed/?country=ZZ", set()),
     ],
 )
@@ -627,13 +627,13 @@ def test_sitemap_lists_every_published_page_in_both_languages(client, records):
         "/",
         "/en/",
         "/projekt/symbiocity-kenya/",
-        "/en/projekt/symbiocity-kenya/",
+        "/en/projects/symbiocity-kenya/",
         "/partnerskap/borlange-kisumu/",
         "/kommuner/borlange/",
         "/mal/11/",
         "/lander/ke/",
         "/oppna-data/",
-        "/en/oppna-data/",
+        "/en/open-data/",
     ]:
         assert path in paths, path
     alternates = document.findall("s:url/x:link[@rel='alternate']", ns)
@@ -663,9 +663,9 @@ def test_open_data_page_in_both_languages(client, records):
     assert "http://testserver/partnerskap/iati.xml?country=KE&amp;goal=11" in swedish
     assert 'href="/api/v1/docs"' in swedish
     assert "https://creativecommons.org/publicdomain/zero/1.0/" in swedish
-    english = client.get("/en/oppna-data/").content.decode()
+    english = client.get("/en/open-data/").content.decode()
     assert "<h1>Open data</h1>" in english and "As soon as a record is published" in english
-    assert 'href="/en/oppna-data/">Open data</a>' in english  # the footer
+    assert 'href="/en/open-data/">Open data</a>' in english  # the footer
 
 
 def test_lists_link_their_open_data_with_the_same_filters(client, records):
@@ -677,7 +677,7 @@ def test_lists_link_their_open_data_with_the_same_filters(client, records):
         "/partnerskap/feed/?country=KE&amp;goal=11",
     ]:
         assert f'href="{url}"' in body, url
-    english = client.get("/en/projekt/?country=KE").content.decode()
+    english = client.get("/en/projects/?country=KE").content.decode()
     assert 'href="/api/v1/projects?country=KE"' in english
-    assert 'href="/en/projekt/feed/?country=KE"' in english
+    assert 'href="/en/projects/feed/?country=KE"' in english
     assert 'href="/api/v1/municipalities"' in client.get("/kommuner/").content.decode()

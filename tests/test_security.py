@@ -109,7 +109,7 @@ def test_cool_off_is_limited():
 
 def test_not_found_page_in_both_languages(client):
     sv = client.get("/projekt/finns-inte/")
-    en = client.get("/en/projekt/finns-inte/")
+    en = client.get("/en/projects/finns-inte/")
     assert sv.status_code == en.status_code == 404
     assert "Sidan finns inte" in sv.content.decode()
     assert "Page not found" in en.content.decode()
@@ -137,7 +137,7 @@ FUZZ_PATHS = [
     "/projekt/",
     "/partnerskap/",
     "/kommuner/",
-    "/en/projekt/",
+    "/en/projects/",
     "/mal/11/",
     "/lander/ke/",
     "/projekt/symbiocity-kenya/",

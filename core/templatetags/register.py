@@ -1,5 +1,5 @@
 from django import template
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -34,6 +34,13 @@ def query_without(context, name, value):
 def language_url(context, language):
     """This page in another language, with its filters kept."""
     return translate_url(context["request"].get_full_path(), language)
+
+
+@register.simple_tag
+def url_in_language(language, name, *args):
+    """A named address in a given language: {% url_in_language "en" "pages:home" %}."""
+    with translation.override(language):
+        return reverse(name, args=args)
 
 
 @register.filter(is_safe=True)

@@ -10,12 +10,14 @@ total."""
 from collections import defaultdict
 
 from django.db.models import Count, F, Sum
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.filters import PartnershipFilterSet
 from partnerships.models import Grant, Partnership, PartnershipParticipant
 from projects.filters import ProjectFilterSet
 from projects.models import Project
+from reference.counties import county_label
 from reference.models import Continent, Country, Goal, Programme, Role, Theme
 
 GRANT_SEK = Sum(F("amount_sek_per_year") * F("duration_years"))
@@ -229,23 +231,34 @@ def by_county(partnerships, grants):
         organisation__publication="published",
         partnership__in=partnerships.values("pk"),
     ).exclude(organisation__county_name="")
-    counts = dict(
-        links.values_list("organisation__county_name").annotate(
+    county = ("organisation__county_code", "organisation__county_name")
+    counts = {
+        (code, name): n
+        for code, name, n in links.values_list(*county).annotate(
             n=Count("partnership", distinct=True)
         )
-    )
-    sek = dict(
-        links.values_list("organisation__county_name").annotate(
+    }
+    sek = {
+        (code, name): v
+        for code, name, v in links.values_list(*county).annotate(
             v=Sum(
                 F("partnership__grants__amount_sek_per_year")
                 * F("partnership__grants__duration_years")
             )
         )
+    }
+    language = get_language()
+    rows = sorted(
+        (
+            (
+                county_label(code, name, language),
+                {"partnerships": n, "sek": sek.get((code, name)) or 0},
+                "",
+            )
+            for (code, name), n in counts.items()
+        ),
+        key=lambda row: row[0],
     )
-    rows = [
-        (county, {"partnerships": counts[county], "sek": sek.get(county) or 0}, "")
-        for county in sorted(counts)
-    ]
     return table("county", _("By Swedish county"), rows, ("partnerships", "sek"))
 
 

@@ -78,14 +78,22 @@ class MunicipalityListView(MunicipalitySource, FilteredListView):
     template_name = "partnerships/municipality_list.html"
 
     def decorate_page(self, objects):
-        """Partnership counts for the page's rows only, in one grouped query."""
+        """For the page's rows only: partnership counts in one grouped query, and the
+        grant rounds each took part in (what is known where no partnership is recorded
+        yet) in one more."""
+        pks = [m.pk for m in objects]
         counts = dict(
-            swedish_links(organisation_id__in=[m.pk for m in objects])
+            swedish_links(organisation_id__in=pks)
             .values_list("organisation_id")
             .annotate(n=Count("pk"))
         )
+        rounds = {}
+        links = GrantRound.participants.through.objects.filter(organisation_id__in=pks)
+        for link in links.select_related("grantround").order_by("grantround__title_sv"):
+            rounds.setdefault(link.organisation_id, []).append(link.grantround)
         for m in objects:
             m.n_published = counts.get(m.pk, 0)
+            m.round_list = rounds.get(m.pk, [])
 
     exports = (
         (_("Export CSV"), "partnerships:municipality-export", {}),

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -28,6 +29,7 @@ from core.models import (
     localized,
     with_markdown_help,
 )
+from reference.counties import county_label
 
 
 class Framework(models.TextChoices):
@@ -396,6 +398,11 @@ class Organisation(LeadImageModel, PublishableModel):
     @property
     def description(self):
         return localized(self, "description")
+
+    @property
+    def county(self):
+        """The county's name in the active language (Swedish where no English is known)."""
+        return county_label(self.county_code, self.county_name, get_language())
 
     @property
     def is_swedish_local(self):

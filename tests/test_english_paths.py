@@ -105,3 +105,21 @@ def test_sitemap_gives_english_alternates_english_addresses(seeded, client):
     body = client.get("/sitemap.xml").content.decode()
     assert "/en/projects/symbiocity-kenya/" in body
     assert "/en/projekt/" not in body
+
+
+def test_counties_have_english_names_on_english_pages(seeded, client):
+    english = client.get("/en/municipalities/borlange/").content.decode()
+    assert "Dalarna County" in english and "Dalarnas län" not in english
+    assert "Dalarnas län" in client.get("/kommuner/borlange/").content.decode()
+    listing = client.get("/en/municipalities/").content.decode()
+    assert "Västra Götaland County" in listing and "Västra Götalands län" not in listing
+    statistics = client.get("/en/statistics/").content.decode()
+    assert "Kalmar County" in statistics or "By Swedish county" not in statistics
+
+
+def test_municipality_list_speaks_plainly(seeded, client):
+    """No bare codes ("kod 2081") and no "0 partnerships" on every line."""
+    listing = client.get("/kommuner/").content.decode()
+    assert "kommunkod 2081" not in listing and "2081" not in listing
+    assert "0 partnerskap" not in listing
+    assert "Borlänge" in listing

@@ -286,6 +286,9 @@ class FilterParams(PageParams):
     country: list[str] | None = Field(None, description="ISO alpha-2 code; repeatable (OR).")
     goal: list[int] | None = Field(None, description="SDG number 1–17; repeatable (OR).")
     theme: list[str] | None = Field(None, description="Theme slug; repeatable (OR).")
+    programme: list[str] | None = Field(
+        None, description="Programme slug, e.g. symbiocity; repeatable (OR)."
+    )
     q: str | None = Field(None, max_length=200, description="Free text.")
     facets: bool | None = Field(None, description="1: add the facet counts.")
 

@@ -13,6 +13,8 @@ from django.db.models import Count, F, Sum
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.charts import bar_table as table
+from core.charts import year_panel, year_table
 from partnerships.filters import PartnershipFilterSet
 from partnerships.models import Grant, Partnership, PartnershipParticipant
 from projects.filters import ProjectFilterSet
@@ -21,12 +23,21 @@ from reference.counties import county_label
 from reference.models import Continent, Country, Goal, Programme, Role, Theme
 
 GRANT_SEK = Sum(F("amount_sek_per_year") * F("duration_years"))
+# The parameters of the filter contract that the statistics take.
+CONTRACT = set(ProjectFilterSet.base_filters) | set(PartnershipFilterSet.base_filters)
 
 
 def filtered(filterset_class, model, params, request):
+    """The records the filters select; none when a filter of the contract applies only to
+    the other kind (?municipality= selects partnerships, so no projects)."""
     filterset = filterset_class(params or None, queryset=model.objects.published(), request=request)
     valid = not filterset.is_bound or filterset.is_valid()
-    records = filterset.qs if valid else filterset.queryset.none()
+    foreign = {
+        key
+        for key in (params or {})
+        if key in CONTRACT and key not in filterset.filters and any(params.getlist(key))
+    }
+    records = filterset.qs if valid and not foreign else filterset.queryset.none()
     return filterset, records.order_by()
 
 
@@ -68,68 +79,18 @@ def statistics(params, request=None):
     }
 
 
-def table(key, title, rows, columns, link=None):
-    """rows: [(label, {column: value}, query string for the lists or "")]"""
-    peak = max((values.get("sek") or 0 for _l, values, _q in rows), default=0)
-    peak_count = max(
-        (max(values.get("projects", 0), values.get("partnerships", 0)) for _l, values, _q in rows),
-        default=0,
-    )
-    chart_column = "sek" if peak else "records"
-    shaped = []
-    for label, values, query in rows:
-        measure = (
-            values.get("sek") or 0
-            if chart_column == "sek"
-            else values.get("projects", 0) + values.get("partnerships", 0)
-        )
-        scale = peak if chart_column == "sek" else 2 * peak_count
-        bar = round(300 * measure / scale, 1) if scale else 0
-        top = 24 * len(shaped)
-        shaped.append(
-            {
-                "label": label,
-                "values": values,
-                "query": query,
-                "measure": measure,
-                "bar_width": bar,
-                "bar_y": top + 4,
-                "y": top + 17,
-                "value_x": 236 + bar,
-            }
-        )
-    return {
-        "key": key,
-        "title": title,
-        "columns": columns,
-        "rows": shaped,
-        "height": 24 * len(shaped) + 4,
-        "chart_column": chart_column,
-    }
-
-
 RECORD_COLUMNS = ("projects", "partnerships")
 ALL_COLUMNS = ("projects", "partnerships", "sek")
 
 
 def by_year(projects_fs, projects, partnerships_fs, partnerships, grants):
-    p_years = projects_fs.facet_year(projects)
-    s_years = partnerships_fs.facet_year(partnerships)
-    sek = {str(y): v for y, v in grants.values_list("year").annotate(v=GRANT_SEK)}
-    years = sorted(set(p_years) | set(s_years) | set(sek))
-    rows = [
-        (
-            year,
-            {
-                "projects": p_years.get(year, 0),
-                "partnerships": s_years.get(year, 0),
-                "sek": sek.get(year, 0),
-            },
-            f"year={year}",
-        )
-        for year in years
-    ]
-    return table("year", _("By year"), rows, ALL_COLUMNS)
+    return year_table(
+        {
+            "projects": projects_fs.facet_year(projects),
+            "partnerships": partnerships_fs.facet_year(partnerships),
+        },
+        {str(y): v for y, v in grants.values_list("year").annotate(v=GRANT_SEK)},
+    )
 
 
 def country_counts(projects_fs, projects, partnerships_fs, partnerships, grants):
@@ -280,3 +241,14 @@ def by_programme(projects, partnerships, grants):
         for programme in programmes
     ]
     return table("programme", _("By programme"), rows, ALL_COLUMNS)
+
+
+def panel(params, request=None):
+    """The statistics panel of a country, goal or programme page: its filter's figures
+    by year, and the link to the whole statistics (three grouped queries)."""
+    projects_fs, projects = filtered(ProjectFilterSet, Project, params, request)
+    partnerships_fs, partnerships = filtered(PartnershipFilterSet, Partnership, params, request)
+    grants = Grant.objects.filter(partnership__in=partnerships.values("pk")).order_by()
+    return year_panel(
+        by_year(projects_fs, projects, partnerships_fs, partnerships, grants), params.urlencode()
+    )

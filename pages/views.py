@@ -2,7 +2,7 @@
 the feature apps' records; nothing below imports them."""
 
 from django.db.models import Count, F, Max, Prefetch, Q, Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -148,6 +148,7 @@ class GoalDetailView(TemplateView):
             partnerships=partnerships.for_list()[:DETAIL_LIST_SIZE],
             partnership_count=partnerships.count(),
             query=f"goal={goal.number}",
+            panel=stats.panel(QueryDict(f"goal={goal.number}"), self.request),
         )
         return context
 
@@ -189,6 +190,7 @@ class CountryDetailView(TemplateView):
             partnerships=partnerships.for_list()[:DETAIL_LIST_SIZE],
             partnership_count=partnerships.count(),
             query=f"country={country.code}",
+            panel=stats.panel(QueryDict(f"country={country.code}"), self.request),
         )
         return context
 
@@ -323,6 +325,7 @@ class ProgrammeDetailView(PreviewDetailView):
             partnerships=partnerships.for_list()[:DETAIL_LIST_SIZE],
             partnership_count=partnerships.count(),
             rounds=programme.rounds.select_related("source__publisher"),
+            panel=stats.panel(QueryDict(f"programme={programme.slug}"), self.request),
         )
         return context
 
@@ -449,11 +452,6 @@ class StatisticsView(TemplateView):
         context.update(stats.statistics(params, self.request))
         context["world_map"] = map_context(context.pop("country_counts"))
         context["query"] = params.urlencode()
-        context["column_labels"] = {
-            "projects": _("Projects"),
-            "partnerships": _("Partnerships"),
-            "sek": _("SEK granted"),
-        }
         context["filters"] = [
             (key, value) for key, values in params.lists() for value in values if value
         ]

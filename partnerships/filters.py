@@ -37,11 +37,21 @@ class PartnershipFilterSet(RegisterFilterSet):
     sort = sort_filter(SORT_OPTIONS)
 
     sort_options = SORT_OPTIONS
-    facet_names = ("country", "goal", "theme", "status", "year", "municipality")
+    facet_names = ("country", "goal", "theme", "programme", "status", "year", "municipality")
 
     class Meta:
         model = Partnership
-        fields = ["country", "goal", "theme", "status", "year", "municipality", "q", "sort"]
+        fields = [
+            "country",
+            "goal",
+            "theme",
+            "programme",
+            "status",
+            "year",
+            "municipality",
+            "q",
+            "sort",
+        ]
 
     def filter_municipality(self, queryset, name, value):
         if not value:
@@ -94,7 +104,7 @@ class MunicipalityFilterSet(RegisterFilterSet):
 
     class Meta:
         model = Organisation
-        fields = ["country", "goal", "theme", "kind", "q", "sort"]
+        fields = ["country", "goal", "theme", "programme", "kind", "q", "sort"]
 
     def filter_q(self, queryset, name, value):
         """Names, former names (Landstinget Västernorrland finds Region Västernorrland) and
@@ -145,6 +155,12 @@ class MunicipalityFilterSet(RegisterFilterSet):
         partnerships = Partnership.objects.filter(
             pk__in=through_ids(Partnership, "themes", theme_id__in=[t.pk for t in value])
         )
+        return self._through_partnerships(queryset, partnerships)
+
+    def filter_programme(self, queryset, name, value):
+        if not value:
+            return queryset
+        partnerships = Partnership.objects.filter(programme__in=[p.pk for p in value])
         return self._through_partnerships(queryset, partnerships)
 
     def facet_country(self, queryset):

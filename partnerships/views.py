@@ -1,6 +1,8 @@
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch, Sum
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from core.charts import year_panel, year_table
 from core.views import FilteredExportView, FilteredListView, PreviewDetailView
 from partnerships.exports import (
     grant_360giving_dataset,
@@ -139,5 +141,25 @@ class MunicipalityDetailView(PreviewDetailView):
         context.update(
             partnerships=partnerships,
             rounds=GrantRound.objects.filter(participants=self.object).select_related("programme"),
+            panel=self.statistics_panel(),
         )
         return context
+
+    def statistics_panel(self):
+        """Its partnerships and their grants by year, as the statistics page counts them
+        for ?municipality=<slug> (three grouped queries)."""
+        query = QueryDict(mutable=True)
+        query["municipality"] = self.object.slug
+        filterset = PartnershipFilterSet(query, queryset=Partnership.objects.published())
+        # A draft (seen in preview) is no option of the filter: nothing public to count.
+        valid = filterset.is_valid()
+        partnerships = (filterset.qs if valid else Partnership.objects.none()).order_by()
+        grants = Grant.objects.filter(partnership__in=partnerships.values("pk")).order_by()
+        sek = grants.values_list("year").annotate(
+            v=Sum(F("amount_sek_per_year") * F("duration_years"))
+        )
+        table = year_table(
+            {"partnerships": filterset.facet_year(partnerships)},
+            {str(year): value for year, value in sek},
+        )
+        return year_panel(table, query.urlencode())

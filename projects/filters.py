@@ -22,4 +22,4 @@ class ProjectFilterSet(RegisterFilterSet):
 
     class Meta:
         model = Project
-        fields = ["country", "goal", "theme", "status", "year", "q", "sort"]
+        fields = ["country", "goal", "theme", "programme", "status", "year", "q", "sort"]

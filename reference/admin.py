@@ -39,6 +39,16 @@ class GoalAdmin(admin.ModelAdmin):
     list_filter = ("framework",)
     search_fields = ("title_sv", "title_en", "=number")
     ordering = ("framework", "number")
+    fields = (
+        "framework",
+        "number",
+        "title_sv",
+        "title_en",
+        "statement_sv",
+        "statement_en",
+        "url",
+        "colour",
+    )
 
 
 @admin.register(Country)

@@ -1,5 +1,5 @@
 """The filter contract shared by every public list (DESIGN.md): country, goal, theme,
-status, year, municipality, q, sort. One FilterSet per list feeds the page, its facet
+status, year, municipality, programme, q, sort. One FilterSet per list feeds the page, its facet
 counts and its CSV export (and later the API)."""
 
 from collections import Counter
@@ -24,7 +24,7 @@ from core.filters import (
     through_ids,
 )
 from core.models import Status
-from reference.models import Country, Goal, Theme
+from reference.models import Country, Goal, Programme, Theme
 
 
 def english():
@@ -46,6 +46,13 @@ class RegisterFilterSet(django_filters.FilterSet):
         to_field_name="slug",
         method="filter_theme",
     )
+    programme = SlugFilter(
+        label=_("Programme"),
+        # Drafts are not options: a draft's slug gets the same notice as an unknown one.
+        queryset=Programme.objects.published(),
+        to_field_name="slug",
+        method="filter_programme",
+    )
     q = django_filters.CharFilter(
         label=_("Search"), method="filter_q", max_length=Q_MAX_LENGTH, strip=True
     )
@@ -56,7 +63,7 @@ class RegisterFilterSet(django_filters.FilterSet):
     search_fields_en = ("title_en", "summary_en", "body_en")
     sort_options = {}
     sort_text_field = "title"  # "title" means title_sv, or the English title on English pages
-    facet_names = ("country", "goal", "theme", "status", "year")
+    facet_names = ("country", "goal", "theme", "programme", "status", "year")
 
     def filter_country(self, queryset, name, value):
         if not value:
@@ -82,6 +89,11 @@ class RegisterFilterSet(django_filters.FilterSet):
         return queryset.filter(
             pk__in=through_ids(queryset.model, "themes", theme_id__in=[t.pk for t in value])
         )
+
+    def filter_programme(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(programme__in=[p.pk for p in value])
 
     def filter_q(self, queryset, name, value):
         if not value:
@@ -178,6 +190,12 @@ class RegisterFilterSet(django_filters.FilterSet):
             ]
         if name == "theme":
             return [(t.slug, t.name) for t in Theme.objects.all()]
+        if name == "programme":
+            # Only programmes with records here: a facet never offers empty options.
+            return [
+                (p.slug, p.name)
+                for p in Programme.objects.published().filter(slug__in=list(counts))
+            ]
         if name == "status":
             return [(value, label) for value, label in Status.choices]
         if name == "year":
@@ -221,6 +239,10 @@ class RegisterFilterSet(django_filters.FilterSet):
 
     def facet_theme(self, queryset):
         return self.facet_m2m(queryset, "themes", "theme__slug")
+
+    def facet_programme(self, queryset):
+        rows = queryset.filter(programme__publication="published").values_list("programme__slug")
+        return dict(rows.annotate(n=Count("pk")))
 
     def facet_status(self, queryset):
         rows = queryset.with_status().values_list("status_now").annotate(n=Count("pk"))

@@ -45,6 +45,19 @@ class Goal(models.Model):
     colour = models.CharField(
         _("colour"), max_length=7, blank=True, help_text=_("Official colour, e.g. #E5243B.")
     )
+    statement_sv = models.TextField(
+        _("goal statement (Swedish)"),
+        blank=True,
+        help_text=_("The goal as adopted, in the Swedish government's translation."),
+    )
+    statement_en = models.TextField(
+        _("goal statement (English)"), blank=True, help_text=_("The goal as the UN adopted it.")
+    )
+    url = models.URLField(
+        _("official description"),
+        blank=True,
+        help_text=_("The UN's page on the goal, with its targets and indicators."),
+    )
 
     class Meta:
         verbose_name = _("goal")
@@ -71,6 +84,10 @@ class Goal(models.Model):
     @property
     def title(self):
         return localized(self, "title")
+
+    @property
+    def statement(self):
+        return localized(self, "statement")
 
     @property
     def is_sdg(self):

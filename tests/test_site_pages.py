@@ -157,7 +157,7 @@ def add_records(n, goals, offset):
         ("/organisationer/", 1),
         ("/organisationer/sida/", 10),
         ("/organisationer/icld/", 10),
-        ("/program/kommunala-partnerskap/", 8),
+        ("/program/kommunala-partnerskap/", 13),
         ("/omgangar/icld-32-nya-partnerskap/", 8),
         ("/statistik/", 25),
         ("/statistik/?country=KE&goal=11", 25),

@@ -1,0 +1,73 @@
+"""Bar charts drawn on the server as SVG, each with the same numbers as a table
+(templates/includes/chart_table.html): the shapes for the statistics page and for the
+statistics panels of record pages."""
+
+from django.utils.translation import gettext_lazy as _
+
+COLUMN_LABELS = {
+    "projects": _("Projects"),
+    "partnerships": _("Partnerships"),
+    "sek": _("SEK granted"),
+}
+
+
+def bar_table(key, title, rows, columns):
+    """rows: [(label, {column: value}, query string for the lists or "")]"""
+    peak = max((values.get("sek") or 0 for _l, values, _q in rows), default=0)
+    peak_count = max(
+        (max(values.get("projects", 0), values.get("partnerships", 0)) for _l, values, _q in rows),
+        default=0,
+    )
+    chart_column = "sek" if peak else "records"
+    shaped = []
+    for label, values, query in rows:
+        measure = (
+            values.get("sek") or 0
+            if chart_column == "sek"
+            else values.get("projects", 0) + values.get("partnerships", 0)
+        )
+        scale = peak if chart_column == "sek" else 2 * peak_count
+        bar = round(300 * measure / scale, 1) if scale else 0
+        top = 24 * len(shaped)
+        shaped.append(
+            {
+                "label": label,
+                "values": values,
+                "query": query,
+                "measure": measure,
+                "bar_width": bar,
+                "bar_y": top + 4,
+                "y": top + 17,
+                "value_x": 236 + bar,
+            }
+        )
+    return {
+        "key": key,
+        "title": title,
+        "columns": columns,
+        "headers": [(column, COLUMN_LABELS[column]) for column in columns],
+        "rows": shaped,
+        "height": 24 * len(shaped) + 4,
+        "chart_column": chart_column,
+    }
+
+
+def year_table(counts, sek):
+    """By year: counts {column: {"2021": n}} of the records and SEK {"2021": amount}."""
+    years = sorted(set().union(*counts.values(), sek))
+    rows = []
+    for year in years:
+        values = {column: by_year.get(year, 0) for column, by_year in counts.items()}
+        values["sek"] = sek.get(year, 0)
+        rows.append((year, values, f"year={year}"))
+    return bar_table("year", _("By year"), rows, (*counts, "sek"))
+
+
+def year_panel(table, query):
+    """A record page's statistics panel (templates/includes/stats_panel.html): the table
+    by year, its SEK in all, and the filter the whole statistics page takes."""
+    return {
+        "table": table,
+        "sek": sum(row["values"].get("sek") or 0 for row in table["rows"]),
+        "query": query,
+    }

@@ -1,0 +1,124 @@
+"""Goal pages explain their goal; badges and tiles speak plainly; country, goal,
+municipality and programme pages carry a statistics panel of their own filter; the
+programme is a filter like the others."""
+
+import re
+from datetime import date
+
+import pytest
+
+from projects.models import Project
+from reference.models import Goal, Organisation, Programme
+from tests.conftest import english, make_partnership
+
+pytestmark = pytest.mark.django_db
+
+
+def visible_text(html):
+    html = re.sub(r'<span class="visually-hidden">.*?</span>', " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def records_block(page):
+    """The list of results (up to the end of the main content)."""
+    return page[page.index('<ul class="records">') : page.index("</main>")]
+
+
+def test_goal_page_gives_the_official_goal_and_links_to_it(seeded, client):
+    swedish = client.get("/mal/11/").content.decode()
+    assert "Göra städer och bosättningar inkluderande, säkra, motståndskraftiga och hållbara" in (
+        swedish
+    )
+    assert 'href="https://sdgs.un.org/goals/goal11"' in swedish
+    english_page = client.get("/en/goals/11/").content.decode()
+    assert "Make cities and human settlements inclusive, safe, resilient and sustainable" in (
+        english_page
+    )
+
+
+def test_goal_badges_show_the_goals_title(seeded, client):
+    page = client.get("/projekt/?country=KE").content.decode()
+    records = visible_text(records_block(page))
+    assert "Hållbara städer och samhällen" in records
+
+
+def test_goal_tiles_count_projects_and_partnerships_in_plain_words(seeded, client):
+    page = visible_text(client.get("/mal/").content.decode())
+    assert not re.search(r"\bposter?\b", page)
+    assert re.search(r"Hållbara städer och samhällen 3 projekt\b", page)
+    assert "Inget registrerat ännu" in page  # goal 1 has nothing
+
+
+def test_country_page_names_no_bare_codes(seeded, client):
+    page = visible_text(client.get("/lander/ke/").content.decode())
+    assert "ISO KE" not in page and "Afrika" in page
+
+
+@pytest.fixture
+def dated(seeded):
+    """The seeds state no dates or grants: one dated project and one partnership with a
+    grant give the panels years to show."""
+    Project.objects.filter(slug="symbiocity-kenya").update(start_date=date(2019, 1, 1))
+    return make_partnership(
+        "borlange-kisumu-test",
+        country="KE",
+        participants=[Organisation.objects.get(slug="borlange")],
+        goals=[Goal.objects.get(framework="sdg", number=11)],
+        programme=Programme.objects.get(slug="kommunala-partnerskap"),
+        grants=[(2021, 400_000, 2)],
+        start_year=2021,
+        end_year=2022,
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("/lander/ke/", "country=KE"),
+        ("/mal/11/", "goal=11"),
+        ("/kommuner/borlange/", "municipality=borlange"),
+        ("/program/symbiocity/", "programme=symbiocity"),
+    ],
+)
+def test_record_pages_have_a_statistics_panel_of_their_filter(dated, client, path, query):
+    for address in (path, english(path)):
+        page = client.get(address).content.decode()
+        panel = re.search(r'<section class="stats-panel".*?</section>', page, re.S)
+        assert panel, address
+        assert "<svg" in panel.group(0) and "<table" in panel.group(0)
+        assert f"?{query}" in panel.group(0)  # the link to the whole statistics
+
+
+def test_kenya_by_year_in_the_panel_equals_the_statistics_page(dated, client):
+    panel = client.get("/lander/ke/").content.decode()
+    statistics = client.get("/statistik/?country=KE").content.decode()
+    row = re.compile(r"<th scope=\"row\">(?:<a [^>]*>)?2021(?:</a>)?</th>(.*?)</tr>", re.S)
+    assert row.search(panel) and row.search(statistics)
+    assert row.search(panel).group(1) == row.search(statistics).group(1)
+    assert "800\u00a0000" in row.search(panel).group(1) or "800 000" in row.search(panel).group(1)
+
+
+def test_a_page_without_dated_records_says_so_in_its_panel(seeded, client):
+    page = client.get("/lander/ua/").content.decode()
+    panel = re.search(r'<section class="stats-panel".*?</section>', page, re.S).group(0)
+    assert "<svg" not in panel and "?country=UA" in panel
+
+
+def test_programme_is_a_filter_of_the_lists_and_statistics(seeded, client):
+    projects = client.get("/projekt/?programme=symbiocity").content.decode()
+    records = records_block(projects)
+    assert "SymbioCity Kenya" in records and "Bolivia" not in records
+    count = len(re.findall(r'<li class="record">', records))
+    assert count == 3
+    statistics = client.get("/statistik/?programme=symbiocity").content.decode()
+    assert re.search(rf'<span class="figure">{count}</span> projekt', statistics)
+    unknown = client.get("/projekt/?programme=finns-inte")
+    assert unknown.status_code == 200 and "finns-inte" in unknown.content.decode()
+
+
+def test_the_api_takes_the_programme_filter_and_documents_it(seeded, client):
+    body = client.get("/api/v1/projects?programme=symbiocity").json()
+    assert body["count"] == 3
+    schema = client.get("/api/v1/openapi.json").json()
+    names = {p["name"] for p in schema["paths"]["/api/v1/projects"]["get"]["parameters"]}
+    assert "programme" in names

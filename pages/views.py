@@ -1,6 +1,7 @@
 """The site's own pages, the top layer: home, goals, countries, accessibility. They read
 the feature apps' records; nothing below imports them."""
 
+from django.conf import settings
 from django.db.models import Count, F, Max, Prefetch, Q, Sum
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
@@ -196,7 +197,16 @@ class CountryDetailView(TemplateView):
 
 
 class AccessibilityView(TemplateView):
+    """The accessibility statement, after DIGG's model; its two dates live in settings."""
+
     template_name = "pages/accessibility.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            assessed=settings.ACCESSIBILITY_ASSESSED,
+            reviewed=settings.ACCESSIBILITY_REVIEWED,
+            **kwargs,
+        )
 
 
 @require_GET

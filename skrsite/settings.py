@@ -6,7 +6,7 @@ Development defaults are safe: without DATABASE_URL an SQLite file is used; outs
 
 import os
 import sys
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -146,6 +146,13 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
+
+# The accessibility statement (templates/pages/accessibility.html) gives these two dates:
+# when the site was last assessed against the law (lagen (2018:1937) om tillgänglighet
+# till digital offentlig service) and when the statement was last reviewed. Whoever
+# assesses the site or reviews the statement updates them.
+ACCESSIBILITY_ASSESSED = date(2026, 11, 25)
+ACCESSIBILITY_REVIEWED = date(2026, 11, 25)
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -2,13 +2,22 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from core.views import health
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health, name="health"),
+    # Some browsers and feed readers ask for /favicon.ico without reading the page's links;
+    # they get the PNG, which they all can read (lazy: the static URL is hashed in production).
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=lazy(static_url, str)("img/favicon-32.png"), permanent=True),
+    ),
     path("", include("opendata.urls")),
 ]
 

@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from partnerships.models import GrantRound
 from reference.models import Organisation
@@ -533,6 +534,16 @@ def test_an_image_is_resized_and_served_with_srcset(client, editor, seeded, medi
     src = re.search(r'src="([^"]+)"', img).group(1)
     assert src.startswith("/media/bilder/project/foto")
     assert (media / project.lead_image.name).read_bytes() == image_bytes(1200, 800)
+    # On the English page the Swedish alternative text is marked as Swedish (WCAG 3.1.2).
+    with translation.override("en"):
+        english_url = project.get_absolute_url()
+    english_html = client.get(english_url).content.decode()
+    english_img = re.search(
+        r"<img [^>]*>", english_html[english_html.index('class="lead-image"') :]
+    )
+    assert 'alt="Två tjänstepersoner"' in english_img.group(0)
+    assert 'lang="sv"' in english_img.group(0)
+    assert 'lang="sv"' not in img
 
 
 # 5. Data quality --------------------------------------------------------------------------

@@ -122,3 +122,20 @@ def test_the_api_takes_the_programme_filter_and_documents_it(seeded, client):
     schema = client.get("/api/v1/openapi.json").json()
     names = {p["name"] for p in schema["paths"]["/api/v1/projects"]["get"]["parameters"]}
     assert "programme" in names
+
+
+def test_country_list_and_map_count_in_plain_words(seeded, client):
+    page = client.get("/en/countries/").content.decode()
+    assert 'aria-label="Kenya: 1 project"' in page
+    assert "1 projects" not in page and "0 partnerships" not in page
+
+
+def test_home_has_no_zero_as_a_headline_figure(seeded, client):
+    page = client.get("/").content.decode()
+    assert '<span class="figure">0</span>' not in page
+    assert "32" in page  # what the round's announcement states is there instead
+
+
+def test_programme_page_lists_its_goals_once(seeded, client):
+    page = visible_text(client.get("/en/programmes/millenniekommun/").content.decode())
+    assert page.count("Eradicate extreme poverty and hunger") == 1

@@ -18,7 +18,7 @@ import hashlib
 from functools import wraps
 
 from django.core.cache import cache
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition
@@ -51,19 +51,40 @@ def data_last_modified(request, *args, **kwargs):
     return seen
 
 
+# Request headers a script may send (If-None-Match and If-Modified-Since are not
+# CORS-safelisted, so sending them makes the browser ask first), and response headers it
+# may read beyond the safelisted ones.
+CORS_ALLOW_HEADERS = "Accept, Accept-Language, If-None-Match, If-Modified-Since"
+CORS_EXPOSE_HEADERS = "ETag, Last-Modified, Content-Disposition"
+CORS_MAX_AGE = 60 * 60 * 24
+
+
 def add_open_headers(response):
     response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Expose-Headers"] = CORS_EXPOSE_HEADERS
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
     patch_cache_control(response, public=True, no_cache=True)
     return response
 
 
+def preflight():
+    """The answer to a CORS preflight (OPTIONS): any site may read, never write."""
+    response = HttpResponse(status=204)
+    response["Allow"] = "GET, HEAD, OPTIONS"
+    response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+    response["Access-Control-Allow-Headers"] = CORS_ALLOW_HEADERS
+    response["Access-Control-Max-Age"] = str(CORS_MAX_AGE)
+    return add_open_headers(response)
+
+
 def open_data(view):
-    """A public, read-only data view: conditional GET (304), CORS, no-cache."""
+    """A public, read-only data view: conditional GET (304), CORS with preflight, no-cache."""
     conditional = condition(etag_func=data_etag, last_modified_func=data_last_modified)(view)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
+        if request.method == "OPTIONS":
+            return preflight()
         return add_open_headers(conditional(request, *args, **kwargs))
 
     return wrapped

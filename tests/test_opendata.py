@@ -681,3 +681,22 @@ def test_lists_link_their_open_data_with_the_same_filters(client, records):
     assert 'href="/api/v1/projects?country=KE"' in english
     assert 'href="/en/projects/feed/?country=KE"' in english
     assert 'href="/api/v1/municipalities"' in client.get("/kommuner/").content.decode()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/projects?country=KE", "/partnerskap/bidrag.json"])
+def test_cors_preflight_is_answered(client, db, path):
+    """A script on another site that sends If-None-Match asks first (a preflight)."""
+    response = client.options(
+        path,
+        HTTP_ORIGIN="https://example.org",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="if-none-match",
+    )
+    assert response.status_code == 204
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "GET" in response["Access-Control-Allow-Methods"]
+    assert "if-none-match" in response["Access-Control-Allow-Headers"].lower()
+    assert int(response["Access-Control-Max-Age"]) > 0
+    # The validators can be read by the script on the real request.
+    exposed = client.get(path)["Access-Control-Expose-Headers"].lower()
+    assert "etag" in exposed and "last-modified" in exposed

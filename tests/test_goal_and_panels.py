@@ -139,3 +139,10 @@ def test_home_has_no_zero_as_a_headline_figure(seeded, client):
 def test_programme_page_lists_its_goals_once(seeded, client):
     page = visible_text(client.get("/en/programmes/millenniekommun/").content.decode())
     assert page.count("Eradicate extreme poverty and hunger") == 1
+
+
+def test_amounts_are_written_as_each_language_writes_numbers(dated, client):
+    swedish = client.get("/kommuner/borlange/").content.decode()
+    english_page = client.get("/en/municipalities/borlange/").content.decode()
+    assert "400\u00a0000" in swedish and "400,000" not in swedish
+    assert "400,000" in english_page

@@ -51,15 +51,6 @@ def markdown(text):
     return render_markdown(text)
 
 
-@register.filter
-def sek(value):
-    """1234567 -> '1 234 567' (a space as thousands separator, as in Swedish)."""
-    try:
-        return f"{int(value):,}".replace(",", "\u00a0")
-    except (TypeError, ValueError):
-        return ""
-
-
 @register.simple_tag
 def params(**kwargs):
     return urlencode({k: v for k, v in kwargs.items() if v not in (None, "")})

@@ -149,11 +149,19 @@ class LineWriter:
         return self.writer.writerow(cells)[:-2] + "\n"
 
 
-def python_rows(values, dataset, request, delimiter):
+class Tally:
+    """How many records an export wrote (a cell may span lines, so lines don't tell)."""
+
+    rows = 0
+
+
+def python_rows(values, dataset, request, delimiter, tally=None):
     writer = LineWriter(delimiter)
     convert = converters(dataset, request)
     pairs = list(enumerate(convert))
+    tally = tally or Tally()
     for row in values.iterator(chunk_size=CHUNK_SIZE):
+        tally.rows += 1
         yield writer.line([fn(row[i]) for i, fn in pairs]).encode("utf-8")
 
 
@@ -178,7 +186,7 @@ def cell_sql(column, ref, request):
     ).format(ref)
 
 
-def copy_rows(queryset, dataset, request, delimiter):
+def copy_rows(queryset, dataset, request, delimiter, tally=None):
     """PostgreSQL: COPY (the same rows) TO STDOUT. Many-to-many cells come from derived
     tables grouped once and joined, not from a subquery per row (10 times faster), and
     every text cell is neutralised in SQL."""
@@ -229,28 +237,28 @@ def copy_rows(queryset, dataset, request, delimiter):
         joins=sql.SQL(" ").join(join_sql),
         d=sql.Literal(delimiter),
     )
-    with raw.cursor() as cursor, cursor.copy(statement) as copy:
-        for block in copy:
-            yield bytes(block)
+    with raw.cursor() as cursor:
+        with cursor.copy(statement) as copy:
+            for block in copy:
+                yield bytes(block)
+        if tally is not None:
+            tally.rows = max(cursor.rowcount, 0)  # PostgreSQL reports "COPY <rows>"
 
 
 def csv_stream(queryset, dataset, request, delimiter=",", log_context=None):
     """A BOM and the header, then the rows; logs who exported what and how many rows."""
     header = LineWriter(delimiter).line([c.header for c in dataset.columns])
     yield ("\ufeff" + header).encode("utf-8")
+    tally = Tally()
     if connection.vendor == "postgresql" and settings.EXPORT_USE_COPY:
-        chunks = copy_rows(queryset, dataset, request, delimiter)
+        chunks = copy_rows(queryset, dataset, request, delimiter, tally)
     else:
-        chunks = python_rows(dataset.values(queryset), dataset, request, delimiter)
-    count = 0
+        chunks = python_rows(dataset.values(queryset), dataset, request, delimiter, tally)
     try:
-        for chunk in chunks:
-            count += chunk.count(b"\n")
-            yield chunk
+        yield from chunks
     finally:
         if log_context is not None:
-            # Lines, which is rows unless a cell holds a line break.
-            logger.info("export %s rows=%d", log_context, count)
+            logger.info("export %s rows=%d", log_context, tally.rows)
 
 
 def export_filename(stem, suffix=""):

@@ -177,6 +177,17 @@ def test_export_is_logged(exporter, seeded, caplog):
     assert "user=analyst" in caplog.text and "goal=11" in caplog.text and "rows=3" in caplog.text
 
 
+def test_export_log_counts_records_not_lines(exporter, seeded, caplog):
+    """A summary with line breaks is one record, however many lines its cell spans."""
+    from projects.models import Project
+
+    Project.objects.filter(slug="symbiocity-kenya").update(summary_sv="En\ntvå\r\ntre")
+    with caplog.at_level("INFO", logger="register.export"):
+        body = b"".join(exporter.get("/projekt/export.csv?country=KE").streaming_content)
+    assert b"En\ntv" in body  # the line break is inside one quoted cell
+    assert "rows=1" in caplog.text
+
+
 def test_admin_action_exports_selected(client, editor, seeded):
     from projects.models import Project
 

@@ -9,20 +9,20 @@ total."""
 
 from collections import defaultdict
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, Sum
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.charts import bar_table as table
 from core.charts import year_panel, year_table
 from partnerships.filters import PartnershipFilterSet
-from partnerships.models import Grant, Partnership, PartnershipParticipant
+from partnerships.models import Grant, Partnership, PartnershipParticipant, granted_sek
 from projects.filters import ProjectFilterSet
 from projects.models import Project
 from reference.counties import county_label
 from reference.models import Continent, Country, Goal, Programme, Role, Theme
 
-GRANT_SEK = Sum(F("amount_sek_per_year") * F("duration_years"))
+GRANT_SEK = Sum(granted_sek())
 # The parameters of the filter contract that the statistics take.
 CONTRACT = set(ProjectFilterSet.base_filters) | set(PartnershipFilterSet.base_filters)
 
@@ -146,12 +146,7 @@ def by_goal(projects_fs, projects, partnerships_fs, partnerships):
             partnership__in=partnerships.values("pk"), goal__framework="sdg"
         )
         .values_list("goal__number")
-        .annotate(
-            v=Sum(
-                F("partnership__grants__amount_sek_per_year")
-                * F("partnership__grants__duration_years")
-            )
-        )
+        .annotate(v=Sum(granted_sek("partnership__grants__")))
     }
     rows = [
         (
@@ -202,10 +197,7 @@ def by_county(partnerships, grants):
     sek = {
         (code, name): v
         for code, name, v in links.values_list(*county).annotate(
-            v=Sum(
-                F("partnership__grants__amount_sek_per_year")
-                * F("partnership__grants__duration_years")
-            )
+            v=Sum(granted_sek("partnership__grants__"))
         )
     }
     language = get_language()

@@ -2,7 +2,7 @@
 the feature apps' records; nothing below imports them."""
 
 from django.conf import settings
-from django.db.models import Count, F, Max, Prefetch, Q, Sum
+from django.db.models import Count, Max, Prefetch, Q, Sum
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -17,7 +17,7 @@ from core.filters import Q_MAX_LENGTH, text_search
 from core.views import PreviewDetailView
 from pages import statistics as stats
 from pages.worldmap import world_map
-from partnerships.models import Grant, GrantRound, Partnership
+from partnerships.models import Grant, GrantRound, Partnership, granted_sek
 from projects.models import Project, ProjectParticipant
 from reference.models import (
     SWEDISH_LOCAL_KINDS,
@@ -53,10 +53,7 @@ class HomeView(TemplateView):
             "partnerships": partnerships.count(),
             "countries": len(country_codes),
             "municipalities": Organisation.objects.published().swedish_local().count(),
-            "sek": grants.aggregate(total=Sum(F("amount_sek_per_year") * F("duration_years")))[
-                "total"
-            ]
-            or 0,
+            "sek": grants.aggregate(total=Sum(granted_sek()))["total"] or 0,
         }
         context["goals"] = goal_tiles()
         context["world_map"] = map_context(country_record_counts())
@@ -291,9 +288,7 @@ class OrganisationDetailView(PreviewDetailView):
             rounds=GrantRound.objects.filter(
                 Q(grant_maker=org) | Q(funding_source=org), programme__in=programmes
             ).select_related("programme"),
-            grant_totals=grants.aggregate(
-                n=Count("pk"), sek=Sum(F("amount_sek_per_year") * F("duration_years"))
-            ),
+            grant_totals=grants.aggregate(n=Count("pk"), sek=Sum(granted_sek())),
         )
         return context
 
@@ -369,7 +364,7 @@ class GrantRoundDetailView(DetailView):
             recorded=grants.aggregate(
                 grants=Count("pk"),
                 partnerships=Count("partnership", distinct=True),
-                sek=Sum(F("amount_sek_per_year") * F("duration_years")),
+                sek=Sum(granted_sek()),
             ),
             partnerships=Partnership.objects.published()
             .filter(grants__grant_round=self.object)

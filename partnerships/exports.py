@@ -13,7 +13,7 @@ from core.exports import (
     lang,
 )
 from core.models import Status, status_derived_expression, status_expression
-from partnerships.models import Grant, Partnership, PartnershipParticipant
+from partnerships.models import Grant, Partnership, PartnershipParticipant, granted_sek
 from reference.exports import org_id, organisation_dataset
 from reference.models import Role
 
@@ -108,7 +108,7 @@ def grant_dataset():
             Column("url", "partnership__slug", "url", "partnerships:partnership-detail"),
         ],
         annotations={
-            "x_total": F("amount_sek_per_year") * F("duration_years"),
+            "x_total": granted_sek(),
             "x_participants": grant_role_joined(Role.SWEDISH_PARTICIPANT, "organisation__name_sv"),
             "x_participant_codes": grant_role_joined(
                 Role.SWEDISH_PARTICIPANT, "organisation__scb_code"
@@ -152,7 +152,7 @@ def grant_360giving_dataset():
             "x_title": first_filled("partnership__title_en", "partnership__title_sv"),
             "x_description": first_filled("partnership__summary_en", "partnership__summary_sv"),
             "x_currency": Value("SEK"),
-            "x_total": F("amount_sek_per_year") * F("duration_years"),
+            "x_total": granted_sek(),
             "x_award_date": first_filled(as_text(F("decided_on")), as_text(F("year"))),
             "x_start": Concat(as_text(F("year")), Value("-01-01")),
             "x_end": Concat(as_text(F("year") + F("duration_years") - 1), Value("-12-31")),

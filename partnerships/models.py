@@ -39,6 +39,12 @@ STATED_HELP = _(
 )
 
 
+def granted_sek(path=""):
+    """The whole of a grant in SEK (SEK a year × years), as an expression; `path` reaches
+    the grant from another model: Sum(granted_sek("partnership__grants__"))."""
+    return F(f"{path}amount_sek_per_year") * F(f"{path}duration_years")
+
+
 class GrantRound(AuditedModel):
     """One decision round of a programme. The figures its announcement states are kept as
     stated (with their source), apart from the grants recorded, so the two can be shown
@@ -201,9 +207,7 @@ class GrantRound(AuditedModel):
     def recorded_figures(self):
         """What the recorded, published grants of this round add up to."""
         grants = Grant.objects.filter(grant_round=self, partnership__publication="published")
-        totals = grants.aggregate(
-            n=models.Count("pk"), sek=Sum(F("amount_sek_per_year") * F("duration_years"))
-        )
+        totals = grants.aggregate(n=models.Count("pk"), sek=Sum(granted_sek()))
         return {"grants": totals["n"], "sek": totals["sek"] or 0}
 
     def bound_errors(self, amount, years):

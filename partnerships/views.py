@@ -1,4 +1,4 @@
-from django.db.models import Count, F, Prefetch, Sum
+from django.db.models import Count, Prefetch, Sum
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +12,7 @@ from partnerships.exports import (
     partnership_dataset,
 )
 from partnerships.filters import MunicipalityFilterSet, PartnershipFilterSet, swedish_links
-from partnerships.models import Grant, GrantRound, Partnership
+from partnerships.models import Grant, GrantRound, Partnership, granted_sek
 from partnerships.queries import with_partnership_counts
 from reference.models import Organisation
 
@@ -155,9 +155,7 @@ class MunicipalityDetailView(PreviewDetailView):
         valid = filterset.is_valid()
         partnerships = (filterset.qs if valid else Partnership.objects.none()).order_by()
         grants = Grant.objects.filter(partnership__in=partnerships.values("pk")).order_by()
-        sek = grants.values_list("year").annotate(
-            v=Sum(F("amount_sek_per_year") * F("duration_years"))
-        )
+        sek = grants.values_list("year").annotate(v=Sum(granted_sek()))
         table = year_table(
             {"partnerships": filterset.facet_year(partnerships)},
             {str(year): value for year, value in sek},

@@ -25,7 +25,7 @@ install-test: $(VENV)/.installed-test
 messages: install
 	scripts/system-deps
 	DEBUG=1 $(PYTHON) manage.py compilemessages --ignore=.venv -v0
-	test -s pages/static/pages/world-land.svg || DEBUG=1 $(PYTHON) manage.py build_world_map -v0
+	test -s pages/generated/world-110m.json || DEBUG=1 $(PYTHON) manage.py build_world_map -v0
 
 migrate: messages
 	DEBUG=1 $(PYTHON) manage.py migrate --no-input -v0

@@ -16,7 +16,7 @@ from core.exports import neutralise
 from core.filters import Q_MAX_LENGTH, text_search
 from core.views import PreviewDetailView
 from pages import statistics as stats
-from pages.worldmap import world_map
+from pages.worldmap import land, shapes, world_map
 from partnerships.models import Grant, GrantRound, Partnership, granted_sek
 from projects.models import Project, ProjectParticipant
 from reference.models import (
@@ -204,6 +204,15 @@ class AccessibilityView(TemplateView):
             reviewed=settings.ACCESSIBILITY_REVIEWED,
             **kwargs,
         )
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def world_land_svg(request):
+    """The map's grey background (pages.worldmap.land); 404 before `build_world_map`."""
+    if not shapes():
+        raise Http404
+    return HttpResponse(land(), content_type="image/svg+xml; charset=utf-8")
 
 
 @require_GET

@@ -13,9 +13,6 @@ from pathlib import Path
 from django_countries import countries as country_registry
 
 GENERATED = Path(__file__).resolve().parent / "generated" / "world-110m.json"
-# Every country in one grey shape, served as a static file under the linked ones.
-LAND = Path(__file__).resolve().parent / "static" / "pages" / "world-land.svg"
-LAND_STATIC = "pages/world-land.svg"
 WIDTH, HEIGHT = 1000, 420  # longitude -180..180, latitude 84..-60
 TOP, BOTTOM = 84.0, -60.0
 # Shapes whose ISO numeric code Natural Earth leaves out.
@@ -117,7 +114,15 @@ def world_map(counts, names, url_for):
                 "url": url_for(code),
             }
         )
-    return {"width": WIDTH, "height": HEIGHT, "land": LAND_STATIC, "countries": linked}
+    return {"width": WIDTH, "height": HEIGHT, "countries": linked}
+
+
+@lru_cache(maxsize=1)
+def land():
+    """Every country in one grey shape, drawn under the linked ones: made from the same
+    file as the shapes and served by a view (pages.views.world_land_svg), so the map needs
+    no static file that a deployment could collect before the shapes exist."""
+    return land_svg(shapes())
 
 
 def land_svg(shapes):

@@ -8,6 +8,7 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 from core.views import health
+from pages.views import world_land_svg
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -18,6 +19,8 @@ urlpatterns = [
         "favicon.ico",
         RedirectView.as_view(url=lazy(static_url, str)("img/favicon-32.png"), permanent=True),
     ),
+    # The world map's background, made from the shapes (not a static file: README, "Map").
+    path("karta/land.svg", world_land_svg, name="world-land"),
     path("", include("opendata.urls")),
 ]
 

@@ -177,7 +177,7 @@ def test_query_counts_do_not_grow_with_rows(client, seeded, goals, url, expected
 def test_the_world_map_links_each_country_with_records(client, seeded, url):
     """Shapes from the npm package world-atlas, converted by `build_world_map` (make)."""
     page = client.get(url).content.decode()
-    assert "<svg" in page and "world-land" in page
+    assert "<svg" in page and 'href="/karta/land.svg"' in page
     kenya = re.search(r'<a href="(/lander/ke/|/en/countries/ke/)" aria-label="([^"]+)"', page)
     assert kenya, "Kenya has a project, so it is a link on the map"
     assert client.get(kenya.group(1)).status_code == 200
@@ -197,3 +197,34 @@ def test_active_filters_are_removable_chips(client, seeded):
     assert chips["Land: Kenya"] == "?goal=11"
     assert chips["Globalt mål: 11. Hållbara städer och samhällen"] == "?country=KE"
     assert client.get("/projekt/").context["active_filters"] == []
+
+
+def test_the_maps_background_is_served_without_a_static_file(client, db):
+    """Drawn from the shapes by a view, so collectstatic before build_world_map (or a
+    manifest without it) cannot break or lose the map (issue: 500 "Missing staticfiles
+    manifest entry for 'pages/world-land.svg'")."""
+    response = client.get("/karta/land.svg")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("image/svg+xml")
+    assert response.content.startswith(b"<svg") and len(response.content) > 10_000
+
+
+def test_check_deploy_fails_without_the_map_shapes(client, seeded, tmp_path, monkeypatch):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    from pages import worldmap
+
+    monkeypatch.setattr(worldmap, "GENERATED", tmp_path / "missing.json")
+    worldmap.shapes.cache_clear()
+    worldmap.land.cache_clear()
+    try:
+        with pytest.raises(SystemCheckError, match="pages.E001"):
+            call_command("check", deploy=True, fail_level="ERROR")
+        # The pages still answer, without the map.
+        page = client.get("/")
+        assert page.status_code == 200 and "land.svg" not in page.content.decode()
+        assert client.get("/karta/land.svg").status_code == 404
+    finally:
+        worldmap.shapes.cache_clear()
+        worldmap.land.cache_clear()

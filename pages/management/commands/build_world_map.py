@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pages.worldmap import GENERATED, LAND, convert, land_svg
+from pages.worldmap import GENERATED, convert
 
 PACKAGE = "world-atlas@2.0.2"
 
@@ -15,8 +15,7 @@ PACKAGE = "world-atlas@2.0.2"
 class Command(BaseCommand):
     help = (
         "Convert Natural Earth's country shapes from the npm package world-atlas into the "
-        "path data of the site's world map (pages/generated/ and pages/static/pages/, not "
-        "kept in git)."
+        "path data of the site's world map (pages/generated/, not kept in git)."
     )
 
     def add_arguments(self, parser):
@@ -49,8 +48,6 @@ class Command(BaseCommand):
         shapes = convert(topology)
         GENERATED.parent.mkdir(parents=True, exist_ok=True)
         GENERATED.write_text(json.dumps(shapes, separators=(",", ":")), encoding="utf-8")
-        LAND.parent.mkdir(parents=True, exist_ok=True)
-        LAND.write_text(land_svg(shapes), encoding="utf-8")
         self.stdout.write(
             self.style.SUCCESS(f"{len(shapes)} countries written to {GENERATED.name}.")
         )

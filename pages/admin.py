@@ -2,6 +2,9 @@
 the changelist filtered to those records. It reads several apps, so it lives here."""
 
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -52,3 +55,34 @@ def data_quality(request):
 
 
 admin.site.register_view("kvalitet/", data_quality, name="data-quality", title=_("Data quality"))
+
+
+class RegisterUserAdmin(UserAdmin):
+    """Django's user admin, where only a superuser can make, change or delete a superuser:
+    Administrators manage accounts and roles (groups) but cannot raise themselves or
+    anyone else above them (README, "Accounts")."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if not request.user.is_superuser:
+            fields = (*fields, "is_superuser", "user_permissions")
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if obj.is_superuser and not request.user.is_superuser:
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+
+admin.site.unregister(User)
+admin.site.register(User, RegisterUserAdmin)

@@ -117,3 +117,66 @@ def test_editor_with_publish_permission_publishes_through_the_form(client, edito
 def test_publish_permission_exists_for_every_publishable_model(db):
     codenames = set(Permission.objects.values_list("codename", flat=True))
     assert {"publish_project", "publish_partnership"} <= codenames
+
+
+# Administrators manage accounts but cannot make anyone a superuser (issue: decide and
+# document that Administrators could make themselves superuser through the user admin).
+
+
+@pytest.fixture
+def administrator(db):
+    from core.roles import ADMINISTRATORS
+    from tests.conftest import make_user
+
+    return make_user("admin-role", ADMINISTRATORS)
+
+
+def user_form(client, url):
+    """The user change form as a browser posts it back (date and time in two fields)."""
+    from tests.conftest import admin_form_data
+
+    data = admin_form_data(client, url)
+    joined = data.pop("date_joined")
+    data.update(date_joined_0=joined.strftime("%Y-%m-%d"), date_joined_1="12:00:00")
+    data.pop("last_login", None)
+    return data
+
+
+def test_an_administrator_cannot_make_themselves_superuser(client, administrator):
+    client.force_login(administrator)
+    url = f"/admin/auth/user/{administrator.pk}/change/"
+    data = user_form(client, url)
+    data["is_superuser"] = "on"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    administrator.refresh_from_db()
+    assert administrator.is_superuser is False
+
+
+def test_an_administrator_cannot_change_a_superuser(client, administrator):
+    from django.contrib.auth.models import User
+
+    root = User.objects.create_superuser("root", password="correct horse battery staple")
+    client.force_login(administrator)
+    assert client.get(f"/admin/auth/user/{root.pk}/change/").status_code == 200  # view only
+    response = client.post(
+        f"/admin/auth/user/{root.pk}/password/",
+        {"password1": "taken over 12345!", "password2": "taken over 12345!"},
+    )
+    assert response.status_code == 403
+    assert client.post(f"/admin/auth/user/{root.pk}/delete/", {"post": "yes"}).status_code == 403
+    root.refresh_from_db()
+    assert root.check_password("correct horse battery staple")
+
+
+def test_a_superuser_can_still_make_a_superuser(client, administrator):
+    from django.contrib.auth.models import User
+
+    root = User.objects.create_superuser("root", password="correct horse battery staple")
+    client.force_login(root)
+    url = f"/admin/auth/user/{administrator.pk}/change/"
+    data = user_form(client, url)
+    data["is_superuser"] = "on"
+    assert client.post(url, data).status_code == 302
+    administrator.refresh_from_db()
+    assert administrator.is_superuser is True

@@ -23,6 +23,19 @@ class CoreConfig(AppConfig):
                 m2m_changed.connect(_relations_written, sender=model, weak=False)
         post_migrate.connect(_create_cache_table, sender=self)
 
+        # A draft at the far end of a foreign key reads as None on public pages and files.
+        from core.models import PublishableModel
+        from core.publication import guard_relations
+
+        guard_relations(apps.get_models(), PublishableModel)
+
+        # Failed logins counted per client address (core.logins).
+        from django.contrib.auth.signals import user_login_failed
+
+        from core.logins import count_failed_login
+
+        user_login_failed.connect(count_failed_login, dispatch_uid="core.count_failed_login")
+
 
 def _written(sender, using=None, **kwargs):
     from core.cache import bump_data_version

@@ -14,16 +14,21 @@ evicts comes back as a value never used before, not as an old one whose pages ma
 be cached."""
 
 import hashlib
+import logging
 import threading
+import time
 import uuid
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from django.utils.translation import get_language
 
 VERSION_KEY = "register:data-version"
 _local = threading.local()
+logger = logging.getLogger(__name__)
 
 
 def _new_token():
@@ -88,3 +93,115 @@ def cached(key, compute):
         result = compute()
         cache.set(key, result, seconds)
     return result
+
+
+# The cache is an accelerator. When Redis cannot be reached, pages are computed from the
+# database: every call answers as a miss at once, the outage is logged once (and its end),
+# and Redis is tried again every CACHE_RETRY_SECONDS rather than on every call. Writes made
+# meanwhile could not move the data version, so when Redis answers again the version is
+# moved before anything is read from it: a page cached before the outage is never served.
+_outage = {"since": None, "retry_at": 0.0}
+_outage_lock = threading.Lock()
+
+
+def _redis_errors():
+    import redis
+
+    return (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
+
+
+class ResilientRedisCache(RedisCache):
+    """Django's Redis cache that degrades to "nothing cached" while Redis is down."""
+
+    def _call(self, method, default, *args, **kwargs):
+        if _outage["since"] is not None:
+            if time.monotonic() < _outage["retry_at"]:
+                return default
+            if not self._come_back():
+                return default
+        try:
+            return getattr(super(), method)(*args, **kwargs)
+        except _redis_errors() as error:
+            self._went_down(error)
+            return default
+
+    def _went_down(self, error):
+        with _outage_lock:
+            first = _outage["since"] is None
+            if first:
+                _outage["since"] = time.monotonic()
+            _outage["retry_at"] = time.monotonic() + settings.CACHE_RETRY_SECONDS
+        if first:
+            logger.error("cache unavailable, pages are computed from the database: %s", error)
+
+    def _come_back(self):
+        """After an outage, move the data version before anything else is read: writes
+        made meanwhile could not. False while Redis still does not answer."""
+        try:
+            super().set(VERSION_KEY, _new_token(), timeout=None)
+        except _redis_errors() as error:
+            self._went_down(error)
+            return False
+        with _outage_lock:
+            since, _outage["since"] = _outage["since"], None
+        if since is not None:
+            logger.warning("cache available again after %.1f s", time.monotonic() - since)
+        return True
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("add", False, key, value, timeout, version)
+
+    def get(self, key, default=None, version=None):
+        return self._call("get", default, key, default, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set", None, key, value, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("touch", False, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._call("delete", False, key, version)
+
+    def get_many(self, keys, version=None):
+        return self._call("get_many", {}, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._call("has_key", False, key, version)
+
+    def incr(self, key, delta=1, version=None):
+        return self._call("incr", 0, key, delta, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set_many", list(data), data, timeout, version)
+
+    def delete_many(self, keys, version=None):
+        return self._call("delete_many", None, keys, version)
+
+    def clear(self):
+        return self._call("clear", False)
+
+    def available(self):
+        """Whether Redis answers now (for the health check; not rate-limited)."""
+        try:
+            self._cache.get_client(write=False).ping()
+        except _redis_errors():
+            return False
+        return _outage["since"] is None or self._come_back()
+
+
+def cache_is_down():
+    """Whether this process found the shared cache down and has not seen it back yet."""
+    return _outage["since"] is not None
+
+
+def cache_available():
+    """Whether the shared cache answers: Redis's ping, or a read of the database cache."""
+    available = getattr(cache, "available", None)
+    if available is not None:
+        return available()
+    try:
+        cache.get(VERSION_KEY)
+    except Exception:  # noqa: BLE001 - any failure of the cache means unavailable
+        return False
+    return True

@@ -1,8 +1,17 @@
+import logging
+import time
+
 from django.conf import settings
-from django.http import HttpResponsePermanentRedirect
+from django.core.signals import request_finished
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.middleware.csp import ContentSecurityPolicyMiddleware as BaseCSPMiddleware
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import translation
+
+from core.publication import set_public_reading
+
+logger = logging.getLogger(__name__)
 
 # Browser features the register never uses, denied to every page and any frame in it.
 # Only features Chromium recognises: an unknown one is reported on the console.
@@ -128,3 +137,73 @@ class LanguagePathRedirectMiddleware:
             if (target := page_address(words, code, [code])) is not None:
                 return target
         return None
+
+
+class PublicRelationsMiddleware:
+    """Every request outside the admin is served to the public: while it is answered (a
+    streamed file included), a foreign key to a record that is not published reads as None
+    (core.publication). The state is set anew by each request and cleared when its
+    response is closed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.admin_prefix = None
+
+    def __call__(self, request):
+        if self.admin_prefix is None:
+            self.admin_prefix = reverse("admin:index")
+        set_public_reading(not request.path_info.startswith(self.admin_prefix))
+        return self.get_response(request)
+
+
+def _end_public_reading(**kwargs):
+    set_public_reading(False)
+
+
+request_finished.connect(_end_public_reading, dispatch_uid="core.public_reading")
+
+
+class DatabaseUnavailableMiddleware:
+    """A request that finds the database down gets 503 Service Unavailable with
+    Retry-After (and the page says so in both languages), not the generic error page:
+    clients and crawlers come back, and the outage is logged once a minute per process,
+    not once a request. Pages in the shared cache are still served (they need no
+    database)."""
+
+    RETRY_AFTER = 30
+    _last_logged = 0.0
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import InterfaceError, OperationalError
+
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        if not _database_down():
+            return None  # a lock timeout or the like: an ordinary error
+        now = time.monotonic()
+        if now - DatabaseUnavailableMiddleware._last_logged > 60:
+            DatabaseUnavailableMiddleware._last_logged = now
+            logger.error("database unavailable: %s", exception)
+        response = HttpResponse(
+            render_to_string("503.html"), status=503, content_type="text/html; charset=utf-8"
+        )
+        response["Retry-After"] = str(self.RETRY_AFTER)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def _database_down():
+    from django.db import connection
+
+    try:
+        connection.close()
+        connection.ensure_connection()
+    except Exception:  # noqa: BLE001 - any failure to connect means down
+        return True
+    return False

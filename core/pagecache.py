@@ -17,6 +17,7 @@ subclasses change:
   and a response that sets a cookie is never stored."""
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.middleware.cache import FetchFromCacheMiddleware, UpdateCacheMiddleware
 from django.utils.cache import get_cache_key, has_vary_header, learn_cache_key
 from django.utils.http import split_directive_names
@@ -24,6 +25,20 @@ from django.utils.http import split_directive_names
 from core.cache import data_version
 
 BYPASS_PREFIXES = ("/admin/", "/healthz")
+
+# The query parameters a stored page may have: the filter contract's, registered by the
+# app that declares it (reference.apps). A page with any other (?utm_source=…, ?fbclid=…)
+# is served but not stored, so stray parameters cannot fill the cache with copies.
+_parameter_sources = []
+
+
+def register_parameters(source):
+    """`source()` gives parameter names that pages may be cached with."""
+    _parameter_sources.append(source)
+
+
+def known_parameters():
+    return set().union(*(source() for source in _parameter_sources))
 
 
 def cacheable(request):
@@ -41,13 +56,19 @@ class FetchPublicPageCacheMiddleware(FetchFromCacheMiddleware):
         request._cache_update_cache = False
         if not cacheable(request):
             return None
-        prefix = request._page_cache_prefix = f"public-page:{data_version()}"
-        response = None
-        key = get_cache_key(request, prefix, "GET", cache=self.cache)
-        if key is not None:
-            response = self.cache.get(key)
-            if response is None and request.method == "HEAD":
-                response = self.cache.get(get_cache_key(request, prefix, "HEAD", cache=self.cache))
+        try:
+            prefix = f"public-page:{data_version()}"
+            response = None
+            key = get_cache_key(request, prefix, "GET", cache=self.cache)
+            if key is not None:
+                response = self.cache.get(key)
+                if response is None and request.method == "HEAD":
+                    head = get_cache_key(request, prefix, "HEAD", cache=self.cache)
+                    response = self.cache.get(head)
+        except DatabaseError:
+            # The database cache with the database down: the view answers (503).
+            return None
+        request._page_cache_prefix = prefix
         if response is None:
             request._cache_update_cache = True
         return response
@@ -65,6 +86,7 @@ class UpdatePublicPageCacheMiddleware(UpdateCacheMiddleware):
             or response.status_code != 200
             or response.cookies
             or has_vary_header(response, "*")
+            or not set(request.GET).issubset(known_parameters())
             or {"private", "no-cache", "no-store"}
             & set(split_directive_names(response.get("Cache-Control", "")))
         ):

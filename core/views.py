@@ -5,6 +5,7 @@ drafts, and the health check. Nothing here knows a concrete model."""
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.views import View
 from django.views.decorators.cache import cache_control
@@ -13,6 +14,7 @@ from django.views.generic import DetailView, TemplateView
 
 from core.exports import EXPORT_PERMISSION, check_export_permission, csv_response, export_filename
 from core.pagination import paginate
+from core.throttle import limit_streams
 
 
 class FilteredSourceMixin:
@@ -150,6 +152,7 @@ class FilteredExportView(FilteredSourceMixin, View):
     def get_export_queryset(self, records):
         return records
 
+    @method_decorator(limit_streams)
     def get(self, request, *args, **kwargs):
         denied = check_export_permission(request)
         if denied:
@@ -171,13 +174,20 @@ class FilteredExportView(FilteredSourceMixin, View):
 @require_GET
 @cache_control(no_store=True)
 def health(request):
-    """For a load balancer: 200 when the database answers, 503 when it does not."""
+    """For a load balancer: 200 when the database answers, 503 when it does not. The
+    shared cache is reported on its own line: the site serves pages without it (computed
+    from the database), so its outage alone does not take this machine out of service."""
     from django.db import connection
 
+    from core.cache import cache_available
+
+    cache_line = "cache ok" if cache_available() else "cache unavailable"
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
+        return HttpResponse(
+            f"database unavailable\n{cache_line}\n", status=503, content_type="text/plain"
+        )
+    return HttpResponse(f"ok\ndatabase ok\n{cache_line}\n", content_type="text/plain")

@@ -27,7 +27,7 @@ from django.urls import reverse
 
 from core.exports import CHUNK_SIZE
 from opendata.http import data_last_modified
-from opendata.records import org_identifier, published
+from opendata.records import org_identifier
 from reference.models import Organisation, Role
 
 SDG_VOCABULARY = "UN Sustainable Development Goals"
@@ -52,9 +52,7 @@ def grant_item(grant, request):
         for p in partnership.participants.all()
         if p.role == Role.SWEDISH_PARTICIPANT
     ]
-    funder = published(grant.grant_maker) or (
-        published(grant.grant_round.grant_maker) if grant.grant_round_id else None
-    )
+    funder = grant.grant_maker or (grant.grant_round.grant_maker if grant.grant_round_id else None)
     if not recipients or funder is None:
         return None
     decided = grant.decided_on or (grant.grant_round.decided_on if grant.grant_round_id else None)
@@ -80,7 +78,7 @@ def grant_item(grant, request):
         ),
         "dateModified": max(grant.updated_at, partnership.updated_at).isoformat(),
     }
-    programme = published(partnership.programme)
+    programme = partnership.programme
     if programme is not None:
         item["grantProgramme"] = [{"code": programme.slug, "title": english(programme, "name")}]
     country = partnership.country

@@ -30,7 +30,6 @@ from django.utils import timezone
 from lxml import etree
 
 from core.exports import CHUNK_SIZE
-from opendata.records import published
 from opendata.sectors import THEME_SECTORS
 from reference.models import IATI_ROLE_CODES, Organisation, OrganisationKind, Role
 
@@ -202,8 +201,8 @@ def partnership_activity(partnership, request, reporting):
         for year in range(grant.year, grant.end_year + 1):
             budgets[year] = budgets.get(year, 0) + grant.amount_sek_per_year
         for org, role in (
-            (published(grant.grant_maker), IATI_ROLE_CODES[Role.EXTENDING]),
-            (published(grant.funding_source), IATI_ROLE_CODES[Role.FUNDING]),
+            (grant.grant_maker, IATI_ROLE_CODES[Role.EXTENDING]),
+            (grant.funding_source, IATI_ROLE_CODES[Role.FUNDING]),
         ):
             if org is not None and (org.pk, role) not in seen:
                 seen.add((org.pk, role))

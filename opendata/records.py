@@ -161,11 +161,6 @@ def page_urls(request, record):
     return {"url": absolute(request, swedish), "url_en": absolute(request, english)}
 
 
-def published(org):
-    """The organisation when it is published, else None."""
-    return org if org is not None and org.is_published else None
-
-
 def org_identifier(org):
     """SE-ON-NNNNNN-NNNN when the organisation number is known, else the register-made
     360G-<prefix>-org-<slug> (as reference.exports.org_id writes it in the database)."""
@@ -224,7 +219,6 @@ def theme_ref(theme):
 
 
 def programme_ref(programme):
-    programme = published(programme)
     if programme is None:
         return None
     return {
@@ -236,7 +230,7 @@ def programme_ref(programme):
 
 
 def source_ref(source):
-    publisher = published(source.publisher)
+    publisher = source.publisher
     return {
         "slug": source.slug,
         "title": source.title,
@@ -320,8 +314,8 @@ def grant_core(grant, request):
         "duration_years": grant.duration_years,
         "total_sek": grant.total_sek,
         "grant_round": grant.grant_round.slug if grant.grant_round_id else None,
-        "grant_maker": org_ref(published(grant.grant_maker), request),
-        "funding_source": org_ref(published(grant.funding_source), request),
+        "grant_maker": org_ref(grant.grant_maker, request),
+        "funding_source": org_ref(grant.funding_source, request),
     }
 
 
@@ -395,8 +389,8 @@ def programme_data(programme, request):
         **programme_ref(programme),
         "description_sv": programme.description_sv,
         "description_en": programme.description_en,
-        "owner": org_ref(published(programme.owner), request),
-        "funder": org_ref(published(programme.funder), request),
+        "owner": org_ref(programme.owner, request),
+        "funder": org_ref(programme.funder, request),
         "start_date": programme.start_date,
         "start_precision": programme.start_precision,
         "end_date": programme.end_date,
@@ -415,8 +409,8 @@ def grant_round_data(grant_round, request):
         "programme": programme_ref(grant_round.programme),
         "year": grant_round.year,
         "decided_on": grant_round.decided_on,
-        "grant_maker": org_ref(published(grant_round.grant_maker), request),
-        "funding_source": org_ref(published(grant_round.funding_source), request),
+        "grant_maker": org_ref(grant_round.grant_maker, request),
+        "funding_source": org_ref(grant_round.funding_source, request),
         "stated": {
             "new_partnerships": grant_round.stated_new_partnerships,
             "ongoing_partnerships": grant_round.stated_ongoing_partnerships,

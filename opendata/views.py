@@ -6,6 +6,7 @@ with 400 and a JSON body naming them."""
 from django.http import HttpResponse, StreamingHttpResponse
 from django.views.generic import TemplateView
 
+from core.throttle import limit_streams
 from opendata import records as r
 from opendata.giving360 import package_response
 from opendata.http import BadParameters, filtered, json_error, open_data
@@ -21,6 +22,7 @@ def bad_request(exc):
 
 
 @open_data
+@limit_streams
 def grants_360giving(request):
     """/partnerskap/bidrag.json?<the filters of /partnerskap/>"""
     try:
@@ -46,6 +48,7 @@ def iati_response(request, filterset_class, base, queryset, build, filename):
 
 
 @open_data
+@limit_streams
 def projects_iati(request):
     """/projekt/iati.xml?<the filters of /projekt/>"""
     return iati_response(
@@ -59,6 +62,7 @@ def projects_iati(request):
 
 
 @open_data
+@limit_streams
 def partnerships_iati(request):
     """/partnerskap/iati.xml?<the filters of /partnerskap/>"""
     return iati_response(

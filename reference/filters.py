@@ -298,3 +298,15 @@ def sort_filter(options):
         method="filter_sort",
         empty_label=options[""][0],
     )
+
+
+def contract_parameters():
+    """Every parameter of the filter contract: those of RegisterFilterSet and of every
+    FilterSet built on it, with `page` and `format`."""
+    names = {"page", "format"}
+    pending = [RegisterFilterSet]
+    while pending:
+        filterset = pending.pop()
+        names.update(filterset.base_filters)
+        pending.extend(filterset.__subclasses__())
+    return names

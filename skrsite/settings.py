@@ -71,6 +71,8 @@ REGISTER_APPS = ["core", "reference", "projects", "partnerships", "pages", "open
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the admin a relation never reaches a draft (core.publication).
+    "core.middleware.PublicRelationsMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -88,12 +90,16 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A database that does not answer gives 503 with Retry-After (core/middleware.py).
+    "core.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Many usernames from one address (password spraying): core/logins.py.
+    "core.logins.AddressLockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -208,9 +214,12 @@ if CACHE_URL:
         raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or unix:// URL.")
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache that serves misses while Redis is down (core/cache.py).
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
+            # A cache that does not answer within half a second counts as down.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -225,9 +234,19 @@ else:
 
 # Pages for anonymous visitors, facet counts and the home page's figures are cached this
 # many seconds (0: off, as in tests unless a test turns it on); see core/cache.py.
+# While the cache is down, Redis is tried again after this many seconds (core/cache.py).
+CACHE_RETRY_SECONDS = float(os.environ.get("CACHE_RETRY_SECONDS", "2"))
 FACET_CACHE_SECONDS = int(os.environ.get("FACET_CACHE_SECONDS", "0" if RUNNING_TESTS else "60"))
 # A change to a model of these apps makes every cached page stale (core/apps.py).
 REGISTER_APPS = ["core", "reference", "projects", "partnerships", "pages", "opendata"]
+
+# Whole-file downloads (360Giving, IATI, CSV exports) at once, over all workers and per
+# client address; beyond that 429 with Retry-After (core/throttle.py). A slot is freed
+# when its response closes, or after EXPORT_SLOT_SECONDS if a worker dies mid-stream.
+EXPORT_STREAMS_TOTAL = int(os.environ.get("EXPORT_STREAMS_TOTAL", "2"))
+EXPORT_STREAMS_PER_CLIENT = int(os.environ.get("EXPORT_STREAMS_PER_CLIENT", "1"))
+EXPORT_SLOT_SECONDS = int(os.environ.get("EXPORT_SLOT_SECONDS", "600"))
+EXPORT_RETRY_AFTER = int(os.environ.get("EXPORT_RETRY_AFTER", "30"))
 
 # On PostgreSQL, exports stream through COPY … TO STDOUT (see core/exports.py).
 EXPORT_USE_COPY = env_bool("EXPORT_USE_COPY", True)
@@ -287,6 +306,9 @@ ADMIN_CSP = {**SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failed logins from one address, whatever the usernames, before it is refused for the
+# cool-off (core/logins.py); high enough for an office behind one address.
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "30"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 

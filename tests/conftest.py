@@ -155,3 +155,14 @@ def english(path):
 
     words, mark, query = path.partition("?")
     return (LanguagePathRedirectMiddleware.target("/en" + words) or "/en" + words) + mark + query
+
+
+@pytest.fixture(autouse=True)
+def _not_public_reading():
+    """Each test starts outside a public request (a response a test never read to the end
+    would otherwise leave core.publication's state set for the next test)."""
+    from core.publication import set_public_reading
+
+    set_public_reading(False)
+    yield
+    set_public_reading(False)

@@ -302,11 +302,11 @@ def test_the_cache_is_configured_from_the_environment():
 
     assert backend() == ["django.core.cache.backends.db.DatabaseCache", "register_cache"]
     assert backend(REDIS_URL="redis://127.0.0.1:6379/3") == [
-        "django.core.cache.backends.redis.RedisCache",
+        "core.cache.ResilientRedisCache",
         "redis://127.0.0.1:6379/3",
     ]
     assert backend(CACHE_URL="redis://cache.internal:6379/0", REDIS_URL="redis://x:1/1") == [
-        "django.core.cache.backends.redis.RedisCache",
+        "core.cache.ResilientRedisCache",
         "redis://cache.internal:6379/0",
     ]
 
@@ -449,3 +449,23 @@ def test_postgresql_jit_is_off_for_the_registers_queries(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def cached_pages():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM register_cache")
+        return [row[0] for row in cursor.fetchall() if "public-page" in row[0]]
+
+
+def test_unknown_parameters_store_no_page_in_the_cache(client, page_cache, seeded):
+    """?utm_source=… and the like would each store a copy of the page (issue: ~32 KB each
+    in Redis): pages are kept only for the filter contract's own parameters."""
+    assert client.get("/projekt/?country=KE").status_code == 200
+    stored = len(cached_pages())
+    assert stored > 0
+    for i in range(5):
+        assert client.get(f"/projekt/?country=KE&utm_source=x{i}").status_code == 200
+        assert client.get(f"/lander/ke/?fbclid={i}").status_code == 200
+    assert len(cached_pages()) == stored

@@ -1,0 +1,139 @@
+"""Hostile input (issue "Reliability and security", points 5, 6, 7 and 10): characters
+XML 1.0 cannot carry, in stored text and in filter values, never break an open-data file;
+a NUL in an API address is a 404; open data is read-only; an address never redirects to
+itself; pages for logged-in users are private to them."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from lxml import etree
+
+from core.models import AuditedModel
+from partnerships.models import GrantRound
+from reference.models import Organisation, Role
+from tests.conftest import make_municipality, make_partnership, make_project
+
+pytestmark = pytest.mark.django_db
+
+FEEDS = ["/projekt/feed/", "/partnerskap/feed/", "/en/projects/feed/", "/en/partnerships/feed/"]
+IATI = ["/projekt/iati.xml", "/partnerskap/iati.xml"]
+XML_FILES = [*FEEDS, *IATI, "/oppna-data/katalog.rdf", "/sitemap.xml"]
+# What XML 1.0 cannot carry: C0 controls but tab, LF and CR; U+FFFE, U+FFFF; surrogates.
+UNSAFE = ["\x00", "\x01", "\x08", "\x0b", "\x0c", "\x1f", "\ufffe", "\uffff", "\ud800"]
+
+
+def body(response):
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def parsed(response):
+    """The response's XML, parsed strictly (lxml raises on anything malformed)."""
+    return etree.fromstring(body(response), etree.XMLParser(recover=False))
+
+
+@pytest.fixture
+def unsafe_records(db):
+    """A dated project and partnership (so IATI includes them) and the publisher, their
+    texts holding control characters saved straight through the ORM."""
+    publisher = Organisation.objects.create(
+        slug="skr",
+        name_sv="Sveriges Kommuner och Regioner\x01",
+        kind="agency",
+        publication="published",
+    )
+    town = make_municipality("Borlänge\x02", code="2081", iati_ref="SE-\x03")
+    project = make_project(
+        "kontroll-projekt",
+        countries=["KE"],
+        title_sv="Titel\x01med styrtecken",
+        title_en="Title\x1f",
+        summary_sv="Sammanfattning\x0b",
+        start_year=2015,
+        end_year=2018,
+    )
+    project.participants.create(organisation=publisher, role=Role.IMPLEMENTING)
+    make_partnership(
+        "kontroll-partnerskap",
+        country="KE",
+        participants=[town],
+        title_sv="Partnerskap\x01",
+        summary_sv="Text\ufffe",
+        start_year=2016,
+        end_year=2018,
+        grants=[(2016, 400_000, 3)],
+    )
+
+
+# 5. Characters XML cannot carry --------------------------------------------------------
+
+
+def text_fields(model):
+    return [
+        f.name
+        for f in model._meta.concrete_fields
+        if f.get_internal_type() in ("CharField", "TextField")
+        and f.editable
+        and not f.choices
+        and f.get_internal_type() != "SlugField"
+    ]
+
+
+def register_models():
+    from django.apps import apps
+
+    return [
+        m
+        for m in apps.get_models()
+        if issubclass(m, AuditedModel) and not m._meta.label.startswith("auth")
+    ]
+
+
+@pytest.mark.parametrize("character", UNSAFE)
+def test_every_text_field_of_the_register_refuses_what_xml_cannot_carry(character, settings):
+    settings.LANGUAGE_CODE = "sv"
+    checked = 0
+    for model in register_models():
+        for name in text_fields(model):
+            instance = model(**{name: f"a{character}b"})
+            with pytest.raises(ValidationError) as error:
+                instance.clean_fields()
+            messages = error.value.message_dict.get(name)
+            assert messages, (model, name)
+            assert any("styrtecken" in m for m in messages), messages
+            checked += 1
+    assert checked > 20
+
+
+def test_tab_and_line_breaks_are_still_allowed():
+    project = make_project("rader", summary_sv="Rad ett\r\nRad\ttvå\n", title_en="É ö ✓ 😀")
+    project.clean_fields()
+
+
+def test_the_admin_refuses_a_control_character_in_swedish(client, editor):
+    from tests.conftest import admin_form_data
+
+    client.force_login(editor)
+    project = make_project("adminprojekt", publication="draft", stated_status="planned")
+    url = reverse("admin:projects_project_change", args=[project.pk])
+    data = admin_form_data(client, url)
+    data["title_sv"] = "Dold\x01titel"
+    response = client.post(url, data)
+    assert response.status_code == 200  # the form again, with the message
+    errors = response.context["adminform"].form.errors
+    assert "styrtecken" in " ".join(errors["title_sv"])
+    project.refresh_from_db()
+    assert project.title_sv == "Adminprojekt"
+
+
+def test_the_import_marks_a_cell_with_a_control_character(seeded):
+    from partnerships.importing import RoundImport, parse_bytes
+
+    header = "svensk_deltagare;partnerkommun;land;titel;kronor_per_ar;ar;beviljat_ar\n"
+    row = "Borlänge;Naku\x1bru;Kenya;Lokal\x01 demokrati;400 000;3;2016\n"
+    results = RoundImport(GrantRound.objects.get()).check(*parse_bytes((header + row).encode()))
+    (result,) = results
+    assert "styrtecken" in " ".join(result.column_errors["title"])
+    assert "styrtecken" in " ".join(result.column_errors["partner_government"])
+    assert "swedish_participant" not in result.column_errors

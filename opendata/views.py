@@ -6,6 +6,7 @@ with 400 and a JSON body naming them."""
 from django.http import HttpResponse, StreamingHttpResponse
 from django.views.generic import TemplateView
 
+from core.xmltext import xml_safe
 from opendata import records as r
 from opendata.giving360 import package_response
 from opendata.http import BadParameters, filtered, json_error, open_data
@@ -73,10 +74,11 @@ def partnerships_iati(request):
 
 @open_data
 def catalogue_rdf(request):
-    """/oppna-data/katalog.rdf: the DCAT-AP-SE catalogue."""
+    """/oppna-data/katalog.rdf: the DCAT-AP-SE catalogue (rdflib writes any character it
+    is given, so those XML cannot carry are dropped from what it wrote)."""
     from opendata.dcat import catalogue
 
-    data = catalogue(request).serialize(format="xml", encoding="utf-8")
+    data = xml_safe(catalogue(request).serialize(format="xml"))
     return HttpResponse(data, content_type="application/rdf+xml; charset=utf-8")
 
 

@@ -69,6 +69,21 @@ def unsafe_records(db):
 # 5. Characters XML cannot carry --------------------------------------------------------
 
 
+@pytest.mark.parametrize("path", XML_FILES)
+def test_stored_control_characters_never_break_an_xml_file(client, unsafe_records, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    text = etree.tostring(parsed(response), encoding="unicode")
+    assert "\x01" not in text
+
+
+def test_the_files_still_carry_the_rest_of_the_text(client, unsafe_records):
+    feed = parsed(client.get("/projekt/feed/"))
+    assert "Titelmed styrtecken" in etree.tostring(feed, encoding="unicode")
+    iati = etree.tostring(parsed(client.get("/partnerskap/iati.xml")), encoding="unicode")
+    assert "Partnerskap" in iati and "kontroll-partnerskap" in iati
+
+
 def text_fields(model):
     return [
         f.name
@@ -137,3 +152,17 @@ def test_the_import_marks_a_cell_with_a_control_character(seeded):
     assert "styrtecken" in " ".join(result.column_errors["title"])
     assert "styrtecken" in " ".join(result.column_errors["partner_government"])
     assert "swedish_participant" not in result.column_errors
+
+
+# 6. Hostile filter values in the feeds -------------------------------------------------
+
+FILTERS = ["country", "goal", "theme", "status", "year", "programme", "q"]
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x01", "\x0b", "\x1f"])
+@pytest.mark.parametrize("name", FILTERS)
+@pytest.mark.parametrize("path", FEEDS)
+def test_feeds_survive_hostile_filter_values(client, db, path, name, character):
+    response = client.get(path, {name: f"x{character}y"})
+    assert response.status_code in (200, 400)
+    parsed(response)

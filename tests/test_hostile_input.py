@@ -166,3 +166,29 @@ def test_feeds_survive_hostile_filter_values(client, db, path, name, character):
     response = client.get(path, {name: f"x{character}y"})
     assert response.status_code in (200, 400)
     parsed(response)
+
+
+# 7. NUL in an API address --------------------------------------------------------------
+
+
+def api_paths_with_parameters(client):
+    """Every API address with a path parameter, strings as %00 and numbers as 1."""
+    document = client.get("/api/v1/openapi.json").json()
+    for address, operations in document["paths"].items():
+        parameters = [p for p in operations["get"].get("parameters", []) if p["in"] == "path"]
+        if not parameters:
+            continue
+        for parameter in parameters:
+            number = parameter["schema"].get("type") == "integer"
+            address = address.replace(f"{{{parameter['name']}}}", "1" if number else "%00")
+        yield address
+
+
+def test_nul_in_an_api_address_is_a_404_json(client, db):
+    paths = list(api_paths_with_parameters(client))
+    assert "/api/v1/projects/%00" in paths and "/api/v1/goals/%00/1" in paths
+    client.raise_request_exception = False
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response.json() == {"detail": "Not Found"}, path

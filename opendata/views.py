@@ -9,7 +9,7 @@ from django.views.generic import TemplateView
 from core.xmltext import xml_safe
 from opendata import records as r
 from opendata.giving360 import package_response
-from opendata.http import BadParameters, filtered, json_error, open_data
+from opendata.http import BadParameters, filtered, json_error, open_data, read_only
 from opendata.iati import activities_stream, partnership_activity, project_activity
 from partnerships.filters import PartnershipFilterSet
 from partnerships.models import Partnership
@@ -90,6 +90,7 @@ EXPORTS = (
 )
 
 
+@read_only
 def robots_txt(request):
     """Crawlers may read everything public but the admin and the staff's CSV exports."""
     lines = ["User-agent: *", "Disallow: /admin/"]

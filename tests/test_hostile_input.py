@@ -192,3 +192,39 @@ def test_nul_in_an_api_address_is_a_404_json(client, db):
         response = client.get(path)
         assert response.status_code == 404, path
         assert response.json() == {"detail": "Not Found"}, path
+
+
+# 10. Read-only open data, no self-redirects, private pages for users -------------------
+
+
+def open_data_addresses(client):
+    api = [
+        address
+        for address in client.get("/api/v1/openapi.json").json()["paths"]
+        if "{" not in address
+    ]
+    return [
+        *api,
+        "/api/v1/projects/kontroll-projekt",
+        "/partnerskap/bidrag.json",
+        *IATI,
+        "/oppna-data/katalog.rdf",
+        *FEEDS,
+        "/sitemap.xml",
+        "/robots.txt",
+    ]
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_open_data_answers_only_reading(unsafe_records, method):
+    from django.test import Client
+
+    # As a real client meets it: without a CSRF token, so no 403 may come first.
+    client = Client(enforce_csrf_checks=True)
+    for path in open_data_addresses(client):
+        response = getattr(client, method)(path)
+        assert response.status_code == 405, (method, path, response.status_code)
+        allowed = {m.strip() for m in response["Allow"].split(",")}
+        assert {"GET", "HEAD"} <= allowed and method.upper() not in allowed, path
+    assert client.get("/robots.txt").status_code == 200
+    assert client.head("/projekt/iati.xml").status_code == 200

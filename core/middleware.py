@@ -1,3 +1,5 @@
+from urllib.parse import unquote
+
 from django.conf import settings
 from django.http import HttpResponsePermanentRedirect
 from django.middleware.csp import ContentSecurityPolicyMiddleware as BaseCSPMiddleware
@@ -107,8 +109,9 @@ class LanguagePathRedirectMiddleware:
         if response.status_code != 404 or request.method not in ("GET", "HEAD"):
             return response
         target = self.target(request.path_info)
-        # reverse() gives the whole address, with any script prefix.
-        if not target or target == request.path:
+        # reverse() gives the whole address, with any script prefix, percent-encoded
+        # (/en/countries/%C3%A5/ is /en/countries/å/ itself: no redirect to itself).
+        if not target or unquote(target) == request.path:
             return response
         query = request.META.get("QUERY_STRING", "")
         return HttpResponsePermanentRedirect(target + (f"?{query}" if query else ""))

@@ -228,3 +228,23 @@ def test_open_data_answers_only_reading(unsafe_records, method):
         assert {"GET", "HEAD"} <= allowed and method.upper() not in allowed, path
     assert client.get("/robots.txt").status_code == 200
     assert client.head("/projekt/iati.xml").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/countries/%C3%A5/",
+        "/en/countries/k%20/",
+        "/en/countries/%E2%82%AC%E2%82%AC/",
+        "/en/countries/1!/",
+        "/lander/%C3%A5/",
+        "/lander/k%20/",
+        "/en/lander/%C3%A5/",
+        "/lander/%00/",
+        "/en/countries/%00/",
+    ],
+)
+def test_odd_country_codes_are_not_found_in_both_languages(client, db, path):
+    response = client.get(path, follow=True)
+    assert response.status_code == 404
+    assert len(response.redirect_chain) <= 1

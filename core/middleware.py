@@ -5,6 +5,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.middleware.csp import ContentSecurityPolicyMiddleware as BaseCSPMiddleware
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 # Browser features the register never uses, denied to every page and any frame in it.
 # Only features Chromium recognises: an unknown one is reported on the console.
@@ -50,6 +51,22 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        return response
+
+
+class PrivateForUsersMiddleware:
+    """Cache-Control: private on every response to a logged-in user (staff pages, draft
+    previews, pages with export links), so that no shared cache or proxy keeps them.
+    Requests without a session cookie are not looked at (their session is not even
+    loaded), so anonymous pages stay public and in the page cache (core.pagecache)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
+            patch_cache_control(response, private=True)
         return response
 
 

@@ -248,3 +248,32 @@ def test_odd_country_codes_are_not_found_in_both_languages(client, db, path):
     response = client.get(path, follow=True)
     assert response.status_code == 404
     assert len(response.redirect_chain) <= 1
+
+
+@pytest.fixture
+def page_cache(settings):
+    from django.core.cache import cache
+
+    settings.FACET_CACHE_SECONDS = 60
+    cache.clear()
+
+
+def test_pages_for_logged_in_users_are_private(client, staff_user, page_cache):
+    make_project("utkast", publication="draft", title_sv="Hemligt utkast")
+    make_project("publicerat", title_sv="Publicerat projekt")
+    anonymous = client.get("/projekt/publicerat/")
+    assert "private" not in anonymous.get("Cache-Control", "")
+    client.force_login(staff_user)
+    for path in ["/projekt/utkast/", "/projekt/publicerat/", "/projekt/", "/", "/admin/"]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "private" in response["Cache-Control"], path
+        assert "public" not in response["Cache-Control"], path
+    client.logout()
+    # Anonymous pages are still stored: the second one comes from the shared cache.
+    make_project("tyst", title_sv="Före")
+    client.get("/projekt/tyst/")
+    from projects.models import Project
+
+    Project.objects.filter(slug="tyst").update(title_sv="Efter")
+    assert "Före" in client.get("/projekt/tyst/").content.decode()

@@ -1,5 +1,6 @@
 import logging
 import time
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.signals import request_finished
@@ -8,6 +9,7 @@ from django.middleware.csp import ContentSecurityPolicyMiddleware as BaseCSPMidd
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 from core.publication import set_public_reading
 
@@ -57,6 +59,22 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        return response
+
+
+class PrivateForUsersMiddleware:
+    """Cache-Control: private on every response to a logged-in user (staff pages, draft
+    previews, pages with export links), so that no shared cache or proxy keeps them.
+    Requests without a session cookie are not looked at (their session is not even
+    loaded), so anonymous pages stay public and in the page cache (core.pagecache)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
+            patch_cache_control(response, private=True)
         return response
 
 
@@ -116,8 +134,9 @@ class LanguagePathRedirectMiddleware:
         if response.status_code != 404 or request.method not in ("GET", "HEAD"):
             return response
         target = self.target(request.path_info)
-        # reverse() gives the whole address, with any script prefix.
-        if not target or target == request.path:
+        # reverse() gives the whole address, with any script prefix, percent-encoded
+        # (/en/countries/%C3%A5/ is /en/countries/å/ itself: no redirect to itself).
+        if not target or unquote(target) == request.path:
             return response
         query = request.META.get("QUERY_STRING", "")
         return HttpResponsePermanentRedirect(target + (f"?{query}" if query else ""))

@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.images import delete_renditions, make_renditions, validate_lead_image
+from core.xmltext import validate_xml_text
 
 # Help texts shared by the fields of several models (plain Swedish in the admin).
 SLUG_HELP = _(
@@ -86,6 +87,25 @@ class AuditedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def clean_fields(self, exclude=None):
+        """Django's checks of each field, and no text that XML cannot carry (core.xmltext):
+        every form of a register record refuses it."""
+        errors = {}
+        for field in self._meta.concrete_fields:
+            if isinstance(field, models.CharField | models.TextField) and field.name not in (
+                exclude or ()
+            ):
+                try:
+                    validate_xml_text(field.value_from_object(self))
+                except ValidationError as error:
+                    errors[field.name] = error.error_list
+        try:
+            super().clean_fields(exclude={*(exclude or ()), *errors})
+        except ValidationError as error:
+            errors.update(error.error_dict)
+        if errors:
+            raise ValidationError(errors)
 
 
 class Publication(models.TextChoices):

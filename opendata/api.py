@@ -20,6 +20,7 @@ answers conditional requests with 304 (opendata/http.py)."""
 import math
 
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query
 from ninja.errors import ValidationError
@@ -75,6 +76,14 @@ def invalid_parameters(request, exc):
     )
 
 
+def record_or_404(queryset, **lookups):
+    """The one record, or a 404; also for a value in the address no record can hold (a NUL
+    byte, which PostgreSQL refuses in a query)."""
+    if any("\x00" in str(value) for value in lookups.values()):
+        raise Http404
+    return get_object_or_404(queryset, **lookups)
+
+
 def page_link(request, number):
     params = request.GET.copy()
     params["page"] = str(number)
@@ -128,7 +137,7 @@ def projects(request, params: Query[s.ProjectParams]):
 
 @api.get("/projects/{slug}", response={200: s.Project, **ERRORS}, tags=["projects"])
 def project(request, slug: str):
-    return r.project_data(get_object_or_404(r.project_queryset(), slug=slug), request)
+    return r.project_data(record_or_404(r.project_queryset(), slug=slug), request)
 
 
 # Partnerships and grants ---------------------------------------------------------------
@@ -147,7 +156,7 @@ def partnerships(request, params: Query[s.PartnershipParams]):
 
 @api.get("/partnerships/{slug}", response={200: s.Partnership, **ERRORS}, tags=["partnerships"])
 def partnership(request, slug: str):
-    return r.partnership_data(get_object_or_404(r.partnership_queryset(), slug=slug), request)
+    return r.partnership_data(record_or_404(r.partnership_queryset(), slug=slug), request)
 
 
 @api.get("/grants", response={200: s.GrantPage, **ERRORS}, tags=["partnerships"])
@@ -174,7 +183,7 @@ def grants(request, params: Query[s.PartnershipParams]):
 )
 def grant(request, grant_id: int):
     grants = r.grants_of(r.partnership_queryset())
-    return r.grant_data(get_object_or_404(grants, pk=grant_id), request)
+    return r.grant_data(record_or_404(grants, pk=grant_id), request)
 
 
 @api.get("/grant-rounds", response={200: s.GrantRoundPage, **ERRORS}, tags=["partnerships"])
@@ -184,7 +193,7 @@ def grant_rounds(request, params: Query[s.PageParams]):
 
 @api.get("/grant-rounds/{slug}", response={200: s.GrantRound, **ERRORS}, tags=["partnerships"])
 def grant_round(request, slug: str):
-    return r.grant_round_data(get_object_or_404(r.grant_round_queryset(), slug=slug), request)
+    return r.grant_round_data(record_or_404(r.grant_round_queryset(), slug=slug), request)
 
 
 # Municipalities and organisations ------------------------------------------------------
@@ -209,7 +218,7 @@ def municipalities(request, params: Query[s.MunicipalityParams]):
 
 @api.get("/municipalities/{slug}", response={200: s.Municipality, **ERRORS}, tags=["organisations"])
 def municipality(request, slug: str):
-    org = get_object_or_404(r.municipality_queryset(), slug=slug)
+    org = record_or_404(r.municipality_queryset(), slug=slug)
     return r.municipality_data(org, request, r.partnership_counts([org]))
 
 
@@ -235,7 +244,7 @@ def organisations(request, params: Query[s.OrganisationParams]):
 
 @api.get("/organisations/{slug}", response={200: s.Organisation, **ERRORS}, tags=["organisations"])
 def organisation(request, slug: str):
-    return r.organisation_data(get_object_or_404(organisation_queryset(), slug=slug), request)
+    return r.organisation_data(record_or_404(organisation_queryset(), slug=slug), request)
 
 
 @api.get("/programmes", response={200: s.ProgrammePage, **ERRORS}, tags=["reference"])
@@ -245,7 +254,7 @@ def programmes(request, params: Query[s.PageParams]):
 
 @api.get("/programmes/{slug}", response={200: s.Programme, **ERRORS}, tags=["reference"])
 def programme(request, slug: str):
-    return r.programme_data(get_object_or_404(r.programme_queryset(), slug=slug), request)
+    return r.programme_data(record_or_404(r.programme_queryset(), slug=slug), request)
 
 
 # Reference data ------------------------------------------------------------------------
@@ -263,7 +272,7 @@ def goals(request, params: Query[s.PageParams]):
 
 @api.get("/goals/{framework}/{int:number}", response={200: s.Goal, **ERRORS}, tags=["reference"])
 def goal(request, framework: str, number: int):
-    return goal_data(get_object_or_404(Goal, framework=framework, number=number), request)
+    return goal_data(record_or_404(Goal, framework=framework, number=number), request)
 
 
 @api.get("/countries", response={200: s.CountryPage, **ERRORS}, tags=["reference"])
@@ -274,4 +283,4 @@ def countries(request, params: Query[s.PageParams]):
 
 @api.get("/countries/{code}", response={200: s.Country, **ERRORS}, tags=["reference"])
 def country(request, code: str):
-    return r.country_ref(get_object_or_404(Country, code=code.upper()[:2]), request)
+    return r.country_ref(record_or_404(Country, code=code.upper()[:2]), request)

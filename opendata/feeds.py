@@ -8,6 +8,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.xmltext import xml_safe
 from opendata.http import filter_errors
 from partnerships.filters import PartnershipFilterSet
 from partnerships.models import Partnership
@@ -17,8 +18,23 @@ from projects.models import Project
 FEED_SIZE = 50
 
 
+def xml_safe_values(values):
+    return {name: xml_safe(value) for name, value in values.items()}
+
+
+class XMLSafeAtom1Feed(Atom1Feed):
+    """Atom without the characters XML 1.0 cannot carry, from every text it is given (a
+    stored title, a filter value in the subtitle): Django's writer fails on them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **xml_safe_values(kwargs))
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*args, **xml_safe_values(kwargs))
+
+
 class RegisterFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = XMLSafeAtom1Feed
     filterset_class = None
     model = None
     list_url_name = ""

@@ -18,10 +18,11 @@ import hashlib
 from functools import wraps
 
 from django.core.cache import cache
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import condition
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import condition, require_safe
 
 from core.cache import data_version
 
@@ -67,27 +68,39 @@ def add_open_headers(response):
     return response
 
 
+READ_METHODS = ["GET", "HEAD", "OPTIONS"]
+
+
 def preflight():
     """The answer to a CORS preflight (OPTIONS): any site may read, never write."""
     response = HttpResponse(status=204)
-    response["Allow"] = "GET, HEAD, OPTIONS"
-    response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+    response["Allow"] = response["Access-Control-Allow-Methods"] = ", ".join(READ_METHODS)
     response["Access-Control-Allow-Headers"] = CORS_ALLOW_HEADERS
     response["Access-Control-Max-Age"] = str(CORS_MAX_AGE)
     return add_open_headers(response)
 
 
 def open_data(view):
-    """A public, read-only data view: conditional GET (304), CORS with preflight, no-cache."""
+    """A public, read-only data view: conditional GET (304), CORS with preflight, no-cache;
+    any other method than reading is answered 405 with the methods allowed."""
     conditional = condition(etag_func=data_etag, last_modified_func=data_last_modified)(view)
 
+    @csrf_exempt  # nothing here writes, so there is nothing to forge: the 405 comes first
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if request.method == "OPTIONS":
             return preflight()
+        if request.method not in READ_METHODS:
+            return add_open_headers(HttpResponseNotAllowed(READ_METHODS))
         return add_open_headers(conditional(request, *args, **kwargs))
 
     return wrapped
+
+
+def read_only(view):
+    """GET and HEAD only, anything else 405 with Allow (also without a CSRF token: the view
+    writes nothing): for public files that are not open data's (robots.txt, sitemap)."""
+    return csrf_exempt(require_safe(view))
 
 
 def json_error(message, status=400, errors=None):

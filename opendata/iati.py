@@ -30,6 +30,7 @@ from django.utils import timezone
 from lxml import etree
 
 from core.exports import CHUNK_SIZE
+from core.xmltext import xml_safe
 from opendata.sectors import THEME_SECTORS
 from reference.models import IATI_ROLE_CODES, Organisation, OrganisationKind, Role
 
@@ -50,7 +51,7 @@ ORGANISATION_TYPES = {
 
 def real_ref(org):
     """An identifier someone else issued: the IATI reference, or the organisation number."""
-    return org.iati_ref or org.org_id or ""
+    return xml_safe(org.iati_ref or org.org_id or "")
 
 
 def reporting_org():
@@ -65,7 +66,7 @@ def narratives(parent, texts):
     """<narrative xml:lang="sv">…</narrative> for each (language, text) that has text."""
     for language, text in texts:
         if text:
-            etree.SubElement(parent, "narrative", {XML_LANG: language}).text = text
+            etree.SubElement(parent, "narrative", {XML_LANG: language}).text = xml_safe(text)
 
 
 def org_element(parent, tag, org, **attributes):

@@ -6,7 +6,7 @@ from django.urls import URLPattern, URLResolver, path
 
 from opendata import views
 from opendata.api import api
-from opendata.http import open_data
+from opendata.http import open_data, read_only
 from opendata.sitemaps import SITEMAPS
 
 
@@ -28,6 +28,6 @@ urlpatterns = [
     path("projekt/iati.xml", views.projects_iati, name="data-projects-iati"),
     path("partnerskap/iati.xml", views.partnerships_iati, name="data-partnerships-iati"),
     path("oppna-data/katalog.rdf", views.catalogue_rdf, name="data-catalogue"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", read_only(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

@@ -7,9 +7,10 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.views.generic import TemplateView
 
 from core.throttle import limit_streams
+from core.xmltext import xml_safe
 from opendata import records as r
 from opendata.giving360 import package_response
-from opendata.http import BadParameters, filtered, json_error, open_data
+from opendata.http import BadParameters, filtered, json_error, open_data, read_only
 from opendata.iati import activities_stream, partnership_activity, project_activity
 from partnerships.filters import PartnershipFilterSet
 from partnerships.models import Partnership
@@ -77,10 +78,11 @@ def partnerships_iati(request):
 
 @open_data
 def catalogue_rdf(request):
-    """/oppna-data/katalog.rdf: the DCAT-AP-SE catalogue."""
+    """/oppna-data/katalog.rdf: the DCAT-AP-SE catalogue (rdflib writes any character it
+    is given, so those XML cannot carry are dropped from what it wrote)."""
     from opendata.dcat import catalogue
 
-    data = catalogue(request).serialize(format="xml", encoding="utf-8")
+    data = xml_safe(catalogue(request).serialize(format="xml"))
     return HttpResponse(data, content_type="application/rdf+xml; charset=utf-8")
 
 
@@ -92,6 +94,7 @@ EXPORTS = (
 )
 
 
+@read_only
 def robots_txt(request):
     """Crawlers may read everything public but the admin and the staff's CSV exports."""
     lines = ["User-agent: *", "Disallow: /admin/"]

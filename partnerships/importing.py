@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -34,6 +35,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from core.cache import bump_data_version
 from core.models import DatePrecision, Publication
+from core.xmltext import validate_xml_text
 from partnerships.models import (
     INT32_MAX,
     Grant,
@@ -318,6 +320,11 @@ class RoundImport:
 
     def check_row(self, row):
         v, cleaned, shown = row.values, row.cleaned, row.shown
+        for column, text in v.items():
+            try:
+                validate_xml_text(text)
+            except ValidationError as error:
+                row.add_error(error.messages[0], column)
         name = v.get("swedish_participant", "")
         if not name:
             row.add_error(_("The Swedish participant is missing."), "swedish_participant")

@@ -9,7 +9,6 @@ import logging
 
 from axes.helpers import get_client_ip_address
 from django.conf import settings
-from django.contrib.auth.backends import BaseBackend
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 
@@ -20,9 +19,11 @@ def _key(request):
     return f"login-failures:{get_client_ip_address(request) or 'unknown'}"
 
 
-class AddressLockoutBackend(BaseBackend):
+class AddressLockoutBackend:
     """Placed before the backends that check passwords: refuses every login from an
-    address that has failed too often (Django then stops asking the other backends)."""
+    address that has failed too often (Django then stops asking the other backends). It
+    has no get_user(), so sessions (and the test client's force_login) use the backend
+    that checked the password."""
 
     def authenticate(self, request, username=None, **credentials):
         if request is None:

@@ -22,10 +22,10 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import slugify
@@ -40,6 +40,7 @@ from partnerships.models import (
     GrantRound,
     Partnership,
     PartnershipParticipant,
+    PendingImport,
 )
 from reference.models import (
     Country,
@@ -79,6 +80,14 @@ REQUIRED = ["swedish_participant", "country", "title", "sek_per_year", "years"]
 
 class ImportFileError(Exception):
     """The file as a whole cannot be read; the message says why, in plain words."""
+
+
+class AlreadySaved(Exception):
+    """Another request has saved, or is saving, the same pending import."""
+
+
+class PreviewExpired(Exception):
+    """No pending import of the user's has the token: forgotten after a day, or never."""
 
 
 @dataclass
@@ -570,6 +579,45 @@ def summarise(results):
     for row in results:
         counts["errors" if row.errors else row.action] += 1
     return counts
+
+
+def pend_import(*, grant_round, user, header, body):
+    """Keeps a previewed file's rows until "Save all rows"; forgets those older than a day."""
+    PendingImport.objects.filter(created_at__lt=timezone.now() - timedelta(days=1)).delete()
+    return PendingImport.objects.create(
+        grant_round=grant_round, created_by=user, header=header, body=body
+    )
+
+
+def save_pending_import(token, *, grant_round, user):
+    """Checks the rows of the user's pending import again and writes them exactly once:
+    (importer, results, rows written, or None when rows have errors and nothing was
+    written). Raises PreviewExpired for no such import, AlreadySaved when it is saved.
+
+    The claim, an UPDATE of the pending import where it is not saved yet, is the first
+    statement of the transaction that writes the rows (nothing of the pending import is
+    read before it). Of two requests
+    at once, on PostgreSQL the second waits on the row lock and then finds it saved; on
+    SQLite it waits for the write lock (nothing was read before in its transaction, so the
+    busy timeout applies) or is told "locked"."""
+    mine = PendingImport.objects.filter(pk=token, grant_round=grant_round, created_by=user)
+    with transaction.atomic():
+        try:
+            claimed = mine.filter(saved_at=None).update(saved_at=timezone.now())
+        except OperationalError:
+            if connection.vendor != "sqlite":
+                raise
+            raise AlreadySaved from None  # the other request holds the write lock
+        if not claimed:
+            raise AlreadySaved if mine.exists() else PreviewExpired
+        pending = mine.get()
+        importer = RoundImport(grant_round)
+        results = importer.check(pending.header, pending.body)
+        if any(row.errors for row in results) or importer.messages:
+            transaction.set_rollback(True)  # not saved: the import stays pending
+            return importer, results, None
+        written = grant_round_import(grant_round=grant_round, results=results, user=user)
+        return importer, results, written
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ import csv
 import difflib
 import io
 import re
+import time
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -61,6 +62,7 @@ MAX_YEARS = 10  # Grant.duration_years: the database allows 1–10
 MAX_ROWS = 5000
 # An xlsx file is a zip archive: refuse one that unpacks to more than this.
 MAX_XLSX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_XLSX_SECONDS = 10
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Column names: English keys, with the Swedish headers editors may use.
@@ -185,20 +187,35 @@ def parse_xlsx(raw):
         ) from None
     try:
         sheet = workbook.worksheets[0]
-        rows = []
-        for values in sheet.iter_rows(values_only=True):
-            if len(rows) > MAX_ROWS + 1:
+        header = [
+            cell_text(value) for value in next(sheet.iter_rows(max_row=1, values_only=True), ())
+        ]
+        if not any(header):
+            raise ImportFileError(_("The file is empty."))
+        mapped = map_header(header)
+        # Only the header's known columns are read: a sheet's dimension may claim all
+        # 16 384 of Excel's columns, and openpyxl pads every row to it. Reading stops after
+        # the row limit, and after a few seconds.
+        width = max(i for i, key in enumerate(mapped) if key) + 1
+        deadline = time.monotonic() + MAX_XLSX_SECONDS
+        body = []
+        for values in sheet.iter_rows(
+            min_row=2, max_row=MAX_ROWS + 2, max_col=width, values_only=True
+        ):
+            if time.monotonic() > deadline:
                 raise ImportFileError(
-                    _("The file has more than %(max)s rows.") % {"max": intcomma(MAX_ROWS)}
+                    _("The Excel file takes too long to read. Save it as CSV and try again.")
                 )
-            rows.append([cell_text(value) for value in values])
+            body.append([cell_text(value) for value in values])
     finally:
         workbook.close()
-    while rows and not any(rows[-1]):
-        rows.pop()
-    if not rows:
-        raise ImportFileError(_("The file is empty."))
-    return map_header(rows[0]), rows[1:]
+    while body and not any(body[-1]):
+        body.pop()
+    if len(body) > MAX_ROWS:
+        raise ImportFileError(
+            _("The file has more than %(max)s rows.") % {"max": intcomma(MAX_ROWS)}
+        )
+    return mapped[:width], body
 
 
 def cell_text(value):

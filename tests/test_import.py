@@ -170,6 +170,58 @@ def test_two_confirmations_at_once_save_the_rows_once(round_, editor):
     )
 
 
+# Point 8: an xlsx file whose sheet claims 16 384 columns (A1:XFD…) is read in little memory.
+
+
+def wide_xlsx(rows_below):
+    """GOOD as an Excel sheet with a cell in the last column (XFD) and styled, empty cells
+    in the `rows_below` rows under the decisions, as a spreadsheet that once had them."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for line in GOOD.strip().split("\n"):
+        sheet.append(line.split(";"))
+    sheet.cell(row=2, column=16384, value="anteckning långt till höger")
+    for row in range(5, 5 + rows_below):
+        sheet.cell(row=row, column=1).font = Font(bold=True)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_an_xlsx_as_wide_as_excel_allows_is_read_in_little_memory(admin_client, round_):
+    import time
+    import tracemalloc
+
+    content = wide_xlsx(rows_below=600)
+    assert len(content) < 50_000
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        response = upload(admin_client, round_, content, name="beslut.xlsx")
+        elapsed = time.monotonic() - started
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert response.context["summary"] == {"create": 3, "update": 0, "unchanged": 0, "errors": 0}
+    assert [row.line for row in response.context["results"]] == [2, 3, 4]
+    assert peak < 50 * 1024 * 1024, f"{peak / 1024 / 1024:.0f} MB"
+    assert elapsed < 10
+
+
+def test_reading_an_xlsx_stops_after_its_time(admin_client, round_, monkeypatch):
+    from partnerships import importing
+
+    monkeypatch.setattr(importing, "MAX_XLSX_SECONDS", -1)
+    response = upload(admin_client, round_, wide_xlsx(rows_below=0), name="beslut.xlsx")
+    assert "Excelfilen tar för lång tid att läsa." in response.content.decode()
+    assert response.context["results"] is None
+
+
 def test_row_errors_are_explained_in_swedish(admin_client, round_):
     bad = HEADER + (
         "Borlänga;;KE;A;;;400000;3;2016\n"

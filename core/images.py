@@ -19,7 +19,9 @@ WIDTHS = (400, 800, 1600)
 
 def validate_lead_image(file):
     """Type by content (Pillow reads and verifies it; the name proves nothing), size in
-    bytes and pixels. Raises ValidationError with a message in plain words."""
+    bytes and pixels, then decoded to the end: JPEG's verify reads only its headers, and a
+    file cut short would fail when it is resized. Raises ValidationError with a message in
+    plain words."""
     from PIL import Image, UnidentifiedImageError
 
     if file.size > MAX_BYTES:
@@ -60,6 +62,20 @@ def validate_lead_image(file):
             code="image_too_narrow",
             params={"width": width, "min": MIN_WIDTH},
         )
+    try:
+        with Image.open(file) as image:
+            image.draft(image.mode, (MIN_WIDTH, MIN_WIDTH))  # JPEG: decoded at a fraction
+            image.load()
+    except (OSError, SyntaxError, ValueError):
+        raise ValidationError(
+            _(
+                "The image could not be read to the end: the file is damaged or incomplete. "
+                "Save or export it again and upload it."
+            ),
+            code="image_damaged",
+        ) from None
+    finally:
+        file.seek(0)
 
 
 def make_renditions(field_file):

@@ -547,6 +547,36 @@ def test_an_image_is_resized_and_served_with_srcset(client, editor, seeded, medi
     assert 'lang="sv"' not in img
 
 
+# Issue "Reliability and security", points 9 and 10: damaged, misnamed, located and huge
+# images.
+
+
+def photo_jpeg(width=1200, height=800, exif=None):
+    """A JPEG with detail (noise), so that half of it is really half of the data."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    image = Image.frombytes("RGB", (width, height), os.urandom(width * height * 3))
+    image.save(out, "JPEG", quality=90, exif=exif or b"")
+    return out.getvalue()
+
+
+def test_a_truncated_jpeg_gets_a_message_and_nothing_is_stored(client, editor, seeded, media):
+    from tests.conftest import make_project
+
+    whole = photo_jpeg()
+    project = make_project("avklippt")
+    client.force_login(editor)
+    response = post_project_image(client, project, whole[: len(whole) // 2], "foto.jpg")
+    assert response.status_code == 200
+    assert "Bilden kunde inte läsas till slut" in visible_text(response)
+    project.refresh_from_db()
+    assert not project.lead_image and project.image_renditions == []
+    assert not media.exists() or stored_files(media) == []
+
+
 # 5. Data quality --------------------------------------------------------------------------
 
 

@@ -3,11 +3,13 @@ record carries, bilingual text, and dates with their precision and the status th
 No concrete models live here and nothing here imports another app of the project."""
 
 import calendar
+import posixpath
 from datetime import date
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -16,7 +18,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from core.images import delete_renditions, make_renditions, validate_lead_image
+from core.images import cleaned_original, delete_files, make_renditions, validate_lead_image
 from core.xmltext import validate_xml_text
 
 # Help texts shared by the fields of several models (plain Swedish in the admin).
@@ -483,18 +485,40 @@ class LeadImageModel(models.Model):
                 {"image_alt_sv": _("Describe what the image shows, for those who cannot see it.")}
             )
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        stored = instance.__dict__.get("lead_image")  # a name or a FieldFile; absent if deferred
+        instance._stored_image = getattr(stored, "name", stored) or ""
+        return instance
+
     def save(self, *args, **kwargs):
+        """A new image is stored cleaned (core.images.cleaned_original) under the extension
+        of its kind, with its smaller copies; nothing stays stored when that or the save
+        fails. The files of a replaced or cleared image are deleted once the change is
+        committed."""
         image = self.lead_image
-        previous = self.image_renditions if self.pk else []
-        if image and not image._committed:
-            image.save(image.name, image.file, save=False)  # the original first
-            self.image_renditions = make_renditions(image)
-            delete_renditions(image.storage, previous)
-        elif not image:
-            if previous:
-                delete_renditions(image.storage, previous)
-            self.image_renditions = []
-        super().save(*args, **kwargs)
+        previous = [r["name"] for r in self.image_renditions or []] if self.pk else []
+        replaced = image and not image._committed
+        if replaced:
+            content, extension = cleaned_original(image.file)
+            image.save(f"{posixpath.splitext(image.name)[0]}.{extension}", content, save=False)
+            made = [image.name]
+            try:
+                self.image_renditions = make_renditions(image)
+                made += [r["name"] for r in self.image_renditions]
+                super().save(*args, **kwargs)
+            except BaseException:
+                delete_files(image.storage, made)
+                raise
+        else:
+            if not image:
+                self.image_renditions = []
+            super().save(*args, **kwargs)
+        old = [n for n in [*previous, getattr(self, "_stored_image", "")] if n]
+        if old and (replaced or not image):
+            transaction.on_commit(partial(delete_files, image.storage, old))
+        self._stored_image = image.name or ""
 
     @property
     def image_alt(self):

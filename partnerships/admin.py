@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib import admin, messages
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
@@ -184,20 +186,23 @@ class GrantRoundAdmin(AuditedAdmin):
         return reverse("admin:partnerships_partnership_changelist") + "?" + query
 
     def import_view(self, request, pk):
-        """Upload, preview, confirm. The uploaded rows wait in the session (in the
-        database, so any web process can take the confirmation)."""
+        """Upload, preview, confirm. The checked rows wait in the database
+        (PendingImport), so any web process can take the confirmation; the preview's form
+        carries their token, which saves them once."""
         from partnerships.importing import (
+            AlreadySaved,
             ImportFileError,
+            PreviewExpired,
             RoundImport,
-            grant_round_import,
+            pend_import,
             read_upload,
+            save_pending_import,
             summarise,
         )
 
         grant_round = get_object_or_404(GrantRound, pk=pk)
         if not self.has_import_permission(request):
             raise PermissionDenied
-        session_key = f"grant-round-import-{pk}"
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -206,36 +211,42 @@ class GrantRoundAdmin(AuditedAdmin):
             "file_error": None,
             "title": _("Import decisions"),
         }
+        status = 200
+        drafts_link = format_html(
+            '<a href="{}">{}</a>', self.drafts_url(grant_round), _("Show the round's drafts")
+        )
         if request.method == "POST" and request.POST.get("confirm"):
-            stored = request.session.get(session_key)
-            if not stored:
+            try:
+                importer, results, written = save_pending_import(
+                    uuid.UUID(request.POST["confirm"]), grant_round=grant_round, user=request.user
+                )
+            except (ValueError, PreviewExpired):
                 context["file_error"] = _("The preview has expired; upload the file again.")
+            except AlreadySaved:
+                status = 409
+                context["file_error"] = format_html(
+                    "{} {}",
+                    _("The rows of this file are already saved; nothing was saved twice."),
+                    drafts_link,
+                )
             else:
-                importer = RoundImport(grant_round)
-                results = importer.check(stored["header"], stored["body"])
-                if any(row.errors for row in results) or importer.messages:
-                    context.update(
-                        results=results,
-                        summary=summarise(results),
-                        import_messages=importer.messages,
-                    )
-                else:
-                    written = grant_round_import(
-                        grant_round=grant_round, results=results, user=request.user
-                    )
-                    del request.session[session_key]
+                if written is not None:
                     self.message_user(
                         request,
                         format_html(
-                            '{} <a href="{}">{}</a>',
+                            "{} {}",
                             _("%(n)s rows saved as drafts; %(u)s were unchanged.")
                             % {"n": intcomma(written), "u": intcomma(len(results) - written)},
-                            self.drafts_url(grant_round),
-                            _("Show the round's drafts"),
+                            drafts_link,
                         ),
                         messages.SUCCESS,
                     )
                     return redirect("admin:partnerships_grantround_change", pk)
+                context.update(
+                    results=results,
+                    summary=summarise(results),
+                    import_messages=importer.messages,
+                )
         elif request.method == "POST":
             upload = request.FILES.get("file")
             try:
@@ -247,13 +258,15 @@ class GrantRoundAdmin(AuditedAdmin):
             else:
                 importer = RoundImport(grant_round)
                 results = importer.check(header, body)
-                request.session[session_key] = {"header": header, "body": body}
-                context.update(
-                    results=results,
-                    summary=summarise(results),
-                    import_messages=importer.messages,
-                )
-        return TemplateResponse(request, "admin/partnerships/grantround/import.html", context)
+                summary = summarise(results)
+                context.update(results=results, summary=summary, import_messages=importer.messages)
+                if not (summary["errors"] or importer.messages):  # "Save all rows" is offered
+                    context["pending"] = pend_import(
+                        grant_round=grant_round, user=request.user, header=header, body=body
+                    )
+        return TemplateResponse(
+            request, "admin/partnerships/grantround/import.html", context, status=status
+        )
 
     list_display = ("title_sv", "programme", "year", "stated_new_partnerships")
     list_filter = ("year",)

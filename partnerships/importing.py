@@ -20,13 +20,14 @@ import csv
 import difflib
 import io
 import re
+import time
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import slugify
@@ -42,6 +43,7 @@ from partnerships.models import (
     GrantRound,
     Partnership,
     PartnershipParticipant,
+    PendingImport,
 )
 from reference.models import (
     Country,
@@ -62,6 +64,7 @@ MAX_YEARS = 10  # Grant.duration_years: the database allows 1–10
 MAX_ROWS = 5000
 # An xlsx file is a zip archive: refuse one that unpacks to more than this.
 MAX_XLSX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_XLSX_SECONDS = 10
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Column names: English keys, with the Swedish headers editors may use.
@@ -81,6 +84,14 @@ REQUIRED = ["swedish_participant", "country", "title", "sek_per_year", "years"]
 
 class ImportFileError(Exception):
     """The file as a whole cannot be read; the message says why, in plain words."""
+
+
+class AlreadySaved(Exception):
+    """Another request has saved, or is saving, the same pending import."""
+
+
+class PreviewExpired(Exception):
+    """No pending import of the user's has the token: forgotten after a day, or never."""
 
 
 @dataclass
@@ -178,20 +189,35 @@ def parse_xlsx(raw):
         ) from None
     try:
         sheet = workbook.worksheets[0]
-        rows = []
-        for values in sheet.iter_rows(values_only=True):
-            if len(rows) > MAX_ROWS + 1:
+        header = [
+            cell_text(value) for value in next(sheet.iter_rows(max_row=1, values_only=True), ())
+        ]
+        if not any(header):
+            raise ImportFileError(_("The file is empty."))
+        mapped = map_header(header)
+        # Only the header's known columns are read: a sheet's dimension may claim all
+        # 16 384 of Excel's columns, and openpyxl pads every row to it. Reading stops after
+        # the row limit, and after a few seconds.
+        width = max(i for i, key in enumerate(mapped) if key) + 1
+        deadline = time.monotonic() + MAX_XLSX_SECONDS
+        body = []
+        for values in sheet.iter_rows(
+            min_row=2, max_row=MAX_ROWS + 2, max_col=width, values_only=True
+        ):
+            if time.monotonic() > deadline:
                 raise ImportFileError(
-                    _("The file has more than %(max)s rows.") % {"max": intcomma(MAX_ROWS)}
+                    _("The Excel file takes too long to read. Save it as CSV and try again.")
                 )
-            rows.append([cell_text(value) for value in values])
+            body.append([cell_text(value) for value in values])
     finally:
         workbook.close()
-    while rows and not any(rows[-1]):
-        rows.pop()
-    if not rows:
-        raise ImportFileError(_("The file is empty."))
-    return map_header(rows[0]), rows[1:]
+    while body and not any(body[-1]):
+        body.pop()
+    if len(body) > MAX_ROWS:
+        raise ImportFileError(
+            _("The file has more than %(max)s rows.") % {"max": intcomma(MAX_ROWS)}
+        )
+    return mapped[:width], body
 
 
 def cell_text(value):
@@ -577,6 +603,45 @@ def summarise(results):
     for row in results:
         counts["errors" if row.errors else row.action] += 1
     return counts
+
+
+def pend_import(*, grant_round, user, header, body):
+    """Keeps a previewed file's rows until "Save all rows"; forgets those older than a day."""
+    PendingImport.objects.filter(created_at__lt=timezone.now() - timedelta(days=1)).delete()
+    return PendingImport.objects.create(
+        grant_round=grant_round, created_by=user, header=header, body=body
+    )
+
+
+def save_pending_import(token, *, grant_round, user):
+    """Checks the rows of the user's pending import again and writes them exactly once:
+    (importer, results, rows written, or None when rows have errors and nothing was
+    written). Raises PreviewExpired for no such import, AlreadySaved when it is saved.
+
+    The claim, an UPDATE of the pending import where it is not saved yet, is the first
+    statement of the transaction that writes the rows (nothing of the pending import is
+    read before it). Of two requests
+    at once, on PostgreSQL the second waits on the row lock and then finds it saved; on
+    SQLite it waits for the write lock (nothing was read before in its transaction, so the
+    busy timeout applies) or is told "locked"."""
+    mine = PendingImport.objects.filter(pk=token, grant_round=grant_round, created_by=user)
+    with transaction.atomic():
+        try:
+            claimed = mine.filter(saved_at=None).update(saved_at=timezone.now())
+        except OperationalError:
+            if connection.vendor != "sqlite":
+                raise
+            raise AlreadySaved from None  # the other request holds the write lock
+        if not claimed:
+            raise AlreadySaved if mine.exists() else PreviewExpired
+        pending = mine.get()
+        importer = RoundImport(grant_round)
+        results = importer.check(pending.header, pending.body)
+        if any(row.errors for row in results) or importer.messages:
+            transaction.set_rollback(True)  # not saved: the import stays pending
+            return importer, results, None
+        written = grant_round_import(grant_round=grant_round, results=results, user=user)
+        return importer, results, written
 
 
 @transaction.atomic

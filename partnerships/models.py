@@ -1,3 +1,6 @@
+import uuid
+
+from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -534,3 +537,23 @@ class Grant(AuditedModel):
     @property
     def end_year(self):
         return self.year + self.duration_years - 1
+
+
+class PendingImport(models.Model):
+    """A checked file of a round's decisions waiting for "Save all rows". Its id is the
+    preview's single-use token: the rows are saved by the one request that marks it saved
+    (partnerships.importing.save_pending_import); it is kept a day so that a second press
+    can be told so."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    grant_round = models.ForeignKey(GrantRound, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    header = models.JSONField()
+    body = models.JSONField()
+    saved_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.grant_round}: {len(self.body)}"

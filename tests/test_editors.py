@@ -16,6 +16,7 @@ from partnerships.models import GrantRound
 from reference.models import Organisation
 from tests.conftest import make_partnership
 from tests.test_admin import EDITABLE, VIEW_ONLY, change_url, sample_objects
+from tests.test_import import confirm
 
 pytestmark = pytest.mark.django_db
 
@@ -269,7 +270,7 @@ def test_preview_shows_what_was_read(client, editor, round_):
     assert [t.name for t in nakuru.shown["themes"]] == ["Medborgardialog"]
     assert "400\xa0000 kr" in text and "Kosovo" in text  # XK read as the country's name
     assert text.count("\nny\n") == 3  # no existing partnership matches yet
-    client.post(import_url(round_), {"confirm": "1"})
+    confirm(client, round_, response)
     response = upload(client, round_, GOOD.replace("400 000", "450000"))
     row = response.context["results"][0]
     assert row.match.title_sv == "Lokal demokrati i Nakuru" and row.action == "update"
@@ -292,8 +293,8 @@ def test_errors_are_shown_beside_their_cell(client, editor, round_):
 
 def test_saving_links_to_the_new_drafts(client, editor, round_):
     client.force_login(editor)
-    upload(client, round_, GOOD)
-    response = client.post(import_url(round_), {"confirm": "1"}, follow=True)
+    response = confirm(client, round_, upload(client, round_, GOOD))
+    response = client.get(response.url)
     message = str(list(response.context["messages"])[0])
     assert "3 rader sparades som utkast" in message
     link = re.search(r'href="([^"]+)"', message).group(1).replace("&amp;", "&")
@@ -321,7 +322,7 @@ def test_the_template_never_becomes_a_record(client, editor, round_, extension):
     assert response.context["results"] == []
     assert "Filen har inga rader med beslut" in visible_text(response)
     assert "Spara alla rader" not in visible_text(response)
-    client.post(import_url(round_), {"confirm": "1"})
+    assert 'name="confirm"' not in response.content.decode()
     assert Partnership.objects.count() == before
 
 
@@ -463,6 +464,15 @@ def stored_files(root):
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
 
 
+def image_on_new_project(client, editor, slug, content, name):
+    """A new project, and the answer to an editor's upload of an image to it."""
+    from tests.conftest import make_project
+
+    project = make_project(slug)
+    client.force_login(editor)
+    return project, post_project_image(client, project, content, name)
+
+
 def post_project_image(client, project, content, name="bild.png", alt="Två tjänstepersoner"):
     from tests.conftest import admin_form_data
 
@@ -513,11 +523,9 @@ def test_alternative_text_is_required_with_an_image(client, editor, seeded, medi
 
 
 def test_an_image_is_resized_and_served_with_srcset(client, editor, seeded, media):
-    from tests.conftest import make_project
-
-    project = make_project("med-bild")
-    client.force_login(editor)
-    response = post_project_image(client, project, image_bytes(1200, 800), "foto.png")
+    project, response = image_on_new_project(
+        client, editor, "med-bild", image_bytes(1200, 800), "foto.png"
+    )
     assert response.status_code == 302
     project.refresh_from_db()
     assert (project.image_width, project.image_height) == (1200, 800)
@@ -544,6 +552,105 @@ def test_an_image_is_resized_and_served_with_srcset(client, editor, seeded, medi
     assert 'alt="Två tjänstepersoner"' in english_img.group(0)
     assert 'lang="sv"' in english_img.group(0)
     assert 'lang="sv"' not in img
+
+
+# Issue "Reliability and security", points 9 and 10: damaged, misnamed, located and huge
+# images.
+
+
+def photo_jpeg(width=1200, height=800, exif=None):
+    """A JPEG with detail (noise), so that half of it is really half of the data."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    image = Image.frombytes("RGB", (width, height), os.urandom(width * height * 3))
+    image.save(out, "JPEG", quality=90, exif=exif or b"")
+    return out.getvalue()
+
+
+def test_a_truncated_jpeg_gets_a_message_and_nothing_is_stored(client, editor, seeded, media):
+    whole = photo_jpeg()
+    project, response = image_on_new_project(
+        client, editor, "avklippt", whole[: len(whole) // 2], "foto.jpg"
+    )
+    assert response.status_code == 200
+    assert "Bilden kunde inte läsas till slut" in visible_text(response)
+    project.refresh_from_db()
+    assert not project.lead_image and project.image_renditions == []
+    assert not media.exists() or stored_files(media) == []
+
+
+def test_an_image_is_stored_under_the_extension_of_its_kind(client, editor, seeded, media):
+    project, response = image_on_new_project(
+        client, editor, "fel-namn", image_bytes(800, 600), "bild.pdf"
+    )
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.lead_image.name == "bilder/project/bild.png"
+    assert stored_files(media) == ["bilder/project/bild-400w.webp", "bilder/project/bild.png"]
+
+
+def test_no_location_is_kept_and_a_cleared_image_leaves_no_files(
+    client, editor, seeded, media, django_capture_on_commit_callbacks
+):
+    from PIL import ExifTags, Image
+
+    from tests.conftest import admin_form_data
+
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6  # taken with the phone on its side
+    exif[ExifTags.Base.Model] = "Telefon"
+    exif[ExifTags.Base.GPSInfo] = {
+        ExifTags.GPS.GPSLatitudeRef: "N",
+        ExifTags.GPS.GPSLatitude: (59.0, 19.0, 48.0),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        project, response = image_on_new_project(
+            client, editor, "med-plats", photo_jpeg(exif=exif.tobytes()), "p.jpg"
+        )
+    assert response.status_code == 302
+    project.refresh_from_db()
+    original = media / project.lead_image.name
+    with Image.open(original) as stored:
+        assert not stored.getexif() and "exif" not in stored.info
+        assert stored.size == (800, 1200)  # turned as the photo was meant to be seen
+    assert (project.image_width, project.image_height) == (800, 1200)
+    assert len(stored_files(media)) == 2  # and one copy 400 pixels wide
+
+    url = change_url(project)
+    data = admin_form_data(client, url)
+    data["lead_image-clear"] = "on"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, data).status_code == 302
+    project.refresh_from_db()
+    assert not project.lead_image and project.image_renditions == []
+    assert stored_files(media) == []
+
+
+def test_an_image_of_too_many_pixels_is_refused_from_its_header(client, editor, seeded, media):
+    import io
+    import tracemalloc
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("1", (7000, 7000)).save(out, "PNG")  # 49 megapixels in a small file
+    tracemalloc.start()
+    try:
+        _project, response = image_on_new_project(
+            client, editor, "stor-bild", out.getvalue(), "stor.png"
+        )
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert response.status_code == 200
+    assert "Bilden har 49,0 megapixlar (7000 × 7000); största tillåtna är 40." in visible_text(
+        response
+    )
+    assert peak < 50 * 1024 * 1024, f"{peak / 1024 / 1024:.0f} MB"
+    assert not media.exists() or stored_files(media) == []
 
 
 # 5. Data quality --------------------------------------------------------------------------

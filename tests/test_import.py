@@ -1,5 +1,8 @@
 """Importing a grant round: preview without writes, all-or-nothing, idempotent, bad files."""
 
+import re
+import threading
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -39,18 +42,24 @@ def upload(client, round_, content, name="beslut.csv"):
     return client.post(import_url(round_), {"file": SimpleUploadedFile(name, data, "text/csv")})
 
 
+def confirm(client, round_, preview):
+    """Presses "Save all rows" on the preview page the upload answered with."""
+    token = re.search(r'name="confirm" value="([^"]+)"', preview.content.decode()).group(1)
+    return client.post(import_url(round_), {"confirm": token})
+
+
 def counts():
     return (Partnership.objects.count(), Grant.objects.count(), Municipality.objects.count())
 
 
 def test_preview_writes_nothing_then_confirm_writes_all(admin_client, round_, editor):
     before = counts()
-    response = upload(admin_client, round_, GOOD)
-    assert response.status_code == 200
-    assert response.context["summary"] == {"create": 3, "update": 0, "unchanged": 0, "errors": 0}
+    preview = upload(admin_client, round_, GOOD)
+    assert preview.status_code == 200
+    assert preview.context["summary"] == {"create": 3, "update": 0, "unchanged": 0, "errors": 0}
     assert counts() == before
 
-    response = admin_client.post(import_url(round_), {"confirm": "1"})
+    response = confirm(admin_client, round_, preview)
     assert response.status_code == 302
     assert Partnership.objects.count() == before[0] + 3
     nakuru = Partnership.objects.get(title_sv="Lokal demokrati i Nakuru")
@@ -69,27 +78,148 @@ def test_preview_writes_nothing_then_confirm_writes_all(admin_client, round_, ed
 
 
 def test_reimporting_the_same_file_changes_nothing(admin_client, round_):
-    upload(admin_client, round_, GOOD)
-    admin_client.post(import_url(round_), {"confirm": "1"})
+    confirm(admin_client, round_, upload(admin_client, round_, GOOD))
     before = counts()
     history_before = Partnership.history.count()
     response = upload(admin_client, round_, GOOD)
     assert response.context["summary"] == {"create": 0, "update": 0, "unchanged": 3, "errors": 0}
-    admin_client.post(import_url(round_), {"confirm": "1"})
+    confirm(admin_client, round_, response)
     assert counts() == before
     assert Partnership.history.count() == history_before
 
 
 def test_changed_amount_is_an_update(admin_client, round_):
-    upload(admin_client, round_, GOOD)
-    admin_client.post(import_url(round_), {"confirm": "1"})
+    confirm(admin_client, round_, upload(admin_client, round_, GOOD))
     response = upload(admin_client, round_, GOOD.replace("400 000", "450000"))
     assert response.context["summary"]["update"] == 1
-    admin_client.post(import_url(round_), {"confirm": "1"})
+    confirm(admin_client, round_, response)
     assert (
         Grant.objects.get(partnership__title_sv="Lokal demokrati i Nakuru").amount_sek_per_year
         == 450_000
     )
+
+
+# Issue "Reliability and security", point 4: an import is saved exactly once.
+
+THIRTY = HEADER + "".join(
+    f"Borlänge;Partnerstad {n};KE;Partnerskap nummer {n};;11;400000;2;2016\n" for n in range(30)
+)
+
+
+def test_saving_the_same_preview_twice_saves_once(admin_client, round_, editor):
+    preview = upload(admin_client, round_, GOOD)
+    assert confirm(admin_client, round_, preview).status_code == 302
+    before, history_before = counts(), Partnership.history.count()
+    again = confirm(admin_client, round_, preview)
+    assert again.status_code == 409
+    page = again.content.decode()
+    assert "Raderna i den här filen är redan sparade; inget sparades två gånger." in page
+    assert "grants__grant_round__id__exact=" in page and "Visa omgångens utkast" in page
+    assert counts() == before and Partnership.history.count() == history_before
+
+
+def test_another_users_preview_cannot_be_saved(client, round_, editor):
+    from tests.conftest import make_user
+
+    client.force_login(editor)
+    preview = upload(client, round_, GOOD)
+    client.force_login(make_user("colleague", "Editors"))
+    before = counts()
+    response = confirm(client, round_, preview)
+    assert "Förhandsvisningen har gått ut; ladda upp filen igen." in response.content.decode()
+    assert counts() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_confirmations_at_once_save_the_rows_once(round_, editor):
+    """Two requests of one session press "Save all rows" of the same preview at the same
+    moment: one saves the 30 rows, the other is told they are saved; never a 500."""
+    from django.db import connection
+    from django.test import Client
+
+    first = Client(raise_request_exception=False)
+    first.force_login(editor)
+    preview = upload(first, round_, THIRTY)
+    assert preview.context["summary"]["create"] == 30
+    second = Client(raise_request_exception=False)
+    second.cookies = first.cookies  # the same session
+    before = counts()
+    barrier, responses = threading.Barrier(2), {}
+
+    def press(client):
+        try:
+            barrier.wait(timeout=10)
+            responses[client] = confirm(client, round_, preview)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=press, args=(c,)) for c in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    statuses = sorted(r.status_code for r in responses.values())
+    assert statuses == [302, 409]
+    told = next(r for r in responses.values() if r.status_code == 409).content.decode()
+    assert "är redan sparade" in told
+    assert Partnership.objects.count() == before[0] + 30
+    assert Grant.objects.count() == before[1] + 30
+    titles = Partnership.objects.filter(title_sv__startswith="Partnerskap nummer ")
+    assert sorted(titles.values_list("title_sv", flat=True)) == sorted(
+        f"Partnerskap nummer {n}" for n in range(30)
+    )
+
+
+# Point 8: an xlsx file whose sheet claims 16 384 columns (A1:XFD…) is read in little memory.
+
+
+def wide_xlsx(rows_below):
+    """GOOD as an Excel sheet with a cell in the last column (XFD) and styled, empty cells
+    in the `rows_below` rows under the decisions, as a spreadsheet that once had them."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for line in GOOD.strip().split("\n"):
+        sheet.append(line.split(";"))
+    sheet.cell(row=2, column=16384, value="anteckning långt till höger")
+    for row in range(5, 5 + rows_below):
+        sheet.cell(row=row, column=1).font = Font(bold=True)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_an_xlsx_as_wide_as_excel_allows_is_read_in_little_memory(admin_client, round_):
+    import time
+    import tracemalloc
+
+    content = wide_xlsx(rows_below=600)
+    assert len(content) < 50_000
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        response = upload(admin_client, round_, content, name="beslut.xlsx")
+        elapsed = time.monotonic() - started
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert response.context["summary"] == {"create": 3, "update": 0, "unchanged": 0, "errors": 0}
+    assert [row.line for row in response.context["results"]] == [2, 3, 4]
+    assert peak < 50 * 1024 * 1024, f"{peak / 1024 / 1024:.0f} MB"
+    assert elapsed < 10
+
+
+def test_reading_an_xlsx_stops_after_its_time(admin_client, round_, monkeypatch):
+    from partnerships import importing
+
+    monkeypatch.setattr(importing, "MAX_XLSX_SECONDS", -1)
+    response = upload(admin_client, round_, wide_xlsx(rows_below=0), name="beslut.xlsx")
+    assert "Excelfilen tar för lång tid att läsa." in response.content.decode()
+    assert response.context["results"] is None
 
 
 def test_row_errors_are_explained_in_swedish(admin_client, round_):
@@ -204,8 +334,7 @@ def test_history_after_admin_edit_and_restore(admin_client, editor, seeded):
 
 
 def test_history_records_imports(admin_client, round_, editor):
-    upload(admin_client, round_, GOOD)
-    admin_client.post(import_url(round_), {"confirm": "1"})
+    confirm(admin_client, round_, upload(admin_client, round_, GOOD))
     nakuru = Partnership.objects.get(title_sv="Lokal demokrati i Nakuru")
     assert nakuru.history.count() >= 1
     assert nakuru.history.first().history_user == editor

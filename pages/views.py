@@ -189,6 +189,9 @@ class CountryDetailView(TemplateView):
             partnership_count=partnerships.count(),
             query=f"country={country.code}",
             panel=stats.panel(QueryDict(f"country={country.code}"), self.request),
+            stated_rounds=GrantRound.objects.public()
+            .filter(leading_countries=country)
+            .with_statements(),
         )
         return context
 

@@ -48,6 +48,35 @@ def granted_sek(path=""):
     return F(f"{path}amount_sek_per_year") * F(f"{path}duration_years")
 
 
+class GrantRoundQuerySet(models.QuerySet):
+    def public(self):
+        """The rounds the public sees: those of published programmes."""
+        return self.filter(programme__in=Programme.objects.published())
+
+    def with_statements(self):
+        """What a "the sources state" block shows of each round: its programme, source,
+        the countries it names and its published Swedish participants."""
+        return self.select_related("programme", "source__publisher").prefetch_related(
+            "leading_countries",
+            Prefetch("participants", queryset=Organisation.objects.published().order_by("name_sv")),
+        )
+
+    def stated(self):
+        """Rounds whose announcement states figures."""
+        return self.exclude(
+            stated_new_partnerships=None,
+            stated_ongoing_partnerships=None,
+            stated_swedish_participants=None,
+        )
+
+    def not_recorded(self):
+        """Rounds none of whose grants is recorded for a published partnership."""
+        recorded = Grant.objects.filter(partnership__in=Partnership.objects.published()).values(
+            "grant_round_id"
+        )
+        return self.exclude(pk__in=recorded)
+
+
 class GrantRound(AuditedModel):
     """One decision round of a programme. The figures its announcement states are kept as
     stated (with their source), apart from the grants recorded, so the two can be shown
@@ -173,6 +202,7 @@ class GrantRound(AuditedModel):
     )
 
     history = HistoricalRecords()
+    objects = GrantRoundQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("grant round")

@@ -41,6 +41,15 @@ class PartnershipListView(PartnershipSource, FilteredListView):
         ),
     )
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not context["is_filtered"]:
+            # What the sources state about rounds whose partnerships are not recorded.
+            context["stated_rounds"] = (
+                GrantRound.objects.public().stated().not_recorded().with_statements()
+            )
+        return context
+
 
 class PartnershipExportView(PartnershipSource, FilteredExportView):
     filename_stem = "partnerskap"
@@ -140,7 +149,7 @@ class MunicipalityDetailView(PreviewDetailView):
         )
         context.update(
             partnerships=partnerships,
-            rounds=GrantRound.objects.filter(participants=self.object).select_related("programme"),
+            rounds=GrantRound.objects.public().filter(participants=self.object).with_statements(),
             panel=self.statistics_panel(),
         )
         return context

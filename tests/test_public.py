@@ -205,12 +205,12 @@ LIST_QUERIES = [
     ("/projekt/", 13),
     ("/projekt/?country=KE&goal=11&theme=gender-equality&year=2016&q=project", 19),
     ("/en/projects/?sort=-title", 13),
-    ("/partnerskap/", 15),
+    ("/partnerskap/", 16),  # + the rounds the sources state (none here)
     ("/partnerskap/?country=KE&municipality=kommun-5", 22),
     ("/kommuner/", 11),
     ("/kommuner/?goal=11", 11),
     ("/mal/11/", 12),
-    ("/lander/ke/", 12),
+    ("/lander/ke/", 13),  # + the rounds that name the country
     ("/mal/", 4),
     ("/lander/", 3),
 ]

@@ -1,0 +1,57 @@
+"""On the data the register really has (the seeds: one round with its stated figures, no
+partnership recorded one by one), pages say what the sources state instead of empty
+lists and zeros (issue: /partnerskap/ said "0 results — no partnerships match the
+filters" with no filter set; Kenya's page said "Partnerships (0)" while the round names
+Kenya; Borlänge's page named its round without a link)."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+ROUND = "/omgangar/icld-32-nya-partnerskap/"
+ROUND_EN = "/en/grant-rounds/icld-32-nya-partnerskap/"
+
+
+def page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def test_the_partnership_list_shows_the_stated_round_when_nothing_is_recorded(client, seeded):
+    html = page(client, "/partnerskap/")
+    assert f'href="{ROUND}"' in html
+    assert "32 nya kommunala partnerskap" in html
+    assert "matchar filtren" not in html  # no filter is set
+    assert "Borlänge" in html  # the round's Swedish participants are named
+    english = page(client, "/en/partnerships/")
+    assert f'href="{ROUND_EN}"' in english and "match the filters" not in english
+
+
+def test_a_filter_that_matches_nothing_says_so(client, seeded):
+    assert "matchar filtren" in page(client, "/partnerskap/?status=ongoing")
+
+
+@pytest.mark.parametrize("url", ["/partnerskap/", "/projekt/", "/kommuner/", "/en/partnerships/"])
+def test_no_filter_box_is_an_empty_frame(client, seeded, url):
+    html = page(client, url)
+    for fieldset in re.findall(r"<fieldset>.*?</fieldset>", html, re.S):
+        assert "<input" in fieldset or "<select" in fieldset, fieldset[:200]
+
+
+@pytest.mark.parametrize(
+    "url, round_url",
+    [("/lander/ke/", ROUND), ("/en/countries/ke/", ROUND_EN)],
+)
+def test_a_country_page_says_what_the_round_states_about_it(client, seeded, url, round_url):
+    html = page(client, url)
+    assert f'href="{round_url}"' in html
+    assert "(0)" not in html  # no count of nothing recorded
+
+
+def test_a_municipality_page_links_its_round(client, seeded):
+    html = page(client, "/kommuner/borlange/")
+    assert f'href="{ROUND}"' in html
+    assert "(0)" not in html

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 COLUMN_LABELS = {
     "projects": _("Projects"),
     "partnerships": _("Partnerships"),
-    "sek": _("SEK granted"),
+    "sek": _("Granted, SEK"),
 }
 
 
@@ -19,6 +19,9 @@ def bar_table(key, title, rows, columns):
         default=0,
     )
     chart_column = "sek" if peak else "records"
+    if not peak:
+        # No amount is recorded here: no column of zeros that reads as "0 SEK granted".
+        columns = [column for column in columns if column != "sek"]
     shaped = []
     for label, values, query in rows:
         measure = (

@@ -78,3 +78,18 @@ def text_search(queryset, fields_sv, fields_en, value):
 
 class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
+
+
+# The filter contract's parameter names, registered by the app that declares the contract
+# (reference.apps): the page cache stores pages only with these, and a list reports one
+# of them that does not apply to it.
+_contract_sources = []
+
+
+def register_contract(source):
+    """`source()` gives the names of the filter contract's parameters."""
+    _contract_sources.append(source)
+
+
+def contract_parameters():
+    return set().union(*(source() for source in _contract_sources))

@@ -23,22 +23,9 @@ from django.utils.cache import get_cache_key, has_vary_header, learn_cache_key
 from django.utils.http import split_directive_names
 
 from core.cache import data_version
+from core.filters import contract_parameters
 
 BYPASS_PREFIXES = ("/admin/", "/healthz")
-
-# The query parameters a stored page may have: the filter contract's, registered by the
-# app that declares it (reference.apps). A page with any other (?utm_source=…, ?fbclid=…)
-# is served but not stored, so stray parameters cannot fill the cache with copies.
-_parameter_sources = []
-
-
-def register_parameters(source):
-    """`source()` gives parameter names that pages may be cached with."""
-    _parameter_sources.append(source)
-
-
-def known_parameters():
-    return set().union(*(source() for source in _parameter_sources))
 
 
 def cacheable(request):
@@ -86,7 +73,9 @@ class UpdatePublicPageCacheMiddleware(UpdateCacheMiddleware):
             or response.status_code != 200
             or response.cookies
             or has_vary_header(response, "*")
-            or not set(request.GET).issubset(known_parameters())
+            # Only the filter contract's parameters: ?utm_source=… and the like are served
+            # but not stored, so stray parameters cannot fill the cache with copies.
+            or not set(request.GET).issubset(contract_parameters())
             or {"private", "no-cache", "no-store"}
             & set(split_directive_names(response.get("Cache-Control", "")))
         ):

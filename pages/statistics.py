@@ -20,7 +20,7 @@ from partnerships.models import Grant, Partnership, PartnershipParticipant, gran
 from projects.filters import ProjectFilterSet
 from projects.models import Project
 from reference.counties import county_label
-from reference.models import Continent, Country, Goal, Programme, Role, Theme
+from reference.models import Continent, Country, Goal, Organisation, Programme, Role, Theme
 
 GRANT_SEK = Sum(granted_sek())
 # The parameters of the filter contract that the statistics take.
@@ -79,7 +79,6 @@ def statistics(params, request=None):
     }
 
 
-RECORD_COLUMNS = ("projects", "partnerships")
 ALL_COLUMNS = ("projects", "partnerships", "sek")
 
 
@@ -167,16 +166,25 @@ def by_goal(projects_fs, projects, partnerships_fs, partnerships):
 def by_theme(projects_fs, projects, partnerships_fs, partnerships):
     p = projects_fs.facet_theme(projects)
     s = partnerships_fs.facet_theme(partnerships)
+    sek = dict(
+        Partnership.themes.through.objects.filter(partnership__in=partnerships.values("pk"))
+        .values_list("theme__slug")
+        .annotate(v=Sum(granted_sek("partnership__grants__")))
+    )
     rows = [
         (
             t.name,
-            {"projects": p.get(t.slug, 0), "partnerships": s.get(t.slug, 0)},
+            {
+                "projects": p.get(t.slug, 0),
+                "partnerships": s.get(t.slug, 0),
+                "sek": sek.get(t.slug) or 0,
+            },
             f"theme={t.slug}",
         )
         for t in Theme.objects.order_by("name_sv")
         if p.get(t.slug) or s.get(t.slug)
     ]
-    return table("theme", _("By theme"), rows, RECORD_COLUMNS)
+    return table("theme", _("By theme"), rows, ALL_COLUMNS)
 
 
 def by_county(partnerships, grants):
@@ -233,6 +241,54 @@ def by_programme(projects, partnerships, grants):
         for programme in programmes
     ]
     return table("programme", _("By programme"), rows, ALL_COLUMNS)
+
+
+def filter_words(params):
+    """[(label, value in words)] of the contract's parameters in `params`: "Country:
+    Kenya", not "country=KE" (a few small queries, only for the values given)."""
+    names = {
+        "country": lambda codes: dict(
+            Country.objects.filter(code__in=[c.upper() for c in codes]).values_list(
+                "code", "name_sv" if get_language() == "sv" else "name_en"
+            )
+        ),
+        "goal": lambda numbers: {
+            str(g.number): f"{g.number}. {g.title}"
+            for g in Goal.objects.filter(
+                framework="sdg", number__in=[n for n in numbers if n.isdigit()]
+            )
+        },
+        "theme": lambda slugs: {t.slug: t.name for t in Theme.objects.filter(slug__in=slugs)},
+        "programme": lambda slugs: {
+            p.slug: p.name for p in Programme.objects.published().filter(slug__in=slugs)
+        },
+        "municipality": lambda slugs: {
+            o.slug: o.name for o in Organisation.objects.published().filter(slug__in=slugs)
+        },
+    }
+    filters = {**PartnershipFilterSet.base_filters, **ProjectFilterSet.base_filters}
+    words = []
+    for key, values in params.lists():
+        values = [v for v in values if v]
+        if key not in CONTRACT or key in ("sort", "page") or not values:
+            continue
+        known = names[key](values) if key in names else {}
+        choices = dict(getattr(filters[key].field, "choices", None) or ())
+        label = filters[key].label or key
+        for value in values:
+            shown = known.get(value.upper() if key == "country" else value)
+            words.append((label, shown or choices.get(value) or value))
+    return words
+
+
+def lists_for(params):
+    """The lists whose count equals the statistics' figure for `params`: a list is left
+    out when a parameter of the contract does not apply to it."""
+    given = {key for key, values in params.lists() if any(values)} & CONTRACT
+    return {
+        "projects": given <= set(ProjectFilterSet.base_filters),
+        "partnerships": given <= set(PartnershipFilterSet.base_filters),
+    }
 
 
 def panel(params, request=None):

@@ -469,9 +469,8 @@ class StatisticsView(TemplateView):
         context.update(stats.statistics(params, self.request))
         context["world_map"] = map_context(context.pop("country_counts"))
         context["query"] = params.urlencode()
-        context["filters"] = [
-            (key, value) for key, values in params.lists() for value in values if value
-        ]
+        context["filters"] = stats.filter_words(params)
+        context["lists"] = stats.lists_for(params)
         return context
 
 

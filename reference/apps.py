@@ -7,8 +7,8 @@ class ReferenceConfig(AppConfig):
     verbose_name = _("Reference data")
 
     def ready(self):
-        from core.pagecache import register_parameters
+        from core.filters import register_contract
         from reference.filters import contract_parameters
 
-        # Pages are cached only with the filter contract's parameters (core.pagecache).
-        register_parameters(contract_parameters)
+        # The contract's parameters, for the page cache and the lists (core.filters).
+        register_contract(contract_parameters)

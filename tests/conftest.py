@@ -166,3 +166,13 @@ def _not_public_reading():
     set_public_reading(False)
     yield
     set_public_reading(False)
+
+
+@pytest.fixture
+def no_stream_limits(monkeypatch):
+    """For the query counts of whole-file downloads: the download limits' own calls to the
+    shared cache (a table in the tests, Redis in production) are tested apart
+    (tests/test_stream_limits.py), not counted as the file's queries."""
+    from core import throttle
+
+    monkeypatch.setattr(throttle, "acquire", lambda request: [])

@@ -1,4 +1,5 @@
 from django import template
+from django.http import QueryDict
 from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.http import urlencode
@@ -84,3 +85,17 @@ def bi_text(obj, field):
     _text, language = localized_with_language(obj, field)
     current = "en" if (translation.get_language() or "sv").startswith("en") else "sv"
     return mark_safe(' lang="sv"') if language != current else ""
+
+
+@register.filter
+def narrowed(query, extra):
+    """`query` narrowed by the parameters of `extra` (both query strings), or "" when
+    `extra` is empty or names a parameter `query` already has: adding a second value
+    would widen the selection (values of one parameter are OR-ed), not narrow it, and
+    repeat the parameter in the address."""
+    if not extra:
+        return ""
+    given, more = QueryDict(query or ""), QueryDict(extra)
+    if set(given) & set(more):
+        return ""
+    return "&".join(part for part in (given.urlencode(), more.urlencode()) if part)

@@ -55,3 +55,156 @@ def public_addresses(samples, languages=("sv", "en")):
                         addresses.append(address)
     assert not missing, f"no sample values for the public routes {missing}"
     return addresses
+
+
+# Records of each kind beside the seeded ones, with the long words and addresses Swedish
+# records have (compounds, web and e-mail addresses, long slugs), so a page that cannot
+# reflow at 320 px shows up in the walk.
+LONG_SLUG = "kommunalt-klimatanpassningssamarbete-mellan-borlange-och-nakuru-county"
+LONG_WORD = "Klimatanpassningsutvecklingsprogrammet"
+LONG_URL = (
+    "https://www.internationellt-kommunalt-samarbete.example.se/verksamhetsomraden/"
+    "klimatanpassning/rapporter/slutrapport-2018.pdf"
+)
+LONG_EMAIL = "internationella.samarbeten.och.partnerskap@kommunforbundet.example.se"
+
+
+def make_walk_records():
+    """A project, a partnership with grants in a round, an organisation, a programme, a
+    municipality, on top of the seeded data (which has goal 11 and Kenya)."""
+    from datetime import date
+
+    from core.models import Publication
+    from partnerships.models import Grant, GrantRound
+    from reference.models import Goal, Organisation, OrganisationKind, Programme
+    from tests.conftest import make_municipality, make_partnership, make_project
+
+    goal = Goal.objects.get(framework="sdg", number=11)
+    body = f"{LONG_WORD} och {LONG_WORD.lower()}. Läs mer på {LONG_URL} eller skriv till "
+    body += f"{LONG_EMAIL}."
+    organisation = Organisation.objects.create(
+        slug="internationella-kommunforbundet-for-klimatanpassning",
+        name_sv=f"Internationella kommunförbundet för {LONG_WORD.lower()}",
+        kind=OrganisationKind.ASSOCIATION,
+        country_id="SE",
+        website=LONG_URL,
+        description_sv=body,
+        publication=Publication.PUBLISHED,
+    )
+    programme = Programme.objects.create(
+        slug="klimatanpassningsprogrammet",
+        name_sv=LONG_WORD,
+        description_sv=body,
+        owner=organisation,
+        funder=Organisation.objects.get(slug="sida"),
+        publication=Publication.PUBLISHED,
+    )
+    programme.goals.add(goal)
+    municipality = make_municipality("Klimatanpassningsstadskommunen", code="2999")
+    grant_round = GrantRound.objects.create(
+        slug="klimatanpassningsprogrammets-forsta-omgang-2016",
+        programme=programme,
+        title_sv=f"{LONG_WORD}s första omgång",
+        year=2016,
+        decided_on=date(2016, 5, 1),
+        grant_maker=organisation,
+        funding_source=Organisation.objects.get(slug="sida"),
+        stated_new_partnerships=2,
+    )
+    grant_round.participants.add(municipality)
+    make_project(
+        LONG_SLUG,
+        title_sv=f"{LONG_WORD} i Nakuru",
+        body_sv=body,
+        countries=["KE"],
+        goals=[goal],
+        programme=programme,
+        start_year=2016,
+        end_year=2018,
+    )
+    partnership = make_partnership(
+        LONG_SLUG,
+        title_sv=f"{LONG_WORD} mellan Klimatanpassningsstadskommunen och Nakuru",
+        body_sv=body,
+        country="KE",
+        participants=[municipality],
+        goals=[goal],
+        programme=programme,
+        start_year=2016,
+        end_year=2018,
+    )
+    for year, in_round in ((2016, grant_round), (2018, None)):
+        Grant.objects.create(
+            partnership=partnership,
+            grant_round=in_round,
+            year=year,
+            amount_sek_per_year=450_000,
+            duration_years=1,
+            grant_maker=organisation,
+        )
+
+
+def samples(name):
+    """Values for the parameters of each public route: a seeded record and one of
+    `make_walk_records`' (the API's single records are all JSON, one each is enough)."""
+    from partnerships.models import Grant
+
+    values = {
+        "pages:goal-detail": [{"number": 11}],
+        "pages:country-detail": [{"code": "ke"}],
+        "pages:organisation-detail": [
+            {"slug": "icld"},
+            {"slug": "internationella-kommunforbundet-for-klimatanpassning"},
+        ],
+        "pages:programme-detail": [
+            {"slug": "kommunala-partnerskap"},
+            {"slug": "klimatanpassningsprogrammet"},
+        ],
+        "pages:round-detail": [
+            {"slug": "icld-32-nya-partnerskap"},
+            {"slug": "klimatanpassningsprogrammets-forsta-omgang-2016"},
+        ],
+        "projects:project-detail": [{"slug": "symbiocity-kenya"}, {"slug": LONG_SLUG}],
+        "partnerships:partnership-detail": [{"slug": LONG_SLUG}],
+        "partnerships:municipality-detail": [
+            {"slug": "borlange"},
+            {"slug": "klimatanpassningsstadskommunen"},
+        ],
+        "api-v1:project": [{"slug": LONG_SLUG}],
+        "api-v1:partnership": [{"slug": LONG_SLUG}],
+        "api-v1:grant": [{"grant_id": Grant.objects.values_list("pk", flat=True).first()}],
+        "api-v1:grant_round": [{"slug": "icld-32-nya-partnerskap"}],
+        "api-v1:municipality": [{"slug": "borlange"}],
+        "api-v1:organisation": [{"slug": "icld"}],
+        "api-v1:programme": [{"slug": "kommunala-partnerskap"}],
+        "api-v1:goal": [{"framework": "sdg", "number": 11}],
+        "api-v1:country": [{"code": "KE"}],
+    }
+    return values.get(name, [])
+
+
+# The API's root is not a resource of its own (open-data issue: it should answer in JSON);
+# it answers with the site's "not found" page, which the walk checks like any other.
+NOT_FOUND = {"/api/v1/"}
+
+# Django Ninja's Swagger UI, not a page of the site's own: no h1, no lang, and its colours
+# fail axe's contrast rule. It is walked for its status and reflow only; making it pass the
+# rest is still to do.
+NOT_OUR_PAGES = {"/api/v1/docs"}
+
+# Addresses with a query string that show what the bare addresses do not: a filtered list
+# with notices for bad values, search results, a filtered statistics page.
+QUERY_ADDRESSES = [
+    "/projekt/?country=KE&goal=11",
+    "/projekt/?country=ZZ&page=99",
+    "/sok/?q=kommun",
+    "/statistik/?country=KE",
+]
+
+
+def walk_addresses():
+    """Every public address (with `samples`) and the query addresses, in both languages."""
+    from tests.conftest import english
+
+    queries = QUERY_ADDRESSES + [english(address) for address in QUERY_ADDRESSES]
+    return public_addresses(samples) + queries

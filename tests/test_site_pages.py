@@ -162,8 +162,8 @@ def add_records(n, goals, offset):
         ("/organisationer/icld/", 10),
         ("/program/kommunala-partnerskap/", 13),
         ("/omgangar/icld-32-nya-partnerskap/", 8),
-        ("/statistik/", 25),
-        ("/statistik/?country=KE&goal=11", 25),
+        ("/statistik/", 26),  # + SEK by theme
+        ("/statistik/?country=KE&goal=11", 28),  # + the filter in words (country, goal)
         ("/sok/?q=ss", 14),
         ("/om-registret/", 5),
     ],

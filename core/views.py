@@ -119,12 +119,7 @@ class FilteredListView(ActiveFiltersMixin, FilteredSourceMixin, TemplateView):
         if page_notice:
             notices.append(page_notice)
         self.decorate_page(page.object_list)
-        # An option that gives nothing and is not chosen is left out; a facet left with no
-        # option is not shown at all (list_base: no empty frames).
-        facets = {
-            name: [option for option in options if option[2] or option[3]]
-            for name, options in filterset.facets().items()
-        }
+        facets = filterset.facets()
         context.update(
             filter=filterset,
             facets=facets,

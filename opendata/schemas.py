@@ -3,8 +3,20 @@ the OpenAPI document's components and check every response the API sends."""
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
+from django.utils import translation
+from django_filters import (
+    ModelMultipleChoiceFilter,
+    MultipleChoiceFilter,
+    NumberFilter,
+)
 from ninja import Field, Schema
+from pydantic import create_model
+
+from core.filters import UpperCaseMultipleChoiceField
+from partnerships.filters import MunicipalityFilterSet, PartnershipFilterSet
+from projects.filters import ProjectFilterSet
 
 
 class PageLinks(Schema):
@@ -273,8 +285,9 @@ class Error(Schema):
     errors: dict[str, list[str]] | None = None
 
 
-# Query parameters, for the OpenAPI document (the FilterSets read request.GET themselves,
-# exactly as the pages do).
+# Query parameters, for the OpenAPI document. The lists' parameters are made from the
+# FilterSets the pages use (the FilterSets read request.GET themselves, as the pages do):
+# a filter added to a list is a parameter of its API list, with the same values and limits.
 
 
 class PageParams(Schema):
@@ -282,32 +295,43 @@ class PageParams(Schema):
     page_size: int | None = Field(None, ge=1, le=500, description="Records a page (default 50).")
 
 
-class FilterParams(PageParams):
-    country: list[str] | None = Field(None, description="ISO alpha-2 code; repeatable (OR).")
-    goal: list[int] | None = Field(None, description="SDG number 1–17; repeatable (OR).")
-    theme: list[str] | None = Field(None, description="Theme slug; repeatable (OR).")
-    programme: list[str] | None = Field(
-        None, description="Programme slug, e.g. symbiocity; repeatable (OR)."
-    )
-    q: str | None = Field(None, max_length=200, description="Free text.")
+class ListParams(PageParams):
     facets: bool | None = Field(None, description="1: add the facet counts.")
 
 
-class ProjectParams(FilterParams):
-    status: str | None = Field(None, description="planned, ongoing or completed")
-    year: int | None = Field(None, description="A year the record is active.")
-    sort: str | None = Field(None, description="-title, -start or start (default: title).")
+def filter_parameter(name, flt):
+    """(type, Field) of one django-filter filter as a query parameter."""
+    label = str(flt.label or name)
+    choices = flt.extra.get("choices")
+    if callable(choices):
+        choices = choices()
+    values = tuple(str(value) for value, _label in choices or () if value != "")
+    if issubclass(flt.field_class, UpperCaseMultipleChoiceField):
+        values = ()  # codes in either case: ke and KE
+    multiple = isinstance(flt, MultipleChoiceFilter | ModelMultipleChoiceFilter)
+    if multiple:
+        item = Literal[values] if values else str
+        return list[item] | None, Field(None, description=f"{label}; repeatable (OR).")
+    if isinstance(flt, NumberFilter):
+        low, high = flt.extra.get("min_value"), flt.extra.get("max_value")
+        return int | None, Field(None, ge=low, le=high, description=label)
+    if values:
+        return Literal[values] | None, Field(None, description=label)
+    return str | None, Field(None, max_length=flt.extra.get("max_length"), description=label)
 
 
-class PartnershipParams(ProjectParams):
-    municipality: list[str] | None = Field(
-        None, description="A Swedish participant's slug; repeatable (OR)."
-    )
+def filter_params(name, filterset_class):
+    """The query parameters of an API list whose records `filterset_class` selects."""
+    with translation.override("en"):
+        fields = {
+            key: filter_parameter(key, flt) for key, flt in filterset_class.base_filters.items()
+        }
+    return create_model(name, __base__=ListParams, **fields)
 
 
-class MunicipalityParams(FilterParams):
-    kind: str | None = Field(None, description="kommun, landsting or region")
-    sort: str | None = Field(None, description="-name or -partnerships (default: name).")
+ProjectParams = filter_params("ProjectParams", ProjectFilterSet)
+PartnershipParams = filter_params("PartnershipParams", PartnershipFilterSet)
+MunicipalityParams = filter_params("MunicipalityParams", MunicipalityFilterSet)
 
 
 class OrganisationParams(PageParams):

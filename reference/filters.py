@@ -153,7 +153,8 @@ class RegisterFilterSet(django_filters.FilterSet):
         return other.qs
 
     def facets(self):
-        """{parameter: [(value, label, count, selected)]} for the filter panel; one
+        """{parameter: [(value, label, count, selected)]} for the filter panel, options
+        that give records or are chosen; one
         grouped query per facet, whatever the number of records (cached briefly)."""
         from django.http import QueryDict
 
@@ -177,6 +178,11 @@ class RegisterFilterSet(django_filters.FilterSet):
                     value in selected[name] or value.upper() in selected[name],
                 )
                 for value, label in self.facet_options(name, counts)
+                # An option that gives nothing and is not chosen is no option (pages and
+                # API alike): a facet left without options is not shown.
+                if counts.get(value, 0)
+                or value in selected[name]
+                or value.upper() in selected[name]
             ]
         return result
 

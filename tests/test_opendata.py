@@ -2,6 +2,7 @@
 one's later sections. The same published records, the same filters as the pages, valid
 against the official schemas, constant queries, drafts nowhere, never a 500."""
 
+import json
 import re
 from decimal import Decimal
 
@@ -706,3 +707,33 @@ def test_cors_preflight_is_answered(client, db, path):
     # The validators can be read by the script on the real request.
     exposed = client.get(path)["Access-Control-Expose-Headers"].lower()
     assert "etag" in exposed and "last-modified" in exposed
+
+
+# The filter contract declared once: the API's parameters are the FilterSets' ------------
+
+
+@pytest.mark.parametrize(
+    "path, filterset",
+    [
+        ("/api/v1/projects", "projects.filters.ProjectFilterSet"),
+        ("/api/v1/partnerships", "partnerships.filters.PartnershipFilterSet"),
+        ("/api/v1/grants", "partnerships.filters.PartnershipFilterSet"),
+        ("/api/v1/municipalities", "partnerships.filters.MunicipalityFilterSet"),
+    ],
+)
+def test_the_api_parameters_are_the_filtersets_parameters(client, db, path, filterset):
+    """A filter added to a list's FilterSet is a parameter of its API list, with the same
+    limits, and nothing is declared twice (issue: FilterParams was kept by hand)."""
+    from django.utils.module_loading import import_string
+
+    document = client.get("/api/v1/openapi.json").json()
+    parameters = {
+        p["name"]: p for p in document["paths"][path]["get"]["parameters"] if p["in"] == "query"
+    }
+    expected = set(import_string(filterset).base_filters) | {"page", "page_size", "facets"}
+    assert set(parameters) == expected
+    if "goal" in parameters:
+        text = json.dumps(parameters["goal"]["schema"])
+        assert '"17"' in text and '"0"' not in text  # the goals 1–17, declared
+    if "year" in parameters:
+        assert '"maximum"' in json.dumps(parameters["year"]["schema"])

@@ -6,7 +6,7 @@ organisation, programme or partnership never appears, not even as a name inside 
 record. The functions here only turn prefetched objects into dicts."""
 
 from django.conf import settings
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Max, Prefetch, Q
 from django.utils import translation
 
 from partnerships.filters import swedish_links
@@ -98,6 +98,29 @@ def grants_of(partnerships):
         )
         .order_by("partnership__title_sv", "partnership_id", "year", "id")
     )
+
+
+def grant_list_widths(partnerships):
+    """How many recipients and SDG classifications the widest of these partnerships'
+    grants has in 360Giving (their published Swedish participants and their SDGs, as
+    opendata.giving360 lists them), for that many numbered CSV columns: one query."""
+    published_swedish = Q(
+        participants__role=Role.SWEDISH_PARTICIPANT,
+        participants__organisation__publication="published",
+    )
+    widths = (
+        Partnership.objects.filter(
+            pk__in=Grant.objects.filter(partnership__in=partnerships.values("pk")).values(
+                "partnership_id"
+            )
+        )
+        .annotate(
+            recipients=Count("participants", filter=published_swedish, distinct=True),
+            sdgs=Count("goals", filter=Q(goals__framework="sdg"), distinct=True),
+        )
+        .aggregate(recipientOrganization=Max("recipients"), classifications=Max("sdgs"))
+    )
+    return {key: n or 0 for key, n in widths.items()}
 
 
 def municipality_queryset():

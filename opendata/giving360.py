@@ -5,8 +5,8 @@ same as /partnerskap/bidrag.csv). The response is written grant by grant while t
 are read in chunks with their relations prefetched per chunk, so memory stays flat and
 the queries do not grow with the rows. Choices (README, "Open data"):
 
-- `id` is 360G-<GRANTS_360_PREFIX>-<grant id>; organisations are SE-ON-NNNNNN-NNNN when
-  their organisation number is recorded, else 360G-<prefix>-org-<slug>.
+- `id` is 360G-<GRANTS_360_PREFIX>-<grant id>; organisations are identified by
+  Organisation.identifier (SE-ON-NNNNNN-NNNN, else 360G-<prefix>-org-<pk>).
 - Funding Org is the grant-maker (ICLD), or the grant round's when the grant has none;
   Sida, whose money it is, is not the funder in 360Giving's sense.
 - Recipient Org: the partnership's published Swedish participants. A grant with none (or
@@ -30,7 +30,7 @@ from django.urls import reverse
 
 from core.exports import CHUNK_SIZE, cells_response
 from opendata.http import data_last_modified
-from opendata.records import grant_list_widths, grants_of, org_identifier
+from opendata.records import grant_list_widths, grants_of
 from reference.models import Organisation, Role
 
 SDG_VOCABULARY = "UN Sustainable Development Goals"
@@ -43,7 +43,7 @@ def english(obj, field):
 
 
 def organisation(org):
-    return {"id": org_identifier(org), "name": org.name_sv}
+    return {"id": org.identifier, "name": org.name_sv}
 
 
 def grant_item(grant, request):
@@ -116,7 +116,7 @@ def package_metadata(request):
     }
     if publisher is not None:
         meta["publisher"] = {
-            "identifier": org_identifier(publisher),
+            "identifier": publisher.identifier,
             "name": english(publisher, "name"),
             "website": request.build_absolute_uri("/"),
         }

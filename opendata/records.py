@@ -184,12 +184,6 @@ def page_urls(request, record):
     return {"url": absolute(request, swedish), "url_en": absolute(request, english)}
 
 
-def org_identifier(org):
-    """SE-ON-NNNNNN-NNNN when the organisation number is known, else the register-made
-    360G-<prefix>-org-<slug> (as reference.exports.org_id writes it in the database)."""
-    return org.org_id or f"360G-{settings.GRANTS_360_PREFIX}-org-{org.slug}"
-
-
 def org_ref(org, request):
     if org is None:
         return None
@@ -200,7 +194,7 @@ def org_ref(org, request):
         "name_en": org.name_en,
         "acronym": org.acronym,
         "kind": org.kind,
-        "identifier": org_identifier(org),
+        "identifier": org.identifier,
         "org_number": org.org_id or None,
         "scb_code": org.scb_code,
         "iati_ref": org.iati_ref,

@@ -10,6 +10,7 @@ import json
 from datetime import date
 
 import pytest
+from lxml import etree
 
 from partnerships.models import Grant, GrantRound
 from reference.models import Goal, Organisation
@@ -166,3 +167,55 @@ def test_360giving_csv_with_invalid_filters_has_only_the_header(exporter, grants
     raw = read_stream(exporter.get("/partnerskap/bidrag.csv?country=ZZ&columns=360giving"))
     lines = raw.decode("utf-8-sig").splitlines()
     assert len(lines) == 1 and lines[0].startswith("Identifier,")
+
+
+# Organisation identifiers -------------------------------------------------------------
+
+
+def identifiers(client):
+    """Every organisation identifier the open formats give, by organisation name."""
+    found = {}
+    data = package(client)
+    for grant in data["grants"]:
+        for org in grant["recipientOrganization"] + grant["fundingOrganization"]:
+            found[("json", org["name"])] = org["id"]
+    found[("json publisher", "")] = data["publisher"]["identifier"]
+    raw = read_stream(client.get("/partnerskap/bidrag.csv?columns=360giving"))
+    for row in csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))):
+        for key, value in row.items():
+            if key.endswith(":Identifier") and "Org:" in key and value:
+                found[("csv", row[key.replace("Identifier", "Name")])] = value
+    document = etree.fromstring(read_stream(client.get("/partnerskap/iati.xml")))
+    for activity in document.findall("iati-activity"):
+        found[("iati", "reporting-org")] = activity.find("reporting-org").get("ref")
+        found[("iati", "iati-identifier")] = activity.findtext("iati-identifier")
+    for path in ("/api/v1/organisations?page_size=500", "/api/v1/municipalities?page_size=500"):
+        for org in client.get(path).json()["results"]:
+            found[("api", org["id"])] = org["identifier"]
+    return found
+
+
+def test_renaming_slugs_changes_no_identifier(exporter, grants):
+    from partnerships.models import Partnership
+
+    # An IATI activity needs dates: give the partnerships some.
+    Partnership.objects.update(start_date=date(2017, 1, 1), end_date=date(2019, 12, 31))
+    before = identifiers(exporter)
+    borlange = Organisation.objects.get(slug="borlange")
+    icld = Organisation.objects.get(slug="icld")
+    skr = Organisation.objects.get(slug="skr")
+    assert before[("json", "Borlänge")] == f"360G-icld-org-{borlange.pk}"
+    assert before[("csv", "Borlänge")] == f"360G-icld-org-{borlange.pk}"
+    assert before[("api", borlange.pk)] == f"360G-icld-org-{borlange.pk}"
+    assert before[("json publisher", "")] == f"360G-icld-org-{skr.pk}"
+    assert before[("iati", "reporting-org")] == f"360G-icld-org-{skr.pk}"
+    assert before[("json", "Västerås")] == "SE-ON-212000-2080"
+    for org in (borlange, icld, skr):
+        org.slug = f"{org.slug}-renamed"
+        org.save()
+    # The publisher is found by its slug (OPEN_DATA_PUBLISHER): follow the rename.
+    from django.test import override_settings
+
+    with override_settings(OPEN_DATA_PUBLISHER="skr-renamed"):
+        after = identifiers(exporter)
+    assert after == before

@@ -5,11 +5,13 @@ name of an annotation the dataset adds (many-to-many values are joined in the da
 a correlated subquery with STRING_AGG / GROUP_CONCAT). The rows are read as plain tuples
 with `values_list(...).iterator()`, so no model objects are built and no row costs a
 query. On PostgreSQL the same query is streamed with `COPY (…) TO STDOUT`, with the
-formula neutralisation done in SQL; elsewhere Python writes the rows."""
+formula neutralisation done in SQL; elsewhere Python writes the rows. Rows made in Python
+(the 360Giving CSV, opendata.giving360) are written the same way by cells_response."""
 
 import csv
 import logging
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -245,15 +247,9 @@ def copy_rows(queryset, dataset, request, delimiter, tally=None):
             tally.rows = max(cursor.rowcount, 0)  # PostgreSQL reports "COPY <rows>"
 
 
-def csv_stream(queryset, dataset, request, delimiter=",", log_context=None):
+def framed(header, chunks, delimiter, tally, log_context=None):
     """A BOM and the header, then the rows; logs who exported what and how many rows."""
-    header = LineWriter(delimiter).line([c.header for c in dataset.columns])
-    yield ("\ufeff" + header).encode("utf-8")
-    tally = Tally()
-    if connection.vendor == "postgresql" and settings.EXPORT_USE_COPY:
-        chunks = copy_rows(queryset, dataset, request, delimiter, tally)
-    else:
-        chunks = python_rows(dataset.values(queryset), dataset, request, delimiter, tally)
+    yield ("\ufeff" + LineWriter(delimiter).line(header)).encode("utf-8")
     try:
         yield from chunks
     finally:
@@ -261,19 +257,57 @@ def csv_stream(queryset, dataset, request, delimiter=",", log_context=None):
             logger.info("export %s rows=%d", log_context, tally.rows)
 
 
+def csv_stream(queryset, dataset, request, delimiter=",", log_context=None):
+    """A dataset's rows, read in SQL."""
+    tally = Tally()
+    if connection.vendor == "postgresql" and settings.EXPORT_USE_COPY:
+        chunks = copy_rows(queryset, dataset, request, delimiter, tally)
+    else:
+        chunks = python_rows(dataset.values(queryset), dataset, request, delimiter, tally)
+    return framed([c.header for c in dataset.columns], chunks, delimiter, tally, log_context)
+
+
+def cell(value):
+    """A cell made in Python: numbers as they are, text neutralised."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return value
+    return neutralise(value)
+
+
+def cells_stream(header, rows, delimiter=",", log_context=None):
+    """Rows made in Python (an iterable of lists of values, read as it is written) as the
+    same CSV as a dataset's."""
+    tally = Tally()
+
+    def chunks():
+        writer = LineWriter(delimiter)
+        for row in rows:
+            tally.rows += 1
+            yield writer.line([cell(v) for v in row]).encode("utf-8")
+
+    return framed(header, chunks(), delimiter, tally, log_context)
+
+
 def export_filename(stem, suffix=""):
     return f"{stem}{suffix}-{timezone.localdate().isoformat()}.csv"
 
 
-def csv_response(queryset, dataset, filename, request=None, export_format="csv", log_context=None):
-    delimiter = FORMATS.get(export_format, ",")
-    response = StreamingHttpResponse(
-        csv_stream(queryset, dataset, request, delimiter, log_context),
-        content_type="text/csv; charset=utf-8",
-    )
+def attachment(stream, filename):
+    response = StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def csv_response(queryset, dataset, filename, request=None, export_format="csv", log_context=None):
+    delimiter = FORMATS.get(export_format, ",")
+    return attachment(csv_stream(queryset, dataset, request, delimiter, log_context), filename)
+
+
+def cells_response(header, rows, filename, export_format="csv", log_context=None):
+    """Like csv_response, for rows made in Python (cells_stream)."""
+    delimiter = FORMATS.get(export_format, ",")
+    return attachment(cells_stream(header, rows, delimiter, log_context), filename)
 
 
 def check_export_permission(request):

@@ -5,8 +5,8 @@ same as /partnerskap/bidrag.csv). The response is written grant by grant while t
 are read in chunks with their relations prefetched per chunk, so memory stays flat and
 the queries do not grow with the rows. Choices (README, "Open data"):
 
-- `id` is 360G-<GRANTS_360_PREFIX>-<grant id>; organisations are SE-ON-NNNNNN-NNNN when
-  their organisation number is recorded, else 360G-<prefix>-org-<slug>.
+- `id` is 360G-<GRANTS_360_PREFIX>-<grant id>; organisations are identified by
+  Organisation.identifier (SE-ON-NNNNNN-NNNN, else 360G-<prefix>-org-<pk>).
 - Funding Org is the grant-maker (ICLD), or the grant round's when the grant has none;
   Sida, whose money it is, is not the funder in 360Giving's sense.
 - Recipient Org: the partnership's published Swedish participants. A grant with none (or
@@ -17,7 +17,10 @@ the queries do not grow with the rows. Choices (README, "Open data"):
 - Beneficiary location: the partner country by English name and ISO code; Kosovo (XK) is
   not in 360Giving's country list, so it carries the name only.
 - Goals: `classifications` with the vocabulary "UN Sustainable Development Goals", the
-  goal number as code and its English title."""
+  goal number as code and its English title.
+
+The CSV (/partnerskap/bidrag.csv?columns=360giving, for staff) is these same grants
+flattened (CSV_LAYOUT below), so the two formats cannot disagree."""
 
 import json
 
@@ -25,9 +28,9 @@ from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
-from core.exports import CHUNK_SIZE
+from core.exports import CHUNK_SIZE, cells_response
 from opendata.http import data_last_modified
-from opendata.records import org_identifier
+from opendata.records import grant_list_widths, grants_of
 from reference.models import Organisation, Role
 
 SDG_VOCABULARY = "UN Sustainable Development Goals"
@@ -40,7 +43,7 @@ def english(obj, field):
 
 
 def organisation(org):
-    return {"id": org_identifier(org), "name": org.name_sv}
+    return {"id": org.identifier, "name": org.name_sv}
 
 
 def grant_item(grant, request):
@@ -113,22 +116,28 @@ def package_metadata(request):
     }
     if publisher is not None:
         meta["publisher"] = {
-            "identifier": org_identifier(publisher),
+            "identifier": publisher.identifier,
             "name": english(publisher, "name"),
             "website": request.build_absolute_uri("/"),
         }
     return meta
 
 
+def grant_items(request, grants):
+    """The grants as 360Giving JSON, read in chunks; those it cannot describe left out."""
+    for grant in grants.iterator(chunk_size=CHUNK_SIZE):
+        item = grant_item(grant, request)
+        if item is not None:
+            yield item
+
+
 def package_stream(request, grants):
     head = json.dumps(package_metadata(request), ensure_ascii=False)
     yield (head[:-1] + ', "grants": [').encode()
     separator = ""
-    for grant in grants.iterator(chunk_size=CHUNK_SIZE):
-        item = grant_item(grant, request)
-        if item is not None:
-            yield (separator + json.dumps(item, ensure_ascii=False)).encode()
-            separator = ","
+    for item in grant_items(request, grants):
+        yield (separator + json.dumps(item, ensure_ascii=False)).encode()
+        separator = ","
     yield b"]}\n"
 
 
@@ -138,3 +147,76 @@ def package_response(request, grants):
     )
     response["Content-Disposition"] = 'inline; filename="bidrag-360giving.json"'
     return response
+
+
+# The 360Giving CSV ---------------------------------------------------------------------
+# The very grants above, each flattened by this layout in flattentool's conventions (the
+# schema's titles joined by ":", a list's items numbered from 0), so that flattentool, and
+# with it 360Giving's own tools, turn the file back into the same JSON. (title, key) is a
+# value of the grant; (title, key, fields) a list, with a group of numbered columns per
+# item: as many as the widest grant of the selection has (records.grant_list_widths), one
+# where the list holds at most one item.
+
+ORGANISATION = (("Identifier", "id"), ("Name", "name"))
+CSV_LAYOUT = (
+    ("Identifier", "id"),
+    ("Title", "title"),
+    ("Description", "description"),
+    ("Currency", "currency"),
+    ("Amount Awarded", "amountAwarded"),
+    ("Award Date", "awardDate"),
+    (
+        "Planned Dates",
+        "plannedDates",
+        (("Start Date", "startDate"), ("End Date", "endDate"), ("Duration (months)", "duration")),
+    ),
+    ("Recipient Org", "recipientOrganization", ORGANISATION),
+    ("Funding Org", "fundingOrganization", ORGANISATION),
+    ("Grant Programme", "grantProgramme", (("Code", "code"), ("Title", "title"))),
+    (
+        "Beneficiary Location",
+        "beneficiaryLocation",
+        (("Name", "name"), ("Country Code", "countryCode")),
+    ),
+    (
+        "Classifications",
+        "classifications",
+        (("Vocabulary", "vocabulary"), ("Code", "code"), ("Title", "title")),
+    ),
+    ("URL", "url"),
+    ("Data Source", "dataSource"),
+    ("Last Modified", "dateModified"),
+)
+
+
+def csv_columns(widths):
+    """[(column title, path in the grant)], lists `widths[key]` items wide (at least 1)."""
+    columns = []
+    for title, key, *fields in CSV_LAYOUT:
+        if not fields:
+            columns.append((title, (key,)))
+            continue
+        for n in range(max(widths.get(key, 1), 1)):
+            columns += [(f"{title}:{n}:{name}", (key, n, field)) for name, field in fields[0]]
+    return columns
+
+
+def value_at(item, path):
+    for step in path:
+        try:
+            item = item[step]
+        except (KeyError, IndexError):
+            return None
+    return item
+
+
+def csv_response(request, partnerships, filename, export_format="csv", log_context=None):
+    """The grants of the partnerships as 360Giving CSV, streamed as the JSON package is."""
+    columns = csv_columns(grant_list_widths(partnerships))
+    rows = (
+        [value_at(item, path) for _, path in columns]
+        for item in grant_items(request, grants_of(partnerships))
+    )
+    return cells_response(
+        [title for title, _ in columns], rows, filename, export_format, log_context
+    )

@@ -5,9 +5,11 @@ Choices (README, "Open data"):
 
 - The reporting organisation is the register's publisher (OPEN_DATA_PUBLISHER, SKR). Its
   reference is IATI_REPORTING_ORG_REF when set; else the IATI reference or organisation
-  number recorded for it; else its register-made 360G-<prefix>-org-<slug>, which says
-  plainly that it is no registered IATI publisher reference. `iati-identifier` is that
-  reference, then `-project-<id>` or `-partnership-<id>` (ids never change; slugs may).
+  number recorded for it; else its register-made 360G-<prefix>-org-<pk>
+  (Organisation.identifier), which says plainly that it is no registered IATI publisher
+  reference; with no publisher recorded, the OPEN_DATA_PUBLISHER setting itself.
+  `iati-identifier` is that reference, then `-project-<id>` or `-partnership-<id>` (ids
+  never change; slugs may).
 - Participating organisations: the published participants with their roles' IATI codes
   (reference.models.IATI_ROLE_CODES); for partnerships also the grants' grant-maker
   (extending, 3) and source of the money (funding, 1). `ref` only when a real identifier
@@ -55,11 +57,12 @@ def real_ref(org):
 
 
 def reporting_org():
+    """(the publisher's organisation or None, the reporting reference)."""
     org = Organisation.objects.published().filter(slug=settings.OPEN_DATA_PUBLISHER).first()
     ref = settings.IATI_REPORTING_ORG_REF
     if not ref and org is not None:
-        ref = real_ref(org) or f"360G-{settings.GRANTS_360_PREFIX}-org-{org.slug}"
-    return org, ref or f"360G-{settings.GRANTS_360_PREFIX}-org-{settings.OPEN_DATA_PUBLISHER}"
+        ref = real_ref(org) or org.identifier
+    return org, ref or settings.OPEN_DATA_PUBLISHER
 
 
 def narratives(parent, texts):

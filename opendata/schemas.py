@@ -35,7 +35,8 @@ class OrganisationRef(Schema):
     kind: str
     identifier: str = Field(
         description="SE-ON-NNNNNN-NNNN when the organisation number is known, otherwise "
-        "the register-made 360G-<prefix>-org-<slug>."
+        "the register-made 360G-<prefix>-org-<id> (from the organisation's id, not its "
+        "slug, so it survives a rename)."
     )
     org_number: str | None
     scb_code: str | None

@@ -1,5 +1,5 @@
 """Open-data addresses in both languages (under the language prefixes, like the lists):
-the "Öppna data" page and the feeds."""
+the "Öppna data" page, the feeds and the 360Giving CSV."""
 
 from django.urls import path
 
@@ -12,6 +12,12 @@ app_name = "opendata"
 urlpatterns = [
     path(
         localized_route("oppna-data/", "open-data/"), views.OpenDataPageView.as_view(), name="page"
+    ),
+    # Before the apps' own URLs: the grants CSV's own address (partnerships:grant-export),
+    # answered here so that ?columns=360giving is made from the 360Giving JSON's grants.
+    path(
+        localized_route("partnerskap/bidrag.csv", "partnerships/grants.csv"),
+        views.GrantExportView.as_view(),
     ),
     # Before the apps' own URLs, where "feed" would be taken for a record's slug.
     path(

@@ -8,12 +8,13 @@ from django.views.generic import TemplateView
 
 from core.throttle import limit_streams
 from core.xmltext import xml_safe
+from opendata import giving360
 from opendata import records as r
-from opendata.giving360 import package_response
 from opendata.http import BadParameters, filtered, json_error, open_data, read_only
 from opendata.iati import activities_stream, partnership_activity, project_activity
 from partnerships.filters import PartnershipFilterSet
 from partnerships.models import Partnership
+from partnerships.views import GrantExportView as PlainGrantExportView
 from projects.filters import ProjectFilterSet
 from projects.models import Project
 
@@ -32,7 +33,18 @@ def grants_360giving(request):
         )
     except BadParameters as exc:
         return bad_request(exc)
-    return package_response(request, r.grants_of(filterset.qs))
+    return giving360.package_response(request, r.grants_of(filterset.qs))
+
+
+class GrantExportView(PlainGrantExportView):
+    """/partnerskap/bidrag.csv: with columns=360giving, the 360Giving CSV, which is the
+    JSON package's grants flattened (opendata.giving360); otherwise partnerships' own
+    columns. The same permission, filters, limits and log as every CSV export."""
+
+    def export_response(self, records, filename, export_format, log_context):
+        if self.request.GET.get("columns") != "360giving":
+            return super().export_response(records, filename, export_format, log_context)
+        return giving360.csv_response(self.request, records, filename, export_format, log_context)
 
 
 def iati_response(request, filterset_class, base, queryset, build, filename):

@@ -1,20 +1,14 @@
-from django.conf import settings
-from django.db.models import F, Value
-from django.db.models.functions import Concat
-
 from core.exports import (
     Column,
     Dataset,
-    as_text,
     choice_label,
-    first_filled,
     goal_code,
     joined,
     lang,
 )
 from core.models import Status, status_derived_expression, status_expression
 from partnerships.models import Grant, Partnership, PartnershipParticipant, granted_sek
-from reference.exports import org_id, organisation_dataset
+from reference.exports import organisation_dataset
 from reference.models import Role
 
 GOALS = Partnership.goals.through
@@ -114,58 +108,6 @@ def grant_dataset():
                 Role.SWEDISH_PARTICIPANT, "organisation__scb_code"
             ),
             "x_goal_numbers": grant_joined(GOALS, goal_code(), "goal_id"),
-        },
-    )
-
-
-def grant_360giving_dataset():
-    """Column titles of the 360Giving data standard, so the file loads into its tools.
-    Funding Org is the grant-maker (ICLD for Kommunala partnerskap), not the source of the
-    money. Organisation identifiers: README, "CSV export"."""
-    prefix = f"360G-{settings.GRANTS_360_PREFIX}"
-    sdg = {"goal__framework": "sdg"}
-    return Dataset(
-        columns=[
-            Column("Identifier", "x_identifier"),
-            Column("Title", "x_title"),
-            Column("Description", "x_description"),
-            Column("Currency", "x_currency"),
-            Column("Amount Awarded", "x_total", "number"),
-            Column("Award Date", "x_award_date"),
-            Column("Planned Dates:Start Date", "x_start"),
-            Column("Planned Dates:End Date", "x_end"),
-            Column("Planned Dates:Duration (months)", "x_months", "number"),
-            Column("Recipient Org:Identifier", "x_recipient_ids"),
-            Column("Recipient Org:Name", "x_recipients"),
-            Column("Funding Org:Identifier", "x_funder_id"),
-            Column("Funding Org:Name", "x_funder_name"),
-            Column("Grant Programme:Title", "partnership__programme__name_en"),
-            Column("Beneficiary Location:0:Name", "partnership__country__name_en"),
-            Column("Beneficiary Location:0:Country Code", "partnership__country_id"),
-            Column("Classifications:0:Vocabulary", "x_vocabulary"),
-            Column("Classifications:0:Code", "x_sdg_codes"),
-            Column("Classifications:0:Title", "x_sdg_titles"),
-            Column("URL", "partnership__slug", "url", "partnerships:partnership-detail"),
-        ],
-        annotations={
-            "x_identifier": Concat(Value(f"{prefix}-"), as_text(F("id"))),
-            "x_title": first_filled("partnership__title_en", "partnership__title_sv"),
-            "x_description": first_filled("partnership__summary_en", "partnership__summary_sv"),
-            "x_currency": Value("SEK"),
-            "x_total": granted_sek(),
-            "x_award_date": first_filled(as_text(F("decided_on")), as_text(F("year"))),
-            "x_start": Concat(as_text(F("year")), Value("-01-01")),
-            "x_end": Concat(as_text(F("year") + F("duration_years") - 1), Value("-12-31")),
-            "x_months": F("duration_years") * 12,
-            "x_recipient_ids": grant_role_joined(
-                Role.SWEDISH_PARTICIPANT, org_id("organisation__")
-            ),
-            "x_recipients": grant_role_joined(Role.SWEDISH_PARTICIPANT, "organisation__name_sv"),
-            "x_funder_id": org_id("grant_maker__"),
-            "x_funder_name": first_filled("grant_maker__name_en", "grant_maker__name_sv"),
-            "x_vocabulary": Value("UN Sustainable Development Goals"),
-            "x_sdg_codes": grant_joined(GOALS, as_text(F("goal__number")), "goal__number", **sdg),
-            "x_sdg_titles": grant_joined(GOALS, F("goal__title_en"), "goal__number", **sdg),
         },
     )
 

@@ -16,6 +16,8 @@ urlpatterns = [
         views.PartnershipExportView.as_view(),
         name="partnership-export",
     ),
+    # Requests come to opendata's GrantExportView first (opendata/urls_pages.py), which
+    # adds the 360Giving columns to this view.
     path(
         localized_route("partnerskap/bidrag.csv", "partnerships/grants.csv"),
         views.GrantExportView.as_view(),

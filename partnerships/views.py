@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from core.charts import year_panel, year_table
 from core.views import FilteredExportView, FilteredListView, PreviewDetailView
 from partnerships.exports import (
-    grant_360giving_dataset,
     grant_dataset,
     grant_export_queryset,
     municipality_dataset,
@@ -59,13 +58,12 @@ class PartnershipExportView(PartnershipSource, FilteredExportView):
 
 
 class GrantExportView(PartnershipSource, FilteredExportView):
-    """The grants of exactly the partnerships the list shows."""
+    """The grants of exactly the partnerships the list shows (with columns=360giving, the
+    360Giving CSV: opendata.views.GrantExportView)."""
 
     filename_stem = "bidrag"
 
     def get_dataset(self):
-        if self.request.GET.get("columns") == "360giving":
-            return grant_360giving_dataset()
         return grant_dataset()
 
     def get_export_queryset(self, records):

@@ -4,9 +4,11 @@ sources and programmes, and the participation roles the feature apps record."""
 
 import re
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models.functions import Concat, Substr
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -427,10 +429,19 @@ class Organisation(LeadImageModel, PublishableModel):
 
     @property
     def org_id(self):
-        """The organisation number as an org-id (SE-ON-NNNNNN-NNNN), or ""."""
+        """The organisation number as an org-id (SE-ON-NNNNNN-NNNN), or "" (in SQL:
+        org_id_expression below)."""
         if not self.org_number:
             return ""
         return f"SE-ON-{self.org_number[:6]}-{self.org_number[6:]}"
+
+    @property
+    def identifier(self):
+        """The organisation's identifier in every open format (360Giving, IATI, the API):
+        its org-id where the organisation number is recorded, otherwise one the register
+        makes under its 360Giving prefix from the primary key, 360G-<prefix>-org-<pk>, so
+        that renaming the slug changes no identifier (README, "Open data")."""
+        return self.org_id or f"360G-{settings.GRANTS_360_PREFIX}-org-{self.pk}"
 
     def identifiers(self):
         """[(label, value)] of the identifiers that are known."""
@@ -452,6 +463,21 @@ class Organisation(LeadImageModel, PublishableModel):
         if self.is_swedish_local:
             return reverse("partnerships:municipality-detail", args=[self.slug])
         return reverse("pages:organisation-detail", args=[self.slug])
+
+
+def org_id_expression(prefix=""):
+    """Organisation.org_id in SQL, for the CSV exports: SE-ON-NNNNNN-NNNN where the
+    organisation number is recorded, else "". `prefix` reaches a related organisation
+    ("grant_maker__")."""
+    number = F(f"{prefix}org_number")
+    return Case(
+        When(
+            **{f"{prefix}org_number__isnull": False},
+            then=Concat(Value("SE-ON-"), Substr(number, 1, 6), Value("-"), Substr(number, 7, 4)),
+        ),
+        default=Value(""),
+        output_field=CharField(),
+    )
 
 
 class FormerName(models.Model):

@@ -5,7 +5,7 @@ as unknown (issue: names of drafts appeared through published partnerships)."""
 import pytest
 
 from partnerships.models import Grant
-from reference.models import OrganisationKind
+from reference.models import Organisation, OrganisationKind
 from tests.conftest import make_municipality, make_partnership
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,12 @@ def published_with_drafts(seeded, goals):
         end_year=2017,
     )
     Grant.objects.create(
-        partnership=partnership, year=2016, amount_sek_per_year=400_000, duration_years=2
+        partnership=partnership,
+        year=2016,
+        amount_sek_per_year=400_000,
+        duration_years=2,
+        # 360Giving leaves out a grant without a grant-maker.
+        grant_maker=Organisation.objects.get(slug="icld"),
     )
     return partnership
 

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from partnerships.models import Grant
 from reference.models import Organisation as Municipality
 from tests.conftest import make_partnership, make_project
 
@@ -91,32 +92,19 @@ def test_grants_export_and_360giving_columns(exporter, seeded, goals):
     assert rows[0]["amount_sek_per_year"] == "400000" and rows[0]["total_sek"] == "1200000"
     assert rows[0]["swedish_participant_codes"] == "2081"
 
-    rows = read_csv(exporter.get("/partnerskap/bidrag.csv?country=KE&columns=360giving"))
-    expected = [
-        "Identifier",
-        "Title",
-        "Description",
-        "Currency",
-        "Amount Awarded",
-        "Award Date",
-        "Planned Dates:Start Date",
-        "Planned Dates:End Date",
-        "Planned Dates:Duration (months)",
-        "Recipient Org:Identifier",
-        "Recipient Org:Name",
-        "Funding Org:Identifier",
-        "Funding Org:Name",
-        "Grant Programme:Title",
-        "Beneficiary Location:0:Name",
-        "Beneficiary Location:0:Country Code",
-    ]
-    assert list(rows[0])[: len(expected)] == expected
-    assert rows[0]["Identifier"].startswith("360G-icld-")
-    assert rows[0]["Currency"] == "SEK" and rows[0]["Amount Awarded"] == "1200000"
-    assert rows[0]["Planned Dates:Duration (months)"] == "36"
-    assert rows[0]["Recipient Org:Name"] == "Borlänge"
-    assert rows[0]["Beneficiary Location:0:Country Code"] == "KE"
-    assert rows[0]["Classifications:0:Code"] == "11"
+    # 360Giving (more in tests/test_one_description.py, which reads the file back as JSON)
+    # leaves out a grant without a grant-maker.
+    url = "/partnerskap/bidrag.csv?country=KE&columns=360giving"
+    assert read_csv(exporter.get(url)) == []
+    Grant.objects.update(grant_maker=Municipality.objects.get(slug="icld"))
+    (row,) = read_csv(exporter.get(url))
+    assert row["Identifier"].startswith("360G-icld-")
+    assert row["Currency"] == "SEK" and row["Amount Awarded"] == "1200000"
+    assert row["Award Date"] == "2016-01-01"
+    assert row["Planned Dates:0:Duration (months)"] == "36"
+    assert row["Recipient Org:0:Name"] == "Borlänge"
+    assert row["Beneficiary Location:0:Country Code"] == "KE"
+    assert row["Classifications:0:Code"] == "11"
 
 
 def test_invalid_filters_export_no_rows(exporter, seeded):
@@ -141,6 +129,8 @@ def build(n, goals, offset):
             goals=[goals[11]],
             grants=[(2016, 300_000, 2)],
         )
+    # 360Giving describes only grants with a grant-maker.
+    Grant.objects.filter(grant_maker=None).update(grant_maker=kommun)
 
 
 @pytest.mark.parametrize(
@@ -154,8 +144,13 @@ def build(n, goals, offset):
     ],
 )
 def test_export_query_count_is_constant(exporter, goals, url, no_stream_limits):
-    # Pinned per database: PostgreSQL streams the rows with one COPY statement.
-    expected = 4 if connection.vendor == "postgresql" else 5
+    # Pinned per database: PostgreSQL streams the rows with one COPY statement; the
+    # 360Giving CSV reads the grants as the JSON package does (the grants, their
+    # participants and goals) and first how many recipients and goals the widest has.
+    if "360giving" in url:
+        expected = 8
+    else:
+        expected = 4 if connection.vendor == "postgresql" else 5
 
     def count():
         with CaptureQueriesContext(connection) as ctx:

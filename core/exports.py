@@ -22,7 +22,8 @@ from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+
+from core.text import page_language
 
 logger = logging.getLogger("register.export")
 
@@ -321,7 +322,7 @@ def check_export_permission(request):
 
 
 def lang():
-    return "en" if (get_language() or "sv").startswith("en") else "sv"
+    return page_language()
 
 
 def choice_label(field, choices):

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import format_lazy
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.images import cleaned_original, delete_files, make_renditions, validate_lead_image
+from core.text import page_language
 from core.xmltext import validate_xml_text
 
 # Help texts shared by the fields of several models (plain Swedish in the admin).
@@ -49,7 +49,7 @@ def localized(obj, field):
 def localized_with_language(obj, field):
     """(text, language of the text): English on English pages where there is English,
     Swedish otherwise."""
-    if (get_language() or "sv").startswith("en"):
+    if page_language() == "en":
         value = getattr(obj, f"{field}_en", "")
         if value:
             return value, "en"
@@ -114,6 +114,13 @@ class Publication(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
     UNPUBLISHED = "unpublished", _("Unpublished")
+
+
+def published_at(path):
+    """The lookup that the record at the end of `path` is published, for filter(**…) and
+    exclude(**…) through a relation: `.published()` says it of a queryset's own records,
+    this of related ones (the two places that say "public")."""
+    return {f"{path}__publication": Publication.PUBLISHED}
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -254,7 +261,7 @@ def format_date(value, precision):
 
 
 def _swedish():
-    return not (get_language() or "sv").startswith("en")
+    return page_language() == "sv"
 
 
 class DatedQuerySet(PublishableQuerySet):

@@ -8,6 +8,7 @@ level 2 (the page's title is the one h1) and end at 4."""
 
 import nh3
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = {"p", "h2", "h3", "h4", "ul", "ol", "li", "a", "strong", "em", "blockquote", "br"}
@@ -41,3 +42,9 @@ def render_markdown(text) -> SafeString:
         strip_comments=True,
     )
     return mark_safe(clean)  # sanitised by nh3 just above
+
+
+def page_language():
+    """The page's language as the register writes it: "en" on English pages, else "sv"
+    (the one place that asks; Swedish is the default)."""
+    return "en" if (get_language() or "sv").startswith("en") else "sv"

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Count, Max, Prefetch, Q
 from django.utils import translation
 
+from core.models import published_at
 from partnerships.filters import swedish_links
 from partnerships.models import Grant, GrantRound, Partnership, PartnershipParticipant
 from projects.models import Project, ProjectParticipant
@@ -21,7 +22,7 @@ from reference.models import (
     Source,
 )
 
-PUBLISHED_ORG = {"organisation__publication": "published"}
+PUBLISHED_ORG = published_at("organisation")
 
 
 # Querysets -----------------------------------------------------------------------------
@@ -106,7 +107,7 @@ def grant_list_widths(partnerships):
     opendata.giving360 lists them), for that many numbered CSV columns: one query."""
     published_swedish = Q(
         participants__role=Role.SWEDISH_PARTICIPANT,
-        participants__organisation__publication="published",
+        **published_at("participants__organisation"),
     )
     widths = (
         Partnership.objects.filter(
@@ -149,7 +150,7 @@ def programme_queryset():
 
 def grant_round_queryset():
     return (
-        GrantRound.objects.filter(programme__publication="published")
+        GrantRound.objects.filter(**published_at("programme"))
         .select_related("programme", "grant_maker", "funding_source", "source__publisher")
         .prefetch_related(
             Prefetch(

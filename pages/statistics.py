@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.charts import bar_table as table
 from core.charts import year_panel, year_table
+from core.models import published_at
 from partnerships.filters import PartnershipFilterSet
 from partnerships.models import Grant, Partnership, PartnershipParticipant, granted_sek
 from projects.filters import ProjectFilterSet
@@ -192,7 +193,7 @@ def by_county(partnerships, grants):
     with participants in two counties counts in both)."""
     links = PartnershipParticipant.objects.filter(
         role=Role.SWEDISH_PARTICIPANT,
-        organisation__publication="published",
+        **published_at("organisation"),
         partnership__in=partnerships.values("pk"),
     ).exclude(organisation__county_name="")
     county = ("organisation__county_code", "organisation__county_name")

@@ -6,7 +6,7 @@ from core.exports import (
     joined,
     lang,
 )
-from core.models import Status, status_derived_expression, status_expression
+from core.models import Status, published_at, status_derived_expression, status_expression
 from partnerships.models import Grant, Partnership, PartnershipParticipant, granted_sek
 from reference.exports import organisation_dataset
 from reference.models import Role
@@ -24,7 +24,7 @@ def role_joined(role, target, key="partnership_id", outer="pk", order="position"
         order,
         outer=outer,
         role=role,
-        organisation__publication="published",
+        **published_at("organisation"),
     )
 
 

@@ -3,6 +3,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import SlugFilter, through_ids
+from core.models import published_at
 from partnerships.models import Partnership, PartnershipParticipant
 from reference.filters import RegisterFilterSet, sort_filter, status_filter, year_filter
 from reference.models import Organisation, OrganisationKind, Role
@@ -19,8 +20,8 @@ def swedish_links(**lookups):
     """(partnership, Swedish participant) rows, both published."""
     return PartnershipParticipant.objects.filter(
         role=Role.SWEDISH_PARTICIPANT,
-        organisation__publication="published",
-        partnership__publication="published",
+        **published_at("organisation"),
+        **published_at("partnership"),
     ).filter(**lookups)
 
 
@@ -61,7 +62,7 @@ class PartnershipFilterSet(RegisterFilterSet):
     def facet_municipality(self, queryset):
         rows = PartnershipParticipant.objects.filter(
             role=Role.SWEDISH_PARTICIPANT,
-            organisation__publication="published",
+            **published_at("organisation"),
             partnership__in=queryset.values("pk"),
         )
         return dict(rows.values_list("organisation__slug").annotate(n=Count("pk")))
@@ -123,7 +124,7 @@ class MunicipalityFilterSet(RegisterFilterSet):
                     "partnership_roles",
                     filter=Q(
                         partnership_roles__role=Role.SWEDISH_PARTICIPANT,
-                        partnership_roles__partnership__publication="published",
+                        **published_at("partnership_roles__partnership"),
                     ),
                 )
             )
@@ -175,9 +176,9 @@ class MunicipalityFilterSet(RegisterFilterSet):
 
     def _distinct_municipalities(self, through, queryset, target, **lookups):
         rows = through.objects.filter(
-            partnership__publication="published",
+            **published_at("partnership"),
             partnership__participants__role=Role.SWEDISH_PARTICIPANT,
-            partnership__participants__organisation__publication="published",
+            **published_at("partnership__participants__organisation"),
             partnership__participants__organisation__in=queryset.values("pk"),
             **lookups,
         )

@@ -20,6 +20,7 @@ from core.models import (
     PublishableModel,
     dated_constraints,
     localized,
+    published_at,
     with_markdown_help,
 )
 from reference.models import (
@@ -234,12 +235,9 @@ class GrantRound(AuditedModel):
     def title(self):
         return localized(self, "title")
 
-    def get_absolute_url(self):
-        return reverse("pages:round-detail", args=[self.slug])
-
     def recorded_figures(self):
         """What the recorded, published grants of this round add up to."""
-        grants = Grant.objects.filter(grant_round=self, partnership__publication="published")
+        grants = Grant.objects.filter(grant_round=self, **published_at("partnership"))
         totals = grants.aggregate(n=models.Count("pk"), sek=Sum(granted_sek()))
         return {"grants": totals["n"], "sek": totals["sek"] or 0}
 
@@ -267,9 +265,9 @@ class GrantRound(AuditedModel):
 
 class PartnershipQuerySet(DatedQuerySet):
     def published_participants(self, role=None):
-        rows = PartnershipParticipant.objects.filter(
-            organisation__publication="published"
-        ).select_related("organisation")
+        rows = PartnershipParticipant.objects.filter(**published_at("organisation")).select_related(
+            "organisation"
+        )
         if role:
             rows = rows.filter(role=role)
         return rows

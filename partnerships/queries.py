@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Q
 
+from core.models import published_at
 from reference.models import Role
 
 
@@ -13,7 +14,7 @@ def with_partnership_counts(organisations):
             "partnership_roles__partnership",
             filter=Q(
                 partnership_roles__role=Role.SWEDISH_PARTICIPANT,
-                partnership_roles__partnership__publication="published",
+                **published_at("partnership_roles__partnership"),
             ),
             distinct=True,
         )

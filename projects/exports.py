@@ -10,7 +10,7 @@ from core.exports import (
     lang,
     localized_field,
 )
-from core.models import Status, status_derived_expression, status_expression
+from core.models import Status, published_at, status_derived_expression, status_expression
 from projects.models import Project, ProjectParticipant
 from reference.models import Role
 
@@ -18,7 +18,7 @@ from reference.models import Role
 def participant_cells(through, key, **lookups):
     """'Sida (Funding); SALAR International (Implementing)' and the organisations of one
     role, published organisations only."""
-    published = {"organisation__publication": "published", **lookups}
+    published = {**published_at("organisation"), **lookups}
     return joined(
         through,
         key,
@@ -48,7 +48,7 @@ def project_dataset():
             localized_field("name", "organisation__"),
             "position",
             role=role,
-            organisation__publication="published",
+            **published_at("organisation"),
         )
         for role in (Role.FUNDING, Role.IMPLEMENTING)
     }

@@ -13,6 +13,7 @@ from core.models import (
     PublishableModel,
     dated_constraints,
     localized,
+    published_at,
     with_markdown_help,
 )
 from reference.models import (
@@ -40,7 +41,7 @@ class ProjectQuerySet(DatedQuerySet):
             Prefetch("sources", queryset=Source.objects.select_related("publisher")),
             Prefetch(
                 "participants",
-                queryset=ProjectParticipant.objects.filter(organisation__publication="published")
+                queryset=ProjectParticipant.objects.filter(**published_at("organisation"))
                 .select_related("organisation")
                 .order_by("role", "position", "id"),
             ),

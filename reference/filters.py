@@ -9,7 +9,6 @@ from django.db import connection
 from django.db.models import Count, F, IntegerField, Value
 from django.db.models.functions import Cast, Coalesce, ExtractYear, NullIf, Substr
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import (
@@ -23,12 +22,13 @@ from core.filters import (
     text_search,
     through_ids,
 )
-from core.models import Status
+from core.models import Status, published_at
+from core.text import page_language
 from reference.models import Country, Goal, Programme, Theme
 
 
 def english():
-    return (get_language() or "sv").startswith("en")
+    return page_language() == "en"
 
 
 class RegisterFilterSet(django_filters.FilterSet):
@@ -247,7 +247,7 @@ class RegisterFilterSet(django_filters.FilterSet):
         return self.facet_m2m(queryset, "themes", "theme__slug")
 
     def facet_programme(self, queryset):
-        rows = queryset.filter(programme__publication="published").values_list("programme__slug")
+        rows = queryset.filter(**published_at("programme")).values_list("programme__slug")
         return dict(rows.annotate(n=Count("pk")))
 
     def facet_status(self, queryset):

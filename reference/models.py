@@ -9,7 +9,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, CharField, F, Q, Value, When
 from django.db.models.functions import Concat, Substr
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -100,11 +99,6 @@ class Goal(models.Model):
         """SDGs as their number, Millennium goals as MDG1…MDG8 (as in the exports)."""
         return str(self.number) if self.is_sdg else f"MDG{self.number}"
 
-    def get_absolute_url(self):
-        if self.is_sdg:
-            return reverse("pages:goal-detail", args=[self.number])
-        return reverse("pages:goal-list") + f"#mdg-{self.number}"
-
     @property
     def text_colour(self):
         """Black or white, whichever contrasts more with the goal colour (always >= 4.58:1)."""
@@ -151,9 +145,6 @@ class Country(models.Model):
     @property
     def name(self):
         return localized(self, "name")
-
-    def get_absolute_url(self):
-        return reverse("pages:country-detail", args=[self.code.lower()])
 
 
 class ThemeKind(models.TextChoices):
@@ -459,11 +450,6 @@ class Organisation(LeadImageModel, PublishableModel):
             rows.append((_("IATI organisation reference"), self.iati_ref))
         return rows
 
-    def get_absolute_url(self):
-        if self.is_swedish_local:
-            return reverse("partnerships:municipality-detail", args=[self.slug])
-        return reverse("pages:organisation-detail", args=[self.slug])
-
 
 def org_id_expression(prefix=""):
     """Organisation.org_id in SQL, for the CSV exports: SE-ON-NNNNNN-NNNN where the
@@ -705,9 +691,6 @@ class Programme(DatedModel, SourcedModel, LeadImageModel, PublishableModel):
     @property
     def description(self):
         return localized(self, "description")
-
-    def get_absolute_url(self):
-        return reverse("pages:programme-detail", args=[self.slug])
 
 
 class Role(models.TextChoices):

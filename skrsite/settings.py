@@ -14,6 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from skrsite.addresses import OVERRIDES
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -103,6 +105,9 @@ AUTHENTICATION_BACKENDS = [
     "core.logins.AddressLockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# The addresses of records whose pages live in a higher layer than their models.
+ABSOLUTE_URL_OVERRIDES = OVERRIDES
 
 ROOT_URLCONF = "skrsite.urls"
 WSGI_APPLICATION = "skrsite.wsgi.application"

@@ -20,11 +20,35 @@ LAYERS = {
 }
 
 
+# URL namespaces and the package whose URLs they are: reverse("pages:…") from a lower
+# layer depends on the pages as much as an import does.
+NAMESPACES = {
+    "pages": "pages",
+    "projects": "projects",
+    "partnerships": "partnerships",
+    "opendata": "opendata",
+    "api-v1": "opendata",
+}
+
+
 def imports_of(path):
-    """Top-level project packages imported anywhere in the file (functions included)."""
+    """Top-level project packages imported anywhere in the file (functions included), and
+    those whose URL names the file reverses."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     found = set()
     for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "id", getattr(node.func, "attr", None))
+            in ("reverse", "reverse_lazy")
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            namespace = node.args[0].value.partition(":")[0]
+            if namespace in NAMESPACES:
+                found.add(NAMESPACES[namespace])
+            continue
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
@@ -56,6 +80,7 @@ def test_no_layer_imports_a_higher_one():
         ("core", "from reference.models import Goal\n", "imports reference"),
         ("reference", "def f():\n    from projects.models import Project\n", "imports projects"),
         ("projects", "import partnerships.models\n", "imports partnerships"),
+        ("reference", "def url(o):\n    return reverse('pages:goal-detail')\n", "imports pages"),
     ],
 )
 def test_the_check_catches_an_upward_import(tmp_path, monkeypatch, package, source, expected):

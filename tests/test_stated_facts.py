@@ -55,3 +55,13 @@ def test_a_municipality_page_links_its_round(client, seeded):
     html = page(client, "/kommuner/borlange/")
     assert f'href="{ROUND}"' in html
     assert "(0)" not in html
+
+
+def test_organisations_and_programmes_named_on_a_project_page_are_links(client, seeded):
+    """Issue: organisations and programmes on project pages were plain text."""
+    html = page(client, "/projekt/symbiocity-kenya/")
+    assert 'href="/program/symbiocity/"' in html
+    assert 'href="/organisationer/salar-international/"' in html
+    assert 'href="/organisationer/sida/"' in html and "(Sida)" in html
+    listing = page(client, "/program/")
+    assert 'href="/organisationer/skr/"' in listing or 'href="/organisationer/icld/"' in listing

@@ -5,6 +5,8 @@ from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
+from core.text import page_language
+
 register = template.Library()
 
 
@@ -83,7 +85,7 @@ def bi_text(obj, field):
     from core.models import localized_with_language
 
     _text, language = localized_with_language(obj, field)
-    current = "en" if (translation.get_language() or "sv").startswith("en") else "sv"
+    current = page_language()
     return mark_safe(' lang="sv"') if language != current else ""
 
 

@@ -385,7 +385,18 @@ class DatedModel(models.Model):
     def period_display(self):
         start = format_date(self.start_date, self.start_precision)
         end = format_date(self.end_date, self.end_precision)
+        if start and start == end:
+            return start  # "2016", not "2016–2016"
         return f"{start}–{end}" if start or end else ""
+
+    @property
+    def years_display(self):
+        """The years of the period for a list line: "2016", "2016–2018", "2016–"."""
+        if self.start_year and self.start_year == self.end_year:
+            return str(self.start_year)
+        if self.start_year:
+            return f"{self.start_year}–{self.end_year or ''}"
+        return ""
 
     def current_status(self, today=None):
         """(status, derived): the status from the dates when they decide it (derived is

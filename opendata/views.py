@@ -44,6 +44,8 @@ class GrantExportView(PlainGrantExportView):
     def export_response(self, records, filename, export_format, log_context):
         if self.request.GET.get("columns") != "360giving":
             return super().export_response(records, filename, export_format, log_context)
+        # Its own file name, so that it does not overwrite the plain grants file.
+        filename = filename.replace("bidrag", "bidrag-360giving", 1)
         return giving360.csv_response(self.request, records, filename, export_format, log_context)
 
 

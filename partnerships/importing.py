@@ -755,6 +755,17 @@ def grant_round_import(*, grant_round: GrantRound, results, user):
         ],
         batch_size=BATCH,
     )
+    # The round's announcement is a source of every partnership it grants.
+    if grant_round.source_id:
+        source_links = Partnership.sources.through
+        source_links.objects.bulk_create(
+            [
+                source_links(partnership_id=pk, source_id=grant_round.source_id)
+                for pk in dict.fromkeys(ids)
+            ],
+            batch_size=BATCH,
+            ignore_conflicts=True,
+        )
 
     existing = {
         g.partnership_id: g

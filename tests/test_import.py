@@ -75,6 +75,10 @@ def test_preview_writes_nothing_then_confirm_writes_all(admin_client, round_, ed
     assert Municipality.objects.get(name_sv="Piteå").scb_code == "2581"  # from SCB's list
     # A new partner local government waits as a draft: its name reaches no public page.
     assert Municipality.objects.get(name_sv="Nakuru").publication == "draft"
+    # The round's announcement is the imported partnerships' source (issue: the data-quality
+    # view flagged every imported partnership as without source).
+    assert round_.source is not None
+    assert list(nakuru.sources.all()) == [round_.source]
 
 
 def test_reimporting_the_same_file_changes_nothing(admin_client, round_):

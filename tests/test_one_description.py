@@ -219,3 +219,15 @@ def test_renaming_slugs_changes_no_identifier(exporter, grants):
     with override_settings(OPEN_DATA_PUBLISHER="skr-renamed"):
         after = identifiers(exporter)
     assert after == before
+
+
+def test_the_360giving_csv_has_a_file_name_of_its_own(client, staff_user, seeded):
+    """Issue: the plain and the 360Giving grants CSV downloaded under the same name, so
+    the second overwrote the first."""
+    client.force_login(staff_user)
+    names = []
+    for address in ("/partnerskap/bidrag.csv", "/partnerskap/bidrag.csv?columns=360giving"):
+        response = client.get(address)
+        b"".join(response.streaming_content)  # one download at a time
+        names.append(response["Content-Disposition"])
+    assert "bidrag-360giving-" in names[1] and names[0] != names[1]

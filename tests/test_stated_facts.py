@@ -65,3 +65,13 @@ def test_organisations_and_programmes_named_on_a_project_page_are_links(client, 
     assert 'href="/organisationer/sida/"' in html and "(Sida)" in html
     listing = page(client, "/program/")
     assert 'href="/organisationer/skr/"' in listing or 'href="/organisationer/icld/"' in listing
+
+
+def test_a_period_within_one_year_reads_as_that_year(client, seeded):
+    """Issue: a one-year grant read "2016–2016"."""
+    from tests.conftest import make_partnership
+
+    make_partnership("ettarigt", country="KE", start_year=2016, end_year=2016)
+    html = page(client, "/partnerskap/?country=KE")
+    assert "2016–2016" not in html and "2016" in html
+    assert "2016–2016" not in page(client, "/partnerskap/ettarigt/")

@@ -2,6 +2,7 @@
 filtered list (/projekt/feed/?country=KE), in the page's language. Filter values the list
 would report in a notice give an empty feed whose subtitle names them."""
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -14,6 +15,7 @@ from partnerships.filters import PartnershipFilterSet
 from partnerships.models import Partnership
 from projects.filters import ProjectFilterSet
 from projects.models import Project
+from reference.models import Organisation
 
 FEED_SIZE = 50
 
@@ -47,7 +49,20 @@ class RegisterFeed(Feed):
         queryset = self.model.objects.published()
         filterset = self.filterset_class(params or None, queryset=queryset, request=request)
         filterset.query = params.urlencode()
+        filterset.feed_path = request.path
         return filterset
+
+    def feed_url(self, filterset):
+        """The feed's own address with its filter (the self link)."""
+        query = filterset.query
+        return f"{filterset.feed_path}?{query}" if query else filterset.feed_path
+
+    def author_name(self):
+        """The publisher of the open data (OPEN_DATA_PUBLISHER), as on the DCAT catalogue."""
+        publisher = Organisation.objects.published().filter(slug=settings.OPEN_DATA_PUBLISHER)
+        return next((o.name for o in publisher), None) or str(self.publisher_fallback)
+
+    publisher_fallback = gettext_lazy("International cooperation register")
 
     def title(self, filterset):
         return f"{self.heading} – {_('International cooperation register')}"

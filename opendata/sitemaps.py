@@ -4,9 +4,9 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Q
 from django.urls import reverse
 
-from partnerships.models import Partnership
+from partnerships.models import GrantRound, Partnership
 from projects.models import Project
-from reference.models import Country, Goal, Organisation
+from reference.models import SWEDISH_LOCAL_KINDS, Country, Goal, Organisation, Programme
 
 
 class I18nSitemap(Sitemap):
@@ -25,6 +25,10 @@ class StaticSitemap(I18nSitemap):
             "pages:goal-list",
             "pages:country-list",
             "pages:accessibility",
+            "pages:organisation-list",
+            "pages:programme-list",
+            "pages:about",
+            "pages:statistics",
             "opendata:page",
         ]
 
@@ -75,6 +79,28 @@ class CountrySitemap(I18nSitemap):
         )
 
 
+class OrganisationSitemap(RecordSitemap):
+    """Organisations other than the Swedish municipalities and regions (their own list)."""
+
+    def items(self):
+        return (
+            Organisation.objects.published()
+            .exclude(kind__in=SWEDISH_LOCAL_KINDS)
+            .order_by("id")
+            .only("slug", "kind", "updated_at")
+        )
+
+
+class ProgrammeSitemap(RecordSitemap):
+    def items(self):
+        return Programme.objects.published().order_by("id").only("slug", "updated_at")
+
+
+class GrantRoundSitemap(RecordSitemap):
+    def items(self):
+        return GrantRound.objects.public().order_by("id").only("slug", "updated_at")
+
+
 SITEMAPS = {
     "pages": StaticSitemap,
     "projects": ProjectSitemap,
@@ -82,4 +108,7 @@ SITEMAPS = {
     "municipalities": MunicipalitySitemap,
     "goals": GoalSitemap,
     "countries": CountrySitemap,
+    "organisations": OrganisationSitemap,
+    "programmes": ProgrammeSitemap,
+    "rounds": GrantRoundSitemap,
 }

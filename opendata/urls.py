@@ -2,7 +2,7 @@
 visitor's language (the records carry both languages' texts)."""
 
 from django.contrib.sitemaps.views import sitemap
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, path, re_path
 
 from opendata import views
 from opendata.api import api
@@ -23,7 +23,10 @@ def wrapped(patterns):
 api_patterns, api_app_name, api_namespace = api.urls
 
 urlpatterns = [
+    path("api/v1/", views.api_index, name="api-index"),
     path("api/v1/", (wrapped(api_patterns), api_app_name, api_namespace)),
+    # Any other address under /api/ answers in JSON too, never with the HTML 404 page.
+    re_path(r"^api/", views.api_not_found, name="api-not-found"),
     path("partnerskap/bidrag.json", views.grants_360giving, name="data-grants-360giving"),
     path("projekt/iati.xml", views.projects_iati, name="data-projects-iati"),
     path("partnerskap/iati.xml", views.partnerships_iati, name="data-partnerships-iati"),

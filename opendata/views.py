@@ -3,7 +3,9 @@ data" page. The files read the lists' own FilterSets, so a file holds what the l
 the same parameters shows; parameters the list would report in a notice are answered
 with 400 and a JSON body naming them."""
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.urls import reverse
+from django.utils import translation
 from django.views.generic import TemplateView
 
 from core.throttle import limit_streams
@@ -47,6 +49,21 @@ class GrantExportView(PlainGrantExportView):
         # Its own file name, so that it does not overwrite the plain grants file.
         filename = filename.replace("bidrag", "bidrag-360giving", 1)
         return giving360.csv_response(self.request, records, filename, export_format, log_context)
+
+
+@open_data
+def api_index(request):
+    """/api/v1/: where the lists and the API's description are."""
+    names = ("projects", "partnerships", "grants", "grant_rounds", "municipalities")
+    names += ("organisations", "programmes", "goals", "countries")
+    links = {name: request.build_absolute_uri(reverse(f"api-v1:{name}")) for name in names}
+    for name in ("openapi-json", "openapi-view"):
+        links[name.replace("-", "_")] = request.build_absolute_uri(reverse(f"api-v1:{name}"))
+    return JsonResponse({"links": links})
+
+
+def api_not_found(request):
+    return json_error("No such address in the API; see /api/v1/ for the lists.", status=404)
 
 
 def iati_response(request, filterset_class, base, queryset, build, filename):
@@ -101,10 +118,10 @@ def catalogue_rdf(request):
 
 
 EXPORTS = (
-    "/projekt/export.csv",
-    "/partnerskap/export.csv",
-    "/partnerskap/bidrag.csv",
-    "/kommuner/export.csv",
+    "projects:project-export",
+    "partnerships:partnership-export",
+    "partnerships:grant-export",
+    "partnerships:municipality-export",
 )
 
 
@@ -112,8 +129,9 @@ EXPORTS = (
 def robots_txt(request):
     """Crawlers may read everything public but the admin and the staff's CSV exports."""
     lines = ["User-agent: *", "Disallow: /admin/"]
-    for path in EXPORTS:
-        lines += [f"Disallow: {path}", f"Disallow: /en{path}"]
+    for language in ("sv", "en"):
+        with translation.override(language):
+            lines += [f"Disallow: {reverse(name)}" for name in EXPORTS]
     lines.append(f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

@@ -183,9 +183,9 @@ def samples(name):
     return values.get(name, [])
 
 
-# The API's root is not a resource of its own (open-data issue: it should answer in JSON);
-# it answers with the site's "not found" page, which the walk checks like any other.
-NOT_FOUND = {"/api/v1/"}
+# The API's catch-all (any address under /api/ that is no resource) answers 404 in JSON;
+# its own address is walked too.
+NOT_FOUND = {"/api/"}
 
 # Django Ninja's Swagger UI, not a page of the site's own: no h1, no lang, and its colours
 # fail axe's contrast rule. It is walked for its status and reflow only; making it pass the

@@ -200,6 +200,8 @@ def wrk(url, seconds, connections=8, threads=2, script=None):
         "socket_errors": sum(
             int(x) for x in re.findall(r"(?:connect|read|write|timeout) (\d+)", out)
         ),
+        # Printed by a script that counts answers by status (bench/reliability.py).
+        "statuses": {int(s): int(n) for s, n in re.findall(r"^status (\d+): (\d+)$", out, re.M)},
     }
 
 

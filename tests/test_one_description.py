@@ -150,7 +150,7 @@ def test_a_360giving_csv_saved_from_excel_still_unflattens(exporter, grants, tmp
     response = exporter.get("/partnerskap/bidrag.csv?columns=360giving&format=excel")
     raw = read_stream(response)
     assert raw.startswith(b"\xef\xbb\xbf") and raw.split(b"\n", 1)[0].count(b";") > 10
-    assert 'filename="bidrag-excel-' in response["Content-Disposition"]
+    assert 'filename="bidrag-360giving-excel-' in response["Content-Disposition"]
     assert unflatten(raw, tmp_path)["grants"] == expected["grants"]
 
 

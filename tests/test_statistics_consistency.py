@@ -9,14 +9,9 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from tests.conftest import make_municipality, make_partnership, make_project
+from tests.test_stated_facts import page
 
 pytestmark = pytest.mark.django_db
-
-
-def page(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode()
 
 
 def test_no_money_column_when_no_amount_is_recorded(client, seeded):

@@ -85,12 +85,19 @@ def databases(size):
     return {"sqlite": sqlite_url(sqlite_path), "postgresql": pg}
 
 
+def descendants(pid):
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    try:
+        pids = [int(p) for p in children.read_text().split()]
+    except OSError:
+        return []
+    return pids + [d for child in pids for d in descendants(child)]
+
+
 def workers_rss_mb(server):
-    """Resident memory of the gunicorn master and its workers, summed, in MB."""
-    pids = [server.process.pid]
-    children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children")
-    if children.exists():
-        pids += [int(p) for p in children.read_text().split()]
+    """Resident memory of the gunicorn master, its workers and their children (a process
+    writing an open-data file, opendata/wholefiles.py), summed, in MB."""
+    pids = [server.process.pid, *descendants(server.process.pid)]
     total = 0
     for pid in pids:
         try:

@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.generic import TemplateView
 
-from core.throttle import limit_streams
 from core.xmltext import xml_safe
 from opendata import giving360
 from opendata import records as r
 from opendata.http import BadParameters, filtered, json_error, open_data, read_only
 from opendata.iati import activities_stream, partnership_activity, project_activity
+from opendata.wholefiles import whole_file
 from partnerships.filters import PartnershipFilterSet
 from partnerships.models import Partnership
 from partnerships.views import GrantExportView as PlainGrantExportView
@@ -26,7 +26,7 @@ def bad_request(exc):
 
 
 @open_data
-@limit_streams
+@whole_file("bidrag-360giving.json")
 def grants_360giving(request):
     """/partnerskap/bidrag.json?<the filters of /partnerskap/>"""
     try:
@@ -80,7 +80,7 @@ def iati_response(request, filterset_class, base, queryset, build, filename):
 
 
 @open_data
-@limit_streams
+@whole_file("projekt-iati.xml")
 def projects_iati(request):
     """/projekt/iati.xml?<the filters of /projekt/>"""
     return iati_response(
@@ -94,7 +94,7 @@ def projects_iati(request):
 
 
 @open_data
-@limit_streams
+@whole_file("partnerskap-iati.xml")
 def partnerships_iati(request):
     """/partnerskap/iati.xml?<the filters of /partnerskap/>"""
     return iati_response(

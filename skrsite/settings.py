@@ -136,6 +136,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Another process of the same deployment (opendata/wholefiles.py's builder) is told the
+# database's name when it differs from DATABASE_URL's (as a test database's does).
+if os.environ.get("DATABASE_NAME"):
+    DATABASES["default"]["NAME"] = os.environ["DATABASE_NAME"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool("PG_JIT"):
     # JIT compilation cost a filtered export about 2 s per statement for 0.1 s of work
@@ -253,6 +257,18 @@ EXPORT_STREAMS_TOTAL = int(os.environ.get("EXPORT_STREAMS_TOTAL", "2"))
 EXPORT_STREAMS_PER_CLIENT = int(os.environ.get("EXPORT_STREAMS_PER_CLIENT", "1"))
 EXPORT_SLOT_SECONDS = int(os.environ.get("EXPORT_SLOT_SECONDS", "600"))
 EXPORT_RETRY_AFTER = int(os.environ.get("EXPORT_RETRY_AFTER", "30"))
+
+# The whole open-data files (no filter) are written once per data version into this
+# folder and served from there (opendata/wholefiles.py); empty: always computed. They
+# are written by a separate process ("process"), so a worker's memory does not grow by
+# what building them takes, or inside the request ("request", the tests' way: a test
+# database in a transaction is seen only by its own connection). A build that makes no
+# progress for OPEN_DATA_FILES_TIMEOUT seconds is given up.
+OPEN_DATA_FILES_ROOT = os.environ.get("OPEN_DATA_FILES_ROOT", str(BASE_DIR / "var" / "open-data"))
+OPEN_DATA_FILES_BUILD = os.environ.get(
+    "OPEN_DATA_FILES_BUILD", "request" if RUNNING_TESTS else "process"
+)
+OPEN_DATA_FILES_TIMEOUT = int(os.environ.get("OPEN_DATA_FILES_TIMEOUT", "120"))
 
 # On PostgreSQL, exports stream through COPY … TO STDOUT (see core/exports.py).
 EXPORT_USE_COPY = env_bool("EXPORT_USE_COPY", True)

@@ -168,6 +168,13 @@ def _not_public_reading():
     set_public_reading(False)
 
 
+@pytest.fixture(autouse=True)
+def _open_data_files(settings, tmp_path):
+    """Each test writes the whole open-data files (opendata/wholefiles.py) into a folder
+    of its own, so no file of another test's data is served."""
+    settings.OPEN_DATA_FILES_ROOT = str(tmp_path / "open-data")
+
+
 @pytest.fixture
 def no_stream_limits(monkeypatch):
     """For the query counts of whole-file downloads: the download limits' own calls to the

@@ -1,0 +1,212 @@
+"""The whole open-data files, written once per data version and served from disk.
+
+/partnerskap/bidrag.json, /partnerskap/iati.xml and /projekt/iati.xml without filters
+change only when the register's data does (core.cache.data_version()), yet computing
+one takes a worker seconds and ~100 MB. So the first request after a change has the
+file written into OPEN_DATA_FILES_ROOT under a name that holds the data version and the
+address it answers, and every later request is served that file (the web server sends
+it from disk; no query, no slot of the download limit). A filtered file is computed for
+its request, as before, under the download limit (core.throttle).
+
+The file is written by rendering the address as it is served (the whole middleware, so
+a draft is hidden exactly as on the live address), by `manage.py write_open_data_file`
+in a separate process (OPEN_DATA_FILES_BUILD = "process": the worker's memory does not
+grow, and the process gives its memory back when it ends), or inside the request
+("request"). One build runs per file over all workers (a key in the shared cache); the
+requests that come meanwhile take a download slot and receive the file as it is written,
+so nobody waits for the whole build before the first bytes. The file appears under its
+final name only when it is complete; files of earlier data versions are removed then.
+
+While the shared cache is down there is no data version to key files on, so the files
+are computed for each request (like every page then, core.cache)."""
+
+import hashlib
+import mimetypes
+import os
+import subprocess
+import sys
+import threading
+import time
+from functools import wraps
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import FileResponse, StreamingHttpResponse
+
+from core.cache import cache_is_down
+from core.throttle import limit_streams
+from opendata.http import request_version
+
+READ_SIZE = 256 * 1024
+POLL_SECONDS = 0.05
+
+
+def stem(filename, address):
+    """`bidrag-360giving-<digest of the absolute address>`: the same file name answers
+    only the same scheme, host and path."""
+    digest = hashlib.sha1(address.encode("utf-8", "surrogatepass"), usedforsecurity=False)
+    base, _ = os.path.splitext(filename)
+    return f"{base}-{digest.hexdigest()[:12]}"
+
+
+def target_path(filename, address, version):
+    extension = os.path.splitext(filename)[1]
+    return Path(settings.OPEN_DATA_FILES_ROOT) / f"{stem(filename, address)}-{version}{extension}"
+
+
+def part_path(target):
+    return target.with_name(target.name + ".part")
+
+
+def write_file(address, target, render):
+    """Writes what `render(address)` answers (a streaming response) to `target`, through
+    `<target>.part`, renamed when complete; then removes the same address's files of
+    other data versions. Returns whether the file was written."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    part = part_path(target)
+    response = render(address)
+    if response.status_code != 200:
+        return False
+    try:
+        with open(part, "wb") as out:
+            for chunk in response.streaming_content:
+                out.write(chunk)
+        os.replace(part, target)
+    finally:
+        part.unlink(missing_ok=True)
+    prefix = target.name.rsplit("-", 1)[0] + "-"
+    for old in target.parent.glob(prefix + "*"):
+        if old != target and not old.name.endswith(".part"):
+            old.unlink(missing_ok=True)
+    return True
+
+
+# Set in the WSGI environ of the request that writes a file (a client cannot set it: what
+# a client sends arrives as HTTP_… keys).
+BUILDING = "register.writing_whole_file"
+
+
+def render_as_served(address):
+    """The response the site gives for `address` (an absolute http(s) address of this
+    site), through every middleware, computed rather than read from a file and without
+    the download limit (the request that asked for the file holds that slot). Django's
+    handler is called without its request signals, which would close the database
+    connection of the request this may run in."""
+    from urllib.parse import urlsplit
+
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test import RequestFactory
+
+    parts = urlsplit(address)
+    request = RequestFactory().get(
+        parts.path, secure=parts.scheme == "https", HTTP_HOST=parts.netloc, **{BUILDING: True}
+    )
+    return WSGIHandler().get_response(request)
+
+
+def build_key(target):
+    return f"open-data-file:building:{Path(target).name}"
+
+
+def start_build(address, target):
+    """Starts writing the file unless another worker is writing it already."""
+    if not cache.add(build_key(target), os.getpid(), timeout=settings.OPEN_DATA_FILES_TIMEOUT):
+        return
+    if settings.OPEN_DATA_FILES_BUILD == "request":
+        try:
+            write_file(address, target, render_as_served)
+        finally:
+            cache.delete(build_key(target))
+        return
+    env = {**os.environ, "DATABASE_NAME": str(connection.settings_dict["NAME"])}
+    process = subprocess.Popen(
+        [sys.executable, str(settings.BASE_DIR / "manage.py"), "write_open_data_file"]
+        + [address, str(target)],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    # Reaped when it ends, whoever reads the file.
+    threading.Thread(target=process.wait, daemon=True).start()
+
+
+def follow(target):
+    """The file's bytes as they are written, until it is complete. A build that failed
+    before writing ends the download at once; one that makes no progress for
+    OPEN_DATA_FILES_TIMEOUT seconds ends it there (the client sees it cut short, as when
+    a server dies mid-file)."""
+    part, handle = part_path(target), None
+    last_progress = time.monotonic()
+    try:
+        while True:
+            if handle is None:
+                for candidate in (target, part):
+                    try:
+                        handle = open(candidate, "rb")
+                        break
+                    except FileNotFoundError:
+                        continue
+            if handle is not None:
+                done = target.exists()  # before reading: then the read reaches the end
+                data = handle.read(READ_SIZE)
+                if data:
+                    last_progress = time.monotonic()
+                    yield data
+                    continue
+                if done:
+                    return
+            elif not cache.get(build_key(target)):
+                return  # the build ended without writing anything (its log says why)
+            if time.monotonic() - last_progress > settings.OPEN_DATA_FILES_TIMEOUT:
+                return
+            time.sleep(POLL_SECONDS)
+    finally:
+        if handle is not None:
+            handle.close()
+
+
+def whole_file(filename):
+    """Decorates an open-data view whose answer without parameters is a whole file (see
+    the module's docstring); `filename` is the name the download gets."""
+    content_type = (mimetypes.guess_type(filename)[0] or "application/octet-stream") + (
+        "; charset=utf-8"
+    )
+
+    def decorate(view):
+        limited = limit_streams(view)
+
+        @limit_streams
+        def being_written(request, address, target):
+            start_build(address, target)
+            response = StreamingHttpResponse(follow(target), content_type=content_type)
+            response["Content-Disposition"] = f'inline; filename="{filename}"'
+            return response
+
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.META.get(BUILDING):
+                return view(request, *args, **kwargs)
+            if (
+                not settings.OPEN_DATA_FILES_ROOT
+                or request.GET
+                or request.method not in ("GET", "HEAD")
+                or cache_is_down()
+            ):
+                return limited(request, *args, **kwargs)
+            address = request.build_absolute_uri(request.path)
+            target = target_path(filename, address, request_version(request))
+            try:
+                handle = open(target, "rb")
+            except FileNotFoundError:
+                return being_written(request, address, target)
+            response = FileResponse(handle, content_type=content_type)
+            response["Content-Disposition"] = f'inline; filename="{filename}"'
+            return response
+
+        return wrapped
+
+    return decorate

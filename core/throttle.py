@@ -7,8 +7,11 @@ The slots are keys in the cache every worker shares, taken with an atomic add an
 back when the response is closed (after its last byte, or when the client goes away); a
 worker that dies mid-stream loses its slot after EXPORT_SLOT_SECONDS at the latest. While
 the cache is down nothing can be shared, so downloads are not limited then (pages are
-computed from the database anyway, core.cache)."""
+computed from the database anyway, core.cache). Besides, a client address may start at
+most EXPORT_DOWNLOADS_PER_MINUTE downloads of whole files a minute, computed or served
+from disk (a counter per address and minute in the same cache)."""
 
+import time
 import uuid
 from functools import wraps
 
@@ -65,7 +68,7 @@ def _released_after(content, taken):
         release(taken)
 
 
-def too_many_requests():
+def too_many_requests(retry_after=None):
     response = HttpResponse(
         _(
             "Too many downloads of whole files are running right now. Try again in a "
@@ -75,17 +78,53 @@ def too_many_requests():
         status=429,
         content_type="text/plain; charset=utf-8",
     )
-    response["Retry-After"] = str(settings.EXPORT_RETRY_AFTER)
+    response["Retry-After"] = str(retry_after or settings.EXPORT_RETRY_AFTER)
     return response
 
 
+def over_rate(request):
+    """Seconds to wait when this client address has started EXPORT_DOWNLOADS_PER_MINUTE
+    downloads of whole files in the current minute already, else 0: a file served from
+    disk costs the server little, but a client looping on it still takes a worker and
+    bandwidth from everyone else. Not counted while the cache is down."""
+    limit = settings.EXPORT_DOWNLOADS_PER_MINUTE
+    if not limit or cache_is_down():
+        return 0
+    now = time.time()
+    minute = int(now // 60)
+    address = get_client_ip_address(request) or "unknown"
+    key = f"download-rate:{address}:{minute}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr: count this one only
+        count = 1
+    return int((minute + 1) * 60 - now) + 1 if count > limit else 0
+
+
+def limit_rate(view):
+    """Decorates a view that answers with a whole file from disk: only the rate per
+    client address (over_rate) applies."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        wait = over_rate(request) if request.method in ("GET", "HEAD") else 0
+        return too_many_requests(wait) if wait else view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def limit_streams(view):
-    """Decorates a view that answers with a whole file (see the module's docstring)."""
+    """Decorates a view that answers with a whole file (see the module's docstring): the
+    rate per client address and the slots."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
+        wait = over_rate(request)
+        if wait:
+            return too_many_requests(wait)
         taken = acquire(request)
         if taken is None:
             return too_many_requests()

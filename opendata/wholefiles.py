@@ -36,7 +36,7 @@ from django.db import connection
 from django.http import FileResponse, StreamingHttpResponse
 
 from core.cache import cache_is_down
-from core.throttle import limit_streams
+from core.throttle import limit_rate, limit_streams
 from opendata.http import request_version
 
 READ_SIZE = 256 * 1024
@@ -186,6 +186,16 @@ def whole_file(filename):
             response["Content-Disposition"] = f'inline; filename="{filename}"'
             return response
 
+        @limit_rate
+        def written(request, address, target):
+            try:
+                handle = open(target, "rb")
+            except FileNotFoundError:  # replaced by a newer version's meanwhile
+                return being_written(request, address, target)
+            response = FileResponse(handle, content_type=content_type)
+            response["Content-Disposition"] = f'inline; filename="{filename}"'
+            return response
+
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if request.META.get(BUILDING):
@@ -199,13 +209,9 @@ def whole_file(filename):
                 return limited(request, *args, **kwargs)
             address = request.build_absolute_uri(request.path)
             target = target_path(filename, address, request_version(request))
-            try:
-                handle = open(target, "rb")
-            except FileNotFoundError:
+            if not target.exists():
                 return being_written(request, address, target)
-            response = FileResponse(handle, content_type=content_type)
-            response["Content-Disposition"] = f'inline; filename="{filename}"'
-            return response
+            return written(request, address, target)
 
         return wrapped
 

@@ -257,6 +257,11 @@ EXPORT_STREAMS_TOTAL = int(os.environ.get("EXPORT_STREAMS_TOTAL", "2"))
 EXPORT_STREAMS_PER_CLIENT = int(os.environ.get("EXPORT_STREAMS_PER_CLIENT", "1"))
 EXPORT_SLOT_SECONDS = int(os.environ.get("EXPORT_SLOT_SECONDS", "600"))
 EXPORT_RETRY_AFTER = int(os.environ.get("EXPORT_RETRY_AFTER", "30"))
+# Downloads of whole files a client address may start a minute (0: no limit, as in tests
+# but those of the limit itself).
+EXPORT_DOWNLOADS_PER_MINUTE = int(
+    os.environ.get("EXPORT_DOWNLOADS_PER_MINUTE", "0" if RUNNING_TESTS else "10")
+)
 
 # The whole open-data files (no filter) are written once per data version into this
 # folder and served from there (opendata/wholefiles.py); empty: always computed. They

@@ -82,3 +82,23 @@ def test_staff_csv_exports_are_limited_too(client, limits, staff_user):
     assert client.get("/projekt/export.csv", REMOTE_ADDR="192.0.2.1").status_code == 429
     finish(first)
     assert client.get("/projekt/export.csv", REMOTE_ADDR="192.0.2.1").status_code == 200
+
+
+def test_a_client_looping_on_whole_files_is_told_to_wait(client, limits, settings):
+    """A file served from disk costs little, but a client that downloads the register a
+    dozen times a minute still takes a worker and bandwidth from everyone else."""
+    settings.EXPORT_DOWNLOADS_PER_MINUTE = 3
+    paths = ["/partnerskap/iati.xml", "/partnerskap/iati.xml", "/projekt/iati.xml"]
+    for path in paths:
+        response = client.get(path, REMOTE_ADDR="192.0.2.1")
+        assert response.status_code == 200
+        b"".join(response.streaming_content)
+    for path in ("/partnerskap/iati.xml", FILES[0]):
+        refused = client.get(path, REMOTE_ADDR="192.0.2.1")
+        assert refused.status_code == 429
+        assert 0 < int(refused["Retry-After"]) <= 61
+    # Another client, and the pages, are not affected.
+    other = client.get("/partnerskap/iati.xml", REMOTE_ADDR="192.0.2.2")
+    assert other.status_code == 200
+    b"".join(other.streaming_content)
+    assert client.get("/partnerskap/", REMOTE_ADDR="192.0.2.1").status_code == 200

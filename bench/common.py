@@ -121,6 +121,12 @@ class Server:
 
 
 def gunicorn(database_url, port, workers, **extra):
+    # The whole open-data files (opendata/wholefiles.py) in a folder of this server's own,
+    # empty at its start: a run measures writing them too, and never serves another
+    # database's files.
+    files = DATA / f"open-data-{port}"
+    shutil.rmtree(files, ignore_errors=True)
+    extra.setdefault("OPEN_DATA_FILES_ROOT", files)
     env = django_env(database_url, BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY=workers, **extra)
     return Server(
         [

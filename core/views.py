@@ -3,7 +3,8 @@ facets and export links, its streaming CSV export, a detail page with staff prev
 drafts, and the health check. Nothing here knows a concrete model."""
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
@@ -15,6 +16,7 @@ from django.views.generic import DetailView, TemplateView
 
 from core.exports import EXPORT_PERMISSION, check_export_permission, csv_response, export_filename
 from core.filters import contract_parameters
+from core.formeraddresses import Gone, Moved, former_address
 from core.pagination import paginate
 from core.throttle import limit_streams
 
@@ -135,7 +137,26 @@ class FilteredListView(ActiveFiltersMixin, FilteredSourceMixin, TemplateView):
         return context
 
 
-class PreviewDetailView(DetailView):
+class KeptAddressMixin:
+    """A detail page whose address never breaks (core.formeraddresses): a slug the record
+    had when public answers 301 to its address now; a record deleted or no longer public
+    answers 410 with its title, kind and the day it went."""
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            fate = former_address(self.get_queryset(), kwargs.get(self.slug_url_kwarg))
+            if isinstance(fate, Moved):
+                address = fate.record.get_absolute_url()
+                query = request.META.get("QUERY_STRING")
+                return HttpResponsePermanentRedirect(address + ("?" + query if query else ""))
+            if isinstance(fate, Gone):
+                return TemplateResponse(request, "410.html", {"gone": fate}, status=410)
+            raise
+
+
+class PreviewDetailView(KeptAddressMixin, DetailView):
     """A public record's page: published records for everyone, drafts too (with a
     preview banner) for logged-in users who may view them in the admin."""
 

@@ -20,12 +20,13 @@ answers conditional requests with 304 (opendata/http.py)."""
 import math
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query
 from ninja.errors import ValidationError
 from ninja.openapi.docs import Swagger
 
+from core.formeraddresses import Gone, Moved, former_address
 from opendata import records as r
 from opendata import schemas as s
 from opendata.http import BadParameters, check_parameters, filtered
@@ -53,7 +54,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 
-ERRORS = {400: s.Error, 404: s.Error}
+ERRORS = {400: s.Error, 404: s.Error, 410: s.Error}
 
 
 @api.exception_handler(BadParameters)
@@ -82,6 +83,35 @@ def record_or_404(queryset, **lookups):
     if any("\x00" in str(value) for value in lookups.values()):
         raise Http404
     return get_object_or_404(queryset, **lookups)
+
+
+class FormerAddress(Exception):
+    def __init__(self, fate):
+        self.fate = fate
+
+
+@api.exception_handler(FormerAddress)
+def former(request, exc):
+    """An old slug: 301 to the record's address now, or 410 for a record no longer public
+    (core.formeraddresses, as the pages answer)."""
+    if isinstance(exc.fate, Moved):
+        path = request.path.rsplit("/", 1)[0] + "/" + exc.fate.record.slug
+        query = request.META.get("QUERY_STRING")
+        return HttpResponsePermanentRedirect(path + ("?" + query if query else ""))
+    gone = exc.fate
+    body = {"detail": f"“{gone.title}” ({gone.kind}) was removed on {gone.since:%Y-%m-%d}."}
+    return api.create_response(request, body, status=410)
+
+
+def record_at(queryset, slug):
+    """The record at `slug`; for a slug a public record had, 301 or 410; else 404."""
+    try:
+        return record_or_404(queryset, slug=slug)
+    except Http404:
+        fate = former_address(queryset, slug)
+        if isinstance(fate, (Moved, Gone)):
+            raise FormerAddress(fate) from None
+        raise
 
 
 def page_link(request, number):
@@ -137,7 +167,7 @@ def projects(request, params: Query[s.ProjectParams]):
 
 @api.get("/projects/{slug}", response={200: s.Project, **ERRORS}, tags=["projects"])
 def project(request, slug: str):
-    return r.project_data(record_or_404(r.project_queryset(), slug=slug), request)
+    return r.project_data(record_at(r.project_queryset(), slug), request)
 
 
 # Partnerships and grants ---------------------------------------------------------------
@@ -156,7 +186,7 @@ def partnerships(request, params: Query[s.PartnershipParams]):
 
 @api.get("/partnerships/{slug}", response={200: s.Partnership, **ERRORS}, tags=["partnerships"])
 def partnership(request, slug: str):
-    return r.partnership_data(record_or_404(r.partnership_queryset(), slug=slug), request)
+    return r.partnership_data(record_at(r.partnership_queryset(), slug), request)
 
 
 @api.get("/grants", response={200: s.GrantPage, **ERRORS}, tags=["partnerships"])
@@ -193,7 +223,7 @@ def grant_rounds(request, params: Query[s.PageParams]):
 
 @api.get("/grant-rounds/{slug}", response={200: s.GrantRound, **ERRORS}, tags=["partnerships"])
 def grant_round(request, slug: str):
-    return r.grant_round_data(record_or_404(r.grant_round_queryset(), slug=slug), request)
+    return r.grant_round_data(record_at(r.grant_round_queryset(), slug), request)
 
 
 # Municipalities and organisations ------------------------------------------------------
@@ -218,7 +248,7 @@ def municipalities(request, params: Query[s.MunicipalityParams]):
 
 @api.get("/municipalities/{slug}", response={200: s.Municipality, **ERRORS}, tags=["organisations"])
 def municipality(request, slug: str):
-    org = record_or_404(r.municipality_queryset(), slug=slug)
+    org = record_at(r.municipality_queryset(), slug)
     return r.municipality_data(org, request, r.partnership_counts([org]))
 
 
@@ -244,7 +274,7 @@ def organisations(request, params: Query[s.OrganisationParams]):
 
 @api.get("/organisations/{slug}", response={200: s.Organisation, **ERRORS}, tags=["organisations"])
 def organisation(request, slug: str):
-    return r.organisation_data(record_or_404(organisation_queryset(), slug=slug), request)
+    return r.organisation_data(record_at(organisation_queryset(), slug), request)
 
 
 @api.get("/programmes", response={200: s.ProgrammePage, **ERRORS}, tags=["reference"])
@@ -254,7 +284,7 @@ def programmes(request, params: Query[s.PageParams]):
 
 @api.get("/programmes/{slug}", response={200: s.Programme, **ERRORS}, tags=["reference"])
 def programme(request, slug: str):
-    return r.programme_data(record_or_404(r.programme_queryset(), slug=slug), request)
+    return r.programme_data(record_at(r.programme_queryset(), slug), request)
 
 
 # Reference data ------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.views.generic import DetailView, TemplateView
 from core.cache import cached, page_cache_key
 from core.exports import neutralise
 from core.filters import Q_MAX_LENGTH, text_search
-from core.views import PreviewDetailView
+from core.views import KeptAddressMixin, PreviewDetailView
 from pages import statistics as stats
 from pages.worldmap import land, shapes, world_map
 from partnerships.models import Grant, GrantRound, Partnership, granted_sek
@@ -347,7 +347,7 @@ class ProgrammeDetailView(PreviewDetailView):
         return context
 
 
-class GrantRoundDetailView(DetailView):
+class GrantRoundDetailView(KeptAddressMixin, DetailView):
     """A round's stated figures with their source, beside what is recorded so far."""
 
     template_name = "pages/round_detail.html"

@@ -1,7 +1,9 @@
 """Admin building blocks: audit fields, history with permission checks, publishing
 rights, CSV export actions. The apps' own ModelAdmins build on these."""
 
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +11,28 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.models import Publication
+from core.readonly import archived
+
+
+class ArchivedReadOnlyMixin:
+    """While the register is archived (core.readonly) its records are shown read-only:
+    no add, change, delete, action or history revert is offered (the database refuses
+    them anyway)."""
+
+    def _archived(self):
+        return archived() and self.opts.app_label in settings.REGISTER_APPS
+
+    def has_add_permission(self, request, *args):
+        return not self._archived() and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._archived() and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._archived() and super().has_delete_permission(request, obj)
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        return {} if self._archived() else super().get_actions(request, action_location)
 
 
 class RegisterAdminSite(admin.AdminSite):
@@ -26,6 +50,13 @@ class RegisterAdminSite(admin.AdminSite):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._extra_views = []
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Every ModelAdmin is read-only while the register is archived."""
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, ArchivedReadOnlyMixin):
+            admin_class = type(admin_class.__name__, (ArchivedReadOnlyMixin, admin_class), {})
+        return super().register(model_or_iterable, admin_class, **options)
 
     def register_view(self, route, view, *, name, title, permission=None):
         """Adds `view(request)` at admin/<route> as `admin:<name>`, linked from the index for

@@ -36,6 +36,13 @@ class CoreConfig(AppConfig):
 
         user_login_failed.connect(count_failed_login, dispatch_uid="core.count_failed_login")
 
+        # An archived register refuses every write to its tables (core.readonly).
+        from django.db.backends.signals import connection_created
+
+        from core.readonly import install_guard
+
+        connection_created.connect(install_guard, dispatch_uid="core.readonly_guard")
+
 
 def _written(sender, using=None, **kwargs):
     from core.cache import bump_data_version

@@ -23,9 +23,7 @@ _tables = None
 
 class RegisterReadOnly(PermissionDenied):
     def __init__(self):
-        super().__init__(
-            _("The register is archived and read-only: nothing in it can be changed.")
-        )
+        super().__init__(_("The register is archived and read-only: nothing in it can be changed."))
 
 
 def archived():

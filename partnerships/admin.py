@@ -157,6 +157,8 @@ class GrantRoundAdmin(AuditedAdmin):
         ]
 
     def has_import_permission(self, request):
+        if self._archived():
+            return False
         return request.user.has_perm("partnerships.add_partnership") and request.user.has_perm(
             "partnerships.change_grantround"
         )

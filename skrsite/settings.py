@@ -124,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "core.context_processors.archive",
             ],
         },
     },
@@ -277,6 +278,14 @@ OPEN_DATA_FILES_TIMEOUT = int(os.environ.get("OPEN_DATA_FILES_TIMEOUT", "120"))
 
 # On PostgreSQL, exports stream through COPY … TO STDOUT (see core/exports.py).
 EXPORT_USE_COPY = env_bool("EXPORT_USE_COPY", True)
+
+# The day the register was archived (ISO date, e.g. 2027-01-01): from then on it is
+# read-only, with a notice on every page (core/readonly.py). Empty: kept up to date.
+REGISTER_ARCHIVED_ON = (
+    date.fromisoformat(os.environ["REGISTER_ARCHIVED_ON"])
+    if os.environ.get("REGISTER_ARCHIVED_ON")
+    else None
+)
 
 # Lists show this many records a page.
 PAGE_SIZE = 20

@@ -130,7 +130,7 @@ def test_a_write_during_the_outage_succeeds_and_nothing_stale_is_served_after(
     # Redis comes back with what it held before the outage: the old version and the page.
     redis_server.start()
     assert cache.get(core_cache.VERSION_KEY) != cached_version  # moved on its first answer
-    assert client.get("/projekt/outage-write/").status_code == 404
+    assert client.get("/projekt/outage-write/").status_code == 410  # gone, not cached
     assert "Snart avpublicerat" not in client.get("/projekt/?country=KE").content.decode()
     assert client.get("/healthz").content.decode().splitlines()[-1] == "cache ok"
 

@@ -261,7 +261,7 @@ def test_an_unpublish_elsewhere_reaches_a_running_worker_at_once(backend, tmp_pa
             "Project.objects.filter(slug='across').unpublish()",
         )
         status, _, second_version = worker.get(path)
-        assert status == 404 and second_version != first_version
+        assert status == 410 and second_version != first_version  # gone
         # A management command's bump reaches the worker too.
         manage(env, "shell", "-c", "from core.cache import bump_data_version as b; b()")
         assert worker.get(path)[2] not in (first_version, second_version)
@@ -328,7 +328,7 @@ def test_anonymous_pages_are_cached_and_an_unpublish_shows_at_once(client, page_
     assert "camera=()" in hit["Permissions-Policy"]
     assert "max-age" not in hit.get("Cache-Control", "")  # no browser keeps it
     Project.objects.filter(slug="cached-kenya").unpublish()
-    assert client.get("/projekt/cached-kenya/").status_code == 404
+    assert client.get("/projekt/cached-kenya/").status_code == 410  # gone
     assert "Cached project" not in client.get("/projekt/?country=KE").content.decode()
 
 

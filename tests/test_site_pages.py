@@ -122,7 +122,7 @@ def test_drafts_are_in_no_statistics_or_organisation_page(client, seeded):
     make_project("utkast", title_sv="Utkast", countries=["KE"], publication="draft")
     assert client.get("/statistik/?country=KE").context["totals"]["projects"] == 1
     Organisation.objects.filter(slug="cemr").update(publication="draft")
-    assert client.get("/organisationer/cemr/").status_code == 404
+    assert client.get("/organisationer/cemr/").status_code == 410  # no longer public
     assert "CEMR" not in client.get("/organisationer/").content.decode()
     assert client.get("/sok/?q=CEMR").context["total"] == 0
 

@@ -142,7 +142,7 @@ def partnership_counts(organisations):
 def programme_queryset():
     return (
         Programme.objects.published()
-        .select_related("owner", "funder")
+        .select_related("owner", "funder", "status_source__publisher")
         .prefetch_related("goals", "themes")
         .order_by("name_sv", "id")
     )
@@ -413,6 +413,9 @@ def programme_data(programme, request):
         "start_precision": programme.start_precision,
         "end_date": programme.end_date,
         "end_precision": programme.end_precision,
+        "closing_statement_sv": programme.closing_statement_sv,
+        "closing_statement_en": programme.closing_statement_en,
+        "status_source": source_ref(programme.status_source) if programme.status_source else None,
         "goals": [goal_ref(g, request) for g in programme.goals.all()],
         "themes": [theme_ref(t) for t in programme.themes.all()],
     }

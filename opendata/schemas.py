@@ -209,6 +209,9 @@ class Programme(ProgrammeRef):
     start_precision: str
     end_date: date | None
     end_precision: str
+    closing_statement_sv: str
+    closing_statement_en: str
+    status_source: SourceRef | None
     goals: list[GoalRef]
     themes: list[ThemeRef]
 

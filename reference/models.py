@@ -5,6 +5,7 @@ sources and programmes, and the participation roles the feature apps record."""
 import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, CharField, F, Q, Value, When
@@ -671,6 +672,19 @@ class Programme(DatedModel, SourcedModel, LeadImageModel, PublishableModel):
         help_text=_("Type a few letters of the theme."),
     )
 
+    closing_statement_sv = models.TextField(
+        _("closing statement (Swedish)"),
+        blank=True,
+        help_text=_(
+            "When the programme has closed: why, in the source's words, e.g. that its core "
+            "funding ended. Needs an actual end date and the source of the stated status; "
+            "shown on the programme's and its rounds' pages and in the open data."
+        ),
+    )
+    closing_statement_en = models.TextField(
+        _("closing statement (English)"), blank=True, help_text=_("The statement in English.")
+    )
+
     objects = ProgrammeQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -691,6 +705,30 @@ class Programme(DatedModel, SourcedModel, LeadImageModel, PublishableModel):
     @property
     def description(self):
         return localized(self, "description")
+
+    @property
+    def closing_statement(self):
+        return localized(self, "closing_statement")
+
+    @property
+    def is_closed(self):
+        """Closed, as a source states: a closing statement (clean() makes sure it comes
+        with an actual end date and its source)."""
+        return bool(self.closing_statement_sv or self.closing_statement_en)
+
+    def clean(self):
+        super().clean()
+        if not self.is_closed:
+            return
+        errors = {}
+        if not (self.end_date and self.end_actual):
+            errors["end_date"] = _("A closed programme needs the actual date it ended.")
+        if self.status_source_id is None:
+            errors["status_source"] = _("Say which source states that the programme closed.")
+        if not self.closing_statement_sv:
+            errors["closing_statement_sv"] = _("Write the statement in Swedish first.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Role(models.TextChoices):

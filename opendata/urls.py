@@ -27,6 +27,11 @@ urlpatterns = [
     path("api/v1/", (wrapped(api_patterns), api_app_name, api_namespace)),
     # Any other address under /api/ answers in JSON too, never with the HTML 404 page.
     re_path(r"^api/", views.api_not_found, name="api-not-found"),
+    re_path(
+        r"^oppna-data/utgavor/(?P<name>\d{4}-\d{2}-\d{2}(?:-\d+)?)/(?P<filename>[\w.-]+)$",
+        views.release_file,
+        name="release-file",
+    ),
     path("partnerskap/bidrag.json", views.grants_360giving, name="data-grants-360giving"),
     path("projekt/iati.xml", views.projects_iati, name="data-projects-iati"),
     path("partnerskap/iati.xml", views.partnerships_iati, name="data-partnerships-iati"),

@@ -52,6 +52,27 @@ class GrantExportView(PlainGrantExportView):
 
 
 @open_data
+def release_file(request, name, filename):
+    """/oppna-data/utgavor/<date>/<file>: a file of a release (opendata/releases.py)."""
+    import mimetypes
+
+    from django.core.files.storage import storages
+    from django.http import FileResponse, Http404
+
+    storage = storages["releases"]
+    try:
+        files = storage.listdir(name)[1]
+    except FileNotFoundError:
+        raise Http404 from None
+    if filename not in files or "SHA256SUMS" not in files:
+        raise Http404
+    content_type = mimetypes.guess_type(filename)[0] or "text/plain"
+    response = FileResponse(storage.open(f"{name}/{filename}", "rb"), content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{name}-{filename}"'
+    return response
+
+
+@open_data
 def api_index(request):
     """/api/v1/: where the lists and the API's description are."""
     names = ("projects", "partnerships", "grants", "grant_rounds", "municipalities")
@@ -145,9 +166,12 @@ class OpenDataPageView(TemplateView):
         from django.conf import settings
         from django.urls import reverse
 
+        from opendata.releases import release_list
+
         example = "?country=KE&goal=11"
         absolute = self.request.build_absolute_uri
         return super().get_context_data(
+            releases=release_list(),
             licence=settings.OPEN_DATA_LICENSE,
             api_docs=reverse("api-v1:openapi-view"),
             openapi=reverse("api-v1:openapi-json"),

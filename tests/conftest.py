@@ -170,9 +170,16 @@ def _not_public_reading():
 
 @pytest.fixture(autouse=True)
 def _open_data_files(settings, tmp_path):
-    """Each test writes the whole open-data files (opendata/wholefiles.py) into a folder
-    of its own, so no file of another test's data is served."""
+    """Each test writes the whole open-data files (opendata/wholefiles.py) and releases
+    (opendata/releases.py) into folders of its own, so no file of another test is served."""
     settings.OPEN_DATA_FILES_ROOT = str(tmp_path / "open-data")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "releases": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "releases")},
+        },
+    }
 
 
 @pytest.fixture

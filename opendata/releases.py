@@ -1,0 +1,406 @@
+"""Dated, immutable releases of everything public (issue: the archive of record).
+
+`manage.py release --base-url https://…` writes a folder `releases/<YYYY-MM-DD>[-n]/`
+through Django's storage API (STORAGES["releases"]; local files by default) holding:
+
+- a Frictionless tabular data package: one CSV per table of published records and the
+  reference data, with `datapackage.json` giving each table's schema, primary key and
+  foreign keys, the licence and the publisher. The columns are the models' own fields
+  (read from their metadata, so a new field is in the next release without a second
+  description); who edited a record is left out (personal data), and so is every link to
+  a record that is not public (a draft programme reads as empty, as on the pages);
+- the 360Giving JSON, the IATI XML of projects and partnerships and the DCAT catalogue,
+  rendered as the site serves them at that moment (opendata.wholefiles.render_as_served);
+- `RELEASE.json`: the date, the counts per table and, per table, the ids added, changed
+  and removed since the previous release (a digest of each row compared);
+- `CITATION.cff` and `SHA256SUMS` (the checksum of every other file).
+
+A release is never changed after it is written: the folder is written under a temporary
+name and a name already taken is never reused."""
+
+import csv
+import hashlib
+import io
+import json
+from datetime import UTC, date, datetime
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.db import models
+
+from core.models import Publication
+from opendata.wholefiles import render_as_served
+from partnerships.models import Grant, GrantRound, Partnership, PartnershipParticipant
+from projects.models import Project, ProjectBudget, ProjectParticipant
+from reference.models import Country, FormerName, Goal, Organisation, Programme, Source, Theme
+
+PERSONAL = {"created_by", "updated_by"}
+PUBLISHED = Publication.PUBLISHED
+
+
+def tables():
+    """[(table name, model, queryset)] in an order where every foreign key points to an
+    earlier table."""
+    partnerships = Partnership.objects.published()
+    projects = Project.objects.published()
+    organisations = Organisation.objects.published()
+    return [
+        ("goals", Goal, Goal.objects.all()),
+        ("countries", Country, Country.objects.all()),
+        ("themes", Theme, Theme.objects.all()),
+        ("organisations", Organisation, organisations),
+        ("former_names", FormerName, FormerName.objects.filter(organisation__in=organisations)),
+        ("sources", Source, Source.objects.all()),
+        ("programmes", Programme, Programme.objects.published()),
+        (
+            "grant_rounds",
+            GrantRound,
+            GrantRound.objects.filter(programme__publication=PUBLISHED),
+        ),
+        ("projects", Project, projects),
+        (
+            "project_participants",
+            ProjectParticipant,
+            ProjectParticipant.objects.filter(project__in=projects, organisation__in=organisations),
+        ),
+        ("project_budgets", ProjectBudget, ProjectBudget.objects.filter(project__in=projects)),
+        ("partnerships", Partnership, partnerships),
+        (
+            "partnership_participants",
+            PartnershipParticipant,
+            PartnershipParticipant.objects.filter(
+                partnership__in=partnerships, organisation__in=organisations
+            ),
+        ),
+        ("grants", Grant, Grant.objects.filter(partnership__in=partnerships)),
+    ]
+
+
+def field_type(field):
+    if isinstance(field, (models.AutoField, models.IntegerField)):
+        return "integer"
+    if isinstance(field, (models.DecimalField, models.FloatField)):
+        return "number"
+    if isinstance(field, models.BooleanField):
+        return "boolean"
+    if isinstance(field, models.DateTimeField):
+        return "datetime"
+    if isinstance(field, models.DateField):
+        return "date"
+    return "string"
+
+
+def model_of(table):
+    return {n: m for n, m, _qs in tables()}[table]
+
+
+def key_type(table):
+    """The type of the table's primary key (countries are keyed by their code)."""
+    return field_type(model_of(table)._meta.pk)
+
+
+def columns(model, names):
+    """[(column, field, referenced table or None)] of the model's own concrete fields."""
+    table_of = {m: n for n, m, _qs in tables()}
+    result = []
+    for field in model._meta.concrete_fields:
+        if field.name in PERSONAL or isinstance(field, models.FileField):
+            continue
+        if field.is_relation:
+            target = table_of.get(field.related_model)
+            if target is None or target not in names:
+                continue
+            result.append((field.attname, field, target))
+        else:
+            result.append((field.attname, field, None))
+    return result
+
+
+def cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def many_to_many(model, name, names, visible):
+    """Link tables of the model's many-to-many fields to other released tables."""
+    table_of = {m: n for n, m, _qs in tables()}
+    for field in model._meta.many_to_many:
+        target = table_of.get(field.related_model)
+        if target is None or target not in names:
+            continue
+        through = field.remote_field.through
+        own = field.m2m_field_name() + "_id"
+        other = field.m2m_reverse_field_name() + "_id"
+        rows = [
+            (a, b)
+            for a, b in through.objects.order_by(own, other).values_list(own, other)
+            if a in visible[name] and b in visible[target]
+        ]
+        yield f"{name}_{field.name}", [(own, name), (other, target)], rows
+
+
+def write_csv(header, rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def build_tables():
+    """{table: (header, rows, schema)} of everything public."""
+    specs = tables()
+    names = {name for name, _m, _qs in specs}
+    visible = {name: set(qs.values_list("pk", flat=True)) for name, _m, qs in specs}
+    result = {}
+    for name, model, queryset in specs:
+        cols = columns(model, names)
+        rows = []
+        for values in queryset.order_by("pk").values_list(*[c for c, _f, _t in cols]):
+            row = []
+            for value, (_column, _field, target) in zip(values, cols, strict=True):
+                if target is not None and value not in visible[target]:
+                    value = None  # a link to what is not public reads as empty
+                row.append(cell(value))
+            rows.append(row)
+        schema = {
+            "fields": [
+                {
+                    "name": c,
+                    "type": key_type(t) if t else field_type(f),
+                    "title": str(f.verbose_name),
+                }
+                for c, f, t in cols
+            ],
+            "primaryKey": [model._meta.pk.attname],
+            "foreignKeys": [
+                {
+                    "fields": [c],
+                    "reference": {"resource": t, "fields": [model_of(t)._meta.pk.attname]},
+                }
+                for c, _f, t in cols
+                if t
+            ],
+        }
+        result[name] = ([c for c, _f, _t in cols], rows, schema)
+        for link, link_cols, link_rows in many_to_many(model, name, names, visible):
+            result[link] = (
+                [c for c, _t in link_cols],
+                [[cell(a), cell(b)] for a, b in link_rows],
+                {
+                    "fields": [{"name": c, "type": key_type(t)} for c, t in link_cols],
+                    "primaryKey": [c for c, _t in link_cols],
+                    "foreignKeys": [
+                        {
+                            "fields": [c],
+                            "reference": {"resource": t, "fields": [model_of(t)._meta.pk.attname]},
+                        }
+                        for c, t in link_cols
+                    ],
+                },
+            )
+    return result
+
+
+def row_digests(header, rows, key):
+    """{primary key: digest of the row}; `key` names the primary key's columns."""
+    key_columns = [header.index(k) for k in key]
+    return {
+        ",".join(row[i] for i in key_columns): hashlib.sha1(
+            "\x1f".join(row).encode(), usedforsecurity=False
+        ).hexdigest()
+        for row in rows
+    }
+
+
+def previous_digests(storage, previous, name, key):
+    path = f"{previous}/{name}.csv"
+    if not storage.exists(path):
+        return None
+    with storage.open(path, "rb") as handle:
+        reader = csv.reader(io.TextIOWrapper(handle, encoding="utf-8"))
+        header = next(reader)
+        if not set(key) <= set(header):
+            return None
+        return row_digests(header, list(reader), key)
+
+
+def changes(before, after):
+    if before is None:
+        return {"added": len(after), "changed": 0, "removed": 0}
+    added = sorted(set(after) - set(before))
+    removed = sorted(set(before) - set(after))
+    changed = sorted(k for k in set(after) & set(before) if after[k] != before[k])
+    return {
+        "added": len(added),
+        "changed": len(changed),
+        "removed": len(removed),
+        "ids": {"added": added, "changed": changed, "removed": removed},
+    }
+
+
+def release_names(storage):
+    """The releases written so far, oldest first."""
+    try:
+        folders, _files = storage.listdir("")
+    except FileNotFoundError:
+        return []
+    return sorted(f for f in folders if f[:4].isdigit() and not f.endswith(".part"))
+
+
+def new_name(storage, today):
+    taken = set(storage.listdir("")[0]) if storage.exists("") else set()
+    name, n = today.isoformat(), 1
+    while name in taken or f"{name}.part" in taken:
+        n += 1
+        name = f"{today.isoformat()}-{n}"
+    return name
+
+
+def publisher():
+    return Organisation.objects.published().filter(slug=settings.OPEN_DATA_PUBLISHER).first()
+
+
+def package_descriptor(name, data, base_url):
+    org = publisher()
+    return {
+        "profile": "tabular-data-package",
+        "name": "internationella-samarbeten",
+        "title": "Internationella samarbeten – registret (SKR, SALAR International, ICLD)",
+        "version": name,
+        "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "homepage": base_url,
+        "licenses": [{"name": "CC0-1.0", "path": settings.OPEN_DATA_LICENSE}],
+        "contributors": [{"title": org.name_sv, "role": "publisher"}] if org else [],
+        "resources": [
+            {
+                "name": table.replace("_", "-"),
+                "path": f"{table}.csv",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": {
+                    **schema,
+                    "foreignKeys": [
+                        {
+                            "fields": fk["fields"],
+                            "reference": {
+                                "resource": fk["reference"]["resource"].replace("_", "-"),
+                                "fields": fk["reference"]["fields"],
+                            },
+                        }
+                        for fk in schema["foreignKeys"]
+                    ],
+                },
+            }
+            for table, (_header, _rows, schema) in data.items()
+        ],
+    }
+
+
+OPEN_DATA_FILES = {
+    "360giving.json": "/partnerskap/bidrag.json",
+    "iati-projekt.xml": "/projekt/iati.xml",
+    "iati-partnerskap.xml": "/partnerskap/iati.xml",
+    "dcat.rdf": "/oppna-data/katalog.rdf",
+}
+
+
+def rendered(base_url, path):
+    response = render_as_served(base_url.rstrip("/") + path)
+    if response.status_code != 200:
+        raise RuntimeError(f"{path} answered {response.status_code}")
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def citation(name, base_url):
+    org = publisher()
+    author = org.name_sv if org else settings.OPEN_DATA_PUBLISHER
+    return (
+        "cff-version: 1.2.0\n"
+        'message: "Cite this release of the register as below."\n'
+        'title: "Internationella samarbeten – registret"\n'
+        f'version: "{name}"\n'
+        f"date-released: {name[:10]}\n"
+        f'url: "{base_url.rstrip("/")}/oppna-data/utgavor/{name}/"\n'
+        "authors:\n"
+        f'  - name: "{author}"\n'
+        "license: CC0-1.0\n"
+        "type: dataset\n"
+    ).encode()
+
+
+def make_release(base_url, today=None):
+    """Writes a new release and returns its name."""
+    storage = storages["releases"]
+    today = today or date.today()
+    name = new_name(storage, today)
+    previous = (release_names(storage) or [None])[-1]
+    data = build_tables()
+    files = {f"{table}.csv": write_csv(header, rows) for table, (header, rows, _s) in data.items()}
+    files["datapackage.json"] = json.dumps(
+        package_descriptor(name, data, base_url), ensure_ascii=False, indent=1
+    ).encode("utf-8")
+    for filename, path in OPEN_DATA_FILES.items():
+        files[filename] = rendered(base_url, path)
+    notes = {
+        "release": name,
+        "previous": previous,
+        "tables": {
+            table: {
+                "rows": len(rows),
+                **changes(
+                    previous and previous_digests(storage, previous, table, s["primaryKey"]),
+                    row_digests(header, rows, s["primaryKey"]),
+                ),
+            }
+            for table, (header, rows, s) in data.items()
+        },
+    }
+    files["RELEASE.json"] = json.dumps(notes, ensure_ascii=False, indent=1).encode("utf-8")
+    files["CITATION.cff"] = citation(name, base_url)
+    files["SHA256SUMS"] = "".join(
+        f"{hashlib.sha256(content).hexdigest()}  {filename}\n"
+        for filename, content in sorted(files.items())
+    ).encode("utf-8")
+    # Written under a temporary name, then each file moved: a reader never sees a
+    # release folder without its checksums, and a failed run leaves only the .part.
+    for filename, content in files.items():
+        storage.save(f"{name}.part/{filename}", ContentFile(content))
+    for filename in files:
+        with storage.open(f"{name}.part/{filename}", "rb") as handle:
+            storage.save(f"{name}/{filename}", handle)
+        storage.delete(f"{name}.part/{filename}")
+    return name
+
+
+def release_list():
+    """[{name, size, checksum (SHA-256 of its SHA256SUMS), files}] newest first."""
+    storage = storages["releases"]
+    result = []
+    for name in reversed(release_names(storage)):
+        _dirs, filenames = storage.listdir(name)
+        if "SHA256SUMS" not in filenames:
+            continue
+        with storage.open(f"{name}/SHA256SUMS", "rb") as handle:
+            checksum = hashlib.sha256(handle.read()).hexdigest()
+        result.append(
+            {
+                "name": name,
+                "files": sorted(filenames),
+                "size": sum(storage.size(f"{name}/{f}") for f in filenames),
+                "checksum": checksum,
+            }
+        )
+    return result

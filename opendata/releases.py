@@ -22,6 +22,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 from datetime import UTC, date, datetime
 
 from django.conf import settings
@@ -382,6 +383,10 @@ def make_release(base_url, today=None):
         with storage.open(f"{name}.part/{filename}", "rb") as handle:
             storage.save(f"{name}/{filename}", handle)
         storage.delete(f"{name}.part/{filename}")
+    try:
+        os.rmdir(storage.path(f"{name}.part"))
+    except (NotImplementedError, OSError):
+        pass  # storage without folders (S3) or already gone
     return name
 
 

@@ -136,6 +136,11 @@ def test_releases_are_listed_and_served(client, releases):
     assert client.get("/oppna-data/utgavor/2027-01-01/datapackage.json").status_code == 404
 
 
-def test_the_command_writes_a_release(releases):
+def test_the_command_writes_a_release_and_explains_a_wrong_address(releases):
+    from django.core.management.base import CommandError
+
     call_command("release", "--base-url", "http://testserver", verbosity=0)
     assert any(Path(releases).iterdir())
+    for wrong in ("testserver", "https://elsewhere.example.org"):
+        with pytest.raises(CommandError):
+            call_command("release", "--base-url", wrong, verbosity=0)

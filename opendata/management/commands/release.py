@@ -1,6 +1,10 @@
 """Writes a dated, immutable release of everything public (opendata/releases.py)."""
 
-from django.core.management.base import BaseCommand
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.http.request import split_domain_port, validate_host
 
 from opendata.releases import make_release
 
@@ -16,5 +20,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, base_url, **options):
+        parts = urlsplit(base_url)
+        host = split_domain_port(parts.netloc)[0]
+        if parts.scheme not in ("http", "https") or not host:
+            raise CommandError("--base-url must be an address such as https://register.example.se")
+        if not validate_host(host, settings.ALLOWED_HOSTS):
+            raise CommandError(
+                f"{host} is not in ALLOWED_HOSTS: the release's files are "
+                "made as the site serves them at that address."
+            )
         name = make_release(base_url)
         self.stdout.write(f"Release {name} written.")

@@ -4,7 +4,7 @@
            caches on and off, on SQLite and PostgreSQL: req/s, p50, p99, errors and the
            gunicorn workers' memory (RSS, summed) after the run;
   unpublish  under 16 connections of that load, a record is unpublished by another
-           process; how long until 30 requests in a row (spread over the workers) get 404;
+           process; how long until 30 requests in a row (spread over the workers) get 410 (or 404);
   import   a 5 000-row grant-round file checked (preview) and saved, SQLite and PostgreSQL,
            in-process: seconds and queries;
   export   the grants CSV of 1 000 000 grants on PostgreSQL with and without a filter
@@ -175,7 +175,7 @@ def unpublish(repeats=3):
                 committed = time.perf_counter()
                 streak, first_all_404 = 0, None
                 while time.perf_counter() - committed < 10:
-                    if status_of(page) == 404:
+                    if status_of(page) in (404, 410):  # gone (410 since addresses are kept)
                         streak += 1
                         if streak == 1:
                             first_all_404 = time.perf_counter() - committed

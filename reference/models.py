@@ -433,7 +433,7 @@ class Organisation(LeadImageModel, PublishableModel):
         its org-id where the organisation number is recorded, otherwise one the register
         makes under its 360Giving prefix from the primary key, 360G-<prefix>-org-<pk>, so
         that renaming the slug changes no identifier (README, "Open data")."""
-        return self.org_id or f"360G-{settings.GRANTS_360_PREFIX}-org-{self.pk}"
+        return organisation_identifier(self.pk, self.org_number)
 
     def identifiers(self):
         """[(label, value)] of the identifiers that are known."""
@@ -450,6 +450,14 @@ class Organisation(LeadImageModel, PublishableModel):
         if self.iati_ref:
             rows.append((_("IATI organisation reference"), self.iati_ref))
         return rows
+
+
+def organisation_identifier(pk, org_number):
+    """Organisation.identifier from the two columns it is made of (for rows read with
+    values(), opendata/giving360.py)."""
+    if org_number:
+        return f"SE-ON-{org_number[:6]}-{org_number[6:]}"
+    return f"360G-{settings.GRANTS_360_PREFIX}-org-{pk}"
 
 
 def org_id_expression(prefix=""):

@@ -31,7 +31,7 @@ from django.urls import reverse
 from core.exports import CHUNK_SIZE, cells_response
 from core.models import published_at
 from opendata.http import data_last_modified
-from opendata.records import grant_list_widths, grants_of
+from opendata.records import Row, grant_list_widths, grants_of
 from partnerships.models import Partnership, PartnershipParticipant
 from reference.models import Framework, Organisation, Programme, Role, organisation_identifier
 
@@ -46,13 +46,6 @@ def english(obj, field):
 
 def organisation(org):
     return {"id": org.identifier, "name": org.name_sv}
-
-
-class Row(dict):
-    """A row of values() read as attributes (`row.title_sv`), so that grant_item reads
-    rows and model instances alike."""
-
-    __getattr__ = dict.get
 
 
 def grant_item(grant, request, urls=None):

@@ -26,15 +26,28 @@ Choices (README, "Open data"):
 
 import io
 from decimal import ROUND_DOWN, Decimal
+from itertools import islice
 
 from django.conf import settings
 from django.utils import timezone
 from lxml import etree
 
 from core.exports import CHUNK_SIZE
+from core.models import published_at
 from core.xmltext import xml_safe
+from opendata.records import Row
 from opendata.sectors import THEME_SECTORS
-from reference.models import IATI_ROLE_CODES, Organisation, OrganisationKind, Role
+from partnerships.models import Grant, Partnership, PartnershipParticipant
+from projects.models import Project, ProjectBudget, ProjectParticipant
+from reference.models import (
+    IATI_ROLE_CODES,
+    Country,
+    Framework,
+    Organisation,
+    OrganisationKind,
+    Role,
+    organisation_org_id,
+)
 
 VERSION = "2.03"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -118,9 +131,11 @@ def budget(parent, year, amount):
     etree.SubElement(element, "value", {"value-date": f"{year}-01-01"}).text = str(amount)
 
 
-def activity(record, kind, request, reporting, participants, countries, budgets):
-    """One <iati-activity>, or None when IATI's required parts are missing.
-    `participants` is [(organisation, role code)], `budgets` {year: SEK}."""
+def activity(record, kind, request, reporting, related):
+    """One <iati-activity>, or None when IATI's required parts are missing. `related`
+    (Related) holds what the record links to, published only: participants as
+    [(organisation, role code)], countries, theme slugs, goals and budgets {year: SEK}."""
+    participants, countries, budgets = related.participants, related.countries, related.budgets
     status = status_code(record)
     dates = activity_dates(record)
     if not (status and dates and participants):
@@ -166,12 +181,10 @@ def activity(record, kind, request, reporting, participants, countries, budgets)
         narratives(
             etree.SubElement(element, "recipient-country", attributes), [("en", country.name_en)]
         )
-    sectors = sorted(
-        {THEME_SECTORS[t.slug] for t in record.themes.all() if t.slug in THEME_SECTORS}
-    )
+    sectors = sorted({THEME_SECTORS[t] for t in related.themes if t in THEME_SECTORS})
     for code, percentage in zip(sectors, shares(len(sectors)), strict=True):
         etree.SubElement(element, "sector", vocabulary="1", code=code, percentage=str(percentage))
-    for goal in sorted((g for g in record.goals.all() if g.is_sdg), key=lambda g: g.number):
+    for goal in sorted((g for g in related.goals if g.is_sdg), key=lambda g: g.number):
         tag = etree.SubElement(element, "tag", vocabulary="2", code=str(goal.number))
         narratives(tag, [("en", goal.title_en)])
     for year in sorted(budgets):
@@ -180,7 +193,7 @@ def activity(record, kind, request, reporting, participants, countries, budgets)
         element,
         "document-link",
         format="text/html",
-        url=request.build_absolute_uri(record.get_absolute_url()),
+        url=related.address,
     )
     narratives(etree.SubElement(link, "title"), [("sv", record.title_sv), ("en", record.title_en)])
     etree.SubElement(link, "category", code="A12")
@@ -188,39 +201,139 @@ def activity(record, kind, request, reporting, participants, countries, budgets)
     return element
 
 
-def project_activity(project, request, reporting):
-    participants = [(p.organisation, IATI_ROLE_CODES[p.role]) for p in project.participants.all()]
-    budgets = {b.year: b.amount_sek for b in project.yearly_budgets.all()}
-    return activity(
-        project, "project", request, reporting, participants, list(project.countries.all()), budgets
+class Related:
+    def __init__(self):
+        self.participants, self.countries, self.themes, self.goals = [], [], [], []
+        self.budgets, self.grants, self.address = {}, [], ""
+
+
+ORGANISATION_COLUMNS = ("organisation_id", "iati_ref", "org_number", "kind", "name_sv", "name_en")
+
+
+def organisation(values):
+    """An organisation Row from ORGANISATION_COLUMNS' values, with org_id as the model's."""
+    org = Row(zip(ORGANISATION_COLUMNS, values, strict=True))
+    org["pk"] = org.pop("organisation_id")
+    org["org_id"] = organisation_org_id(org.org_number)
+    return org
+
+
+def related_rows(model, ids, participant_model):
+    """{record id: Related} for a chunk of records: one query per relation, drafts left
+    out (published organisations only, as the pages show them)."""
+    own = model._meta.model_name
+    related = {pk: Related() for pk in ids}
+    for values in (
+        participant_model.objects.filter(**{f"{own}_id__in": ids}, **published_at("organisation"))
+        .order_by("role", "position", "id")
+        .values_list(
+            f"{own}_id",
+            "role",
+            *(f"organisation__{c}" for c in ORGANISATION_COLUMNS[1:]),
+            "organisation_id",
+        )
+    ):
+        pk, role, *org = values
+        related[pk].participants.append((organisation([org[-1], *org[:-1]]), IATI_ROLE_CODES[role]))
+    links = model.themes.through.objects.filter(**{f"{own}_id__in": ids})
+    for pk, slug in links.values_list(f"{own}_id", "theme__slug"):
+        related[pk].themes.append(slug)
+    links = model.goals.through.objects.filter(**{f"{own}_id__in": ids})
+    for pk, framework, number, title_en in links.values_list(
+        f"{own}_id", "goal__framework", "goal__number", "goal__title_en"
+    ):
+        related[pk].goals.append(
+            Row(is_sdg=framework == Framework.SDG, number=number, title_en=title_en)
+        )
+    return related
+
+
+def project_related(projects):
+    related = related_rows(Project, [p.pk for p in projects], ProjectParticipant)
+    ids = list(related)
+    order = [f"country__{field}" for field in Country._meta.ordering]
+    for pk, code, name_en in (
+        Project.countries.through.objects.filter(project_id__in=ids)
+        .order_by("project_id", *order)
+        .values_list("project_id", "country__code", "country__name_en")
+    ):
+        related[pk].countries.append(Row(code=code, name_en=name_en))
+    for pk, year, amount in ProjectBudget.objects.filter(project_id__in=ids).values_list(
+        "project_id", "year", "amount_sek"
+    ):
+        related[pk].budgets[year] = amount
+    return related
+
+
+def partnership_related(partnerships):
+    related = related_rows(Partnership, [p.pk for p in partnerships], PartnershipParticipant)
+    grants = list(
+        Grant.objects.filter(partnership_id__in=list(related))
+        .order_by("year", "id")
+        .values_list(
+            "partnership_id",
+            "year",
+            "duration_years",
+            "amount_sek_per_year",
+            "grant_maker_id",
+            "funding_source_id",
+        )
     )
+    wanted = {g[4] for g in grants} | {g[5] for g in grants}
+    organisations = {
+        values[0]: organisation(values)
+        for values in Organisation.objects.published()
+        .filter(pk__in=wanted - {None})
+        .values_list("pk", *ORGANISATION_COLUMNS[1:])
+    }
+    for pk, year, duration, per_year, maker, funder in grants:
+        related[pk].grants.append(
+            (
+                year,
+                year + duration - 1,
+                per_year,
+                organisations.get(maker),
+                organisations.get(funder),
+            )
+        )
+    for partnership in partnerships:
+        if partnership.country_id:
+            related[partnership.pk].countries.append(partnership.country)
+    return related
 
 
-def partnership_activity(partnership, request, reporting):
-    participants = [
-        (p.organisation, IATI_ROLE_CODES[p.role]) for p in partnership.participants.all()
-    ]
-    budgets, seen = {}, {(o.pk, role) for o, role in participants}
-    for grant in partnership.grants.all():
-        for year in range(grant.year, grant.end_year + 1):
-            budgets[year] = budgets.get(year, 0) + grant.amount_sek_per_year
+def project_activity(project, request, reporting, related):
+    return activity(project, "project", request, reporting, related)
+
+
+def partnership_activity(partnership, request, reporting, related):
+    participants = related.participants
+    budgets, seen = related.budgets, {(o.pk, role) for o, role in participants}
+    for year, end_year, per_year, maker, funder in related.grants:
+        for y in range(year, end_year + 1):
+            budgets[y] = budgets.get(y, 0) + per_year
         for org, role in (
-            (grant.grant_maker, IATI_ROLE_CODES[Role.EXTENDING]),
-            (grant.funding_source, IATI_ROLE_CODES[Role.FUNDING]),
+            (maker, IATI_ROLE_CODES[Role.EXTENDING]),
+            (funder, IATI_ROLE_CODES[Role.FUNDING]),
         ):
             if org is not None and (org.pk, role) not in seen:
                 seen.add((org.pk, role))
                 participants.append((org, role))
     participants.sort(key=lambda pair: pair[1])
-    countries = [partnership.country] if partnership.country_id else []
-    return activity(
-        partnership, "partnership", request, reporting, participants, countries, budgets
-    )
+    return activity(partnership, "partnership", request, reporting, related)
+
+
+# What each kind reads besides its own row: a function of a chunk of records.
+RELATED = {"project": project_related, "partnership": partnership_related}
 
 
 def activities_stream(request, records, build):
-    """The XML declaration and <iati-activities>, then one activity at a time."""
+    """The XML declaration and <iati-activities>, then one activity at a time; the
+    records are read in chunks of CHUNK_SIZE, each with one query per relation."""
     reporting = reporting_org()
+    kind = records.model._meta.model_name
+    gather = RELATED[kind]
+    address = Address(request, records.model)
     buffer = io.BytesIO()
 
     def flush():
@@ -229,14 +342,30 @@ def activities_stream(request, records, build):
         buffer.truncate()
         return data
 
+    rows = records.prefetch_related(None).iterator(chunk_size=CHUNK_SIZE)
     with etree.xmlfile(buffer, encoding="utf-8") as xf:
         xf.write_declaration()
         generated = timezone.now().replace(microsecond=0).isoformat()
         with xf.element("iati-activities", version=VERSION, **{"generated-datetime": generated}):
             yield flush()
-            for record in records.iterator(chunk_size=CHUNK_SIZE):
-                element = build(record, request, reporting)
-                if element is not None:
-                    xf.write(element)
-                    yield flush()
+            while chunk := list(islice(rows, CHUNK_SIZE)):
+                related = gather(chunk)
+                for record in chunk:
+                    related[record.pk].address = address(record.slug)
+                    element = build(record, request, reporting, related[record.pk])
+                    if element is not None:
+                        xf.write(element)
+                        yield flush()
     yield flush()
+
+
+class Address:
+    """A record's absolute page address: reversed once, then filled in with the slug."""
+
+    SLUG = "slug-placeholder"
+
+    def __init__(self, request, model):
+        self.pattern = request.build_absolute_uri(model(slug=self.SLUG).get_absolute_url())
+
+    def __call__(self, slug):
+        return self.pattern.replace(self.SLUG, slug)

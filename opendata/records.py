@@ -25,6 +25,13 @@ from reference.models import (
 PUBLISHED_ORG = published_at("organisation")
 
 
+class Row(dict):
+    """A row of values() read as attributes (`row.title_sv`), so that the open formats'
+    builders (giving360, iati) read rows and model instances alike."""
+
+    __getattr__ = dict.get
+
+
 # Querysets -----------------------------------------------------------------------------
 
 

@@ -423,9 +423,7 @@ class Organisation(LeadImageModel, PublishableModel):
     def org_id(self):
         """The organisation number as an org-id (SE-ON-NNNNNN-NNNN), or "" (in SQL:
         org_id_expression below)."""
-        if not self.org_number:
-            return ""
-        return f"SE-ON-{self.org_number[:6]}-{self.org_number[6:]}"
+        return organisation_org_id(self.org_number)
 
     @property
     def identifier(self):
@@ -452,12 +450,16 @@ class Organisation(LeadImageModel, PublishableModel):
         return rows
 
 
+def organisation_org_id(org_number):
+    """Organisation.org_id from its column (for rows read with values(), opendata/)."""
+    if not org_number:
+        return ""
+    return f"SE-ON-{org_number[:6]}-{org_number[6:]}"
+
+
 def organisation_identifier(pk, org_number):
-    """Organisation.identifier from the two columns it is made of (for rows read with
-    values(), opendata/giving360.py)."""
-    if org_number:
-        return f"SE-ON-{org_number[:6]}-{org_number[6:]}"
-    return f"360G-{settings.GRANTS_360_PREFIX}-org-{pk}"
+    """Organisation.identifier from the two columns it is made of."""
+    return organisation_org_id(org_number) or f"360G-{settings.GRANTS_360_PREFIX}-org-{pk}"
 
 
 def org_id_expression(prefix=""):

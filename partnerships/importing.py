@@ -308,6 +308,19 @@ class RoundImport:
                 if key
             }
             result = RowResult(line=number, values=values)
+            width = len(header)
+            if any(cell.strip() for cell in cells[width:]):
+                # An unquoted separator inside a value shifts every later cell: say so,
+                # rather than what the shifted cells would seem to mean.
+                result.add_error(
+                    _(
+                        "The row has %(cells)s cells but the header has %(columns)s: put a "
+                        "value that contains a ; or , in quotation marks."
+                    )
+                    % {"cells": len(cells), "columns": width}
+                )
+                results.append(result)
+                continue
             self.check_row(result)
             if result.key:
                 if result.key in seen:

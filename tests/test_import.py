@@ -342,3 +342,16 @@ def test_history_records_imports(admin_client, round_, editor):
     nakuru = Partnership.objects.get(title_sv="Lokal demokrati i Nakuru")
     assert nakuru.history.count() >= 1
     assert nakuru.history.first().history_user == editor
+
+
+def test_a_row_with_more_cells_than_the_header_says_so(admin_client, round_):
+    """An unquoted ; inside a title shifts every later cell: the row says how many cells
+    it has against the header's, not a confusing message about the shifted amount."""
+    shifted = HEADER + (
+        "Borlänge;Nakuru;Kenya;Vatten; avlopp och hygien;medborgardialog;11;400 000;3;2016\n"
+        "Borlänge;;KE;Rätt rad;;;400000;3;2016\n"
+    )
+    body = upload(admin_client, round_, shifted).content.decode()
+    assert "Raden har 10 celler men rubrikraden har 9" in body
+    assert "Beloppet" not in body
+    assert upload(admin_client, round_, shifted).context["summary"]["errors"] == 1

@@ -80,6 +80,23 @@ class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+def selected(filterset):
+    """The records a FilterSet selects: all of its queryset when no parameter is given,
+    none when a value cannot be used (the page says which, invalid_values), else the
+    filtered ones. The one place that decides it for lists, exports, statistics, feeds
+    and open data."""
+    if filterset.is_bound and not filterset.is_valid():
+        return filterset.queryset.none()
+    return filterset.qs
+
+
+def invalid_values(filterset):
+    """{parameter: [message]} for the values a FilterSet cannot use; {} when none."""
+    if not filterset.is_bound or filterset.is_valid():
+        return {}
+    return {name: [str(error) for error in errors] for name, errors in filterset.errors.items()}
+
+
 # The filter contract's parameter names, registered by the app that declares the contract
 # (reference.apps): the page cache stores pages only with these, and a list reports one
 # of them that does not apply to it.

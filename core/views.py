@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
 
 from core.exports import EXPORT_PERMISSION, check_export_permission, csv_response, export_filename
-from core.filters import contract_parameters
+from core.filters import contract_parameters, invalid_values, selected
 from core.formeraddresses import Gone, Moved, former_address
 from core.pagination import paginate
 from core.throttle import limit_streams
@@ -104,13 +104,10 @@ class FilteredListView(ActiveFiltersMixin, FilteredSourceMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         filterset = self.get_filterset()
         notices = []
-        if filterset.is_bound and not filterset.is_valid():
-            records = filterset.queryset.none()
-            for name, errors in filterset.errors.items():
-                label = filterset.filters[name].label if name in filterset.filters else name
-                notices.extend(f"{label}: {error}" for error in errors)
-        else:
-            records = filterset.qs
+        records = selected(filterset)
+        for name, errors in invalid_values(filterset).items():
+            label = filterset.filters[name].label if name in filterset.filters else name
+            notices.extend(f"{label}: {error}" for error in errors)
         # A parameter of the contract that this list does not have (?municipality= on
         # the projects) selects nothing here, as the statistics count it; say so.
         for name in sorted(set(self.request.GET) & contract_parameters() - set(filterset.filters)):
@@ -186,9 +183,7 @@ class FilteredExportView(FilteredSourceMixin, View):
         denied = check_export_permission(request)
         if denied:
             return denied
-        filterset = self.get_filterset()
-        valid = not filterset.is_bound or filterset.is_valid()
-        records = filterset.qs if valid else filterset.queryset.none()
+        records = selected(self.get_filterset())
         export_format = request.GET.get("format", "csv")
         return self.export_response(
             records,

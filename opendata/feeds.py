@@ -9,6 +9,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.filters import selected
 from core.xmltext import xml_safe
 from opendata.http import filter_errors
 from partnerships.filters import PartnershipFilterSet
@@ -72,17 +73,16 @@ class RegisterFeed(Feed):
         return f"{url}?{filterset.query}" if filterset.query else url
 
     def subtitle(self, filterset):
-        if filterset.is_bound and not filterset.is_valid():
+        errors = filter_errors(filterset)
+        if errors:
             problems = "; ".join(
-                f"{name}: {' '.join(errors)}" for name, errors in filter_errors(filterset).items()
+                f"{name}: {' '.join(messages)}" for name, messages in errors.items()
             )
             return _("Some of the filters could not be used: %(problems)s") % {"problems": problems}
         return _("Newly published and changed records, newest first.")
 
     def items(self, filterset):
-        if filterset.is_bound and not filterset.is_valid():
-            return self.model.objects.none()
-        return filterset.qs.order_by("-updated_at", "-id")[:FEED_SIZE]
+        return selected(filterset).order_by("-updated_at", "-id")[:FEED_SIZE]
 
     def item_title(self, item):
         return item.title

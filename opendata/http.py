@@ -25,6 +25,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import condition, require_safe
 
 from core.cache import data_version
+from core.filters import invalid_values
 
 SEEN_TIMEOUT = 60 * 60 * 24 * 30
 
@@ -129,8 +130,11 @@ def check_parameters(params, allowed):
 
 
 def filter_errors(filterset):
-    """{parameter: [message]} of an invalid FilterSet, values shortened."""
-    return {name: [str(e)[:200] for e in errors] for name, errors in filterset.errors.items()}
+    """{parameter: [message]} of an invalid FilterSet, messages shortened."""
+    return {
+        name: [message[:200] for message in messages]
+        for name, messages in invalid_values(filterset).items()
+    }
 
 
 def filtered(filterset_class, queryset, params, request, extra=()):
@@ -141,6 +145,7 @@ def filtered(filterset_class, queryset, params, request, extra=()):
     for name in extra:
         data.pop(name, None)
     filterset = filterset_class(data or None, queryset=queryset, request=request)
-    if filterset.is_bound and not filterset.is_valid():
-        raise BadParameters("Invalid filter values.", filter_errors(filterset))
+    errors = filter_errors(filterset)
+    if errors:
+        raise BadParameters("Invalid filter values.", errors)
     return filterset

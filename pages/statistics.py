@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.charts import bar_table as table
 from core.charts import year_panel, year_table
+from core.filters import invalid_values, selected
 from core.models import published_at
 from partnerships.filters import PartnershipFilterSet
 from partnerships.models import Grant, Partnership, PartnershipParticipant, granted_sek
@@ -32,13 +33,12 @@ def filtered(filterset_class, model, params, request):
     """The records the filters select; none when a filter of the contract applies only to
     the other kind (?municipality= selects partnerships, so no projects)."""
     filterset = filterset_class(params or None, queryset=model.objects.published(), request=request)
-    valid = not filterset.is_bound or filterset.is_valid()
     foreign = {
         key
         for key in (params or {})
         if key in CONTRACT and key not in filterset.filters and any(params.getlist(key))
     }
-    records = filterset.qs if valid and not foreign else filterset.queryset.none()
+    records = filterset.queryset.none() if foreign else selected(filterset)
     return filterset, records.order_by()
 
 
@@ -50,8 +50,7 @@ def statistics(params, request=None):
     notices = [
         f"{fs.filters[name].label if name in fs.filters else name}: {error}"
         for fs in (projects_fs, partnerships_fs)
-        if fs.is_bound and not fs.is_valid()
-        for name, errors in fs.errors.items()
+        for name, errors in invalid_values(fs).items()
         for error in errors
     ]
     countries = country_counts(projects_fs, projects, partnerships_fs, partnerships, grants)

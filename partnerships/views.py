@@ -3,6 +3,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from core.charts import year_panel, year_table
+from core.filters import selected
 from core.views import FilteredExportView, FilteredListView, PreviewDetailView
 from partnerships.exports import (
     grant_dataset,
@@ -159,8 +160,7 @@ class MunicipalityDetailView(PreviewDetailView):
         query["municipality"] = self.object.slug
         filterset = PartnershipFilterSet(query, queryset=Partnership.objects.published())
         # A draft (seen in preview) is no option of the filter: nothing public to count.
-        valid = filterset.is_valid()
-        partnerships = (filterset.qs if valid else Partnership.objects.none()).order_by()
+        partnerships = selected(filterset).order_by()
         grants = Grant.objects.filter(partnership__in=partnerships.values("pk")).order_by()
         sek = grants.values_list("year").annotate(v=Sum(granted_sek()))
         table = year_table(

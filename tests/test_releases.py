@@ -144,3 +144,17 @@ def test_the_command_writes_a_release_and_explains_a_wrong_address(releases):
     for wrong in ("testserver", "https://elsewhere.example.org"):
         with pytest.raises(CommandError):
             call_command("release", "--base-url", wrong, verbosity=0)
+
+
+def test_administrators_make_a_release_in_the_admin_and_editors_may_not(client, releases, editor):
+    from core.roles import ADMINISTRATORS
+    from tests.conftest import make_user
+
+    client.force_login(editor)
+    assert client.post("/admin/utgavor/").status_code == 403
+    assert not releases.exists() or not any(releases.iterdir())
+    client.force_login(make_user("administrator", ADMINISTRATORS))
+    assert "Gör en utgåva nu" in client.get("/admin/utgavor/").content.decode()
+    assert client.post("/admin/utgavor/").status_code == 302
+    (made,) = [p.name for p in releases.iterdir()]
+    assert made in client.get("/admin/utgavor/").content.decode()

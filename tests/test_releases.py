@@ -158,3 +158,11 @@ def test_administrators_make_a_release_in_the_admin_and_editors_may_not(client, 
     assert client.post("/admin/utgavor/").status_code == 302
     (made,) = [p.name for p in releases.iterdir()]
     assert made in client.get("/admin/utgavor/").content.decode()
+
+
+def test_a_release_can_be_made_of_the_archived_register(releases, settings):
+    from datetime import date as day
+
+    settings.REGISTER_ARCHIVED_ON = day(2027, 1, 1)
+    folder = release(releases)
+    assert (folder / "SHA256SUMS").exists()

@@ -13,6 +13,9 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 from reference.models import Organisation
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+# DCAT 3 terms (dataset series, versions) by name, whatever rdflib's DCAT lists.
+DCAT3 = Namespace("http://www.w3.org/ns/dcat#")
 EU_THEME = "http://publications.europa.eu/resource/authority/data-theme/"
 EU_FORMAT = "http://publications.europa.eu/resource/authority/file-type/"
 EU_FREQUENCY = "http://publications.europa.eu/resource/authority/frequency/UPDATE_CONT"
@@ -151,8 +154,90 @@ def catalogue(request):
             graph.add((distribution, DCTERMS.license, licence))
             if path.startswith("/api/"):
                 graph.add((distribution, DCTERMS.conformsTo, URIRef(openapi)))
+    add_releases(graph, request, catalog, publisher, contact, licence)
     graph.add((catalog, DCTERMS.modified, Literal(_today(), datatype=XSD.date)))
     return graph
+
+
+def add_releases(graph, request, catalog, publisher, contact, licence):
+    """The dated releases (opendata/releases.py) as a DCAT 3 dataset series: each release
+    a dataset in the series with its version, issue date, the previous release, and its
+    data package as the distribution with size and SHA-256 checksum (as DCAT-AP-SE's
+    distribution checksum, spdx:Checksum)."""
+    from opendata.releases import release_list
+
+    releases = list(reversed(release_list()))  # oldest first
+    if not releases:
+        return
+    base = request.build_absolute_uri("/")
+    series = URIRef(f"{base}oppna-data/katalog.rdf#utgavor")
+    graph.bind("spdx", SPDX)
+    graph.add((catalog, DCAT.dataset, series))
+    graph.add((series, RDF.type, DCAT3.DatasetSeries))
+    graph.add((series, DCTERMS.title, Literal("Utgåvor av registrets öppna data", lang="sv")))
+    graph.add((series, DCTERMS.title, Literal("Releases of the register's open data", lang="en")))
+    graph.add(
+        (
+            series,
+            DCTERMS.description,
+            Literal("Daterade kopior av allt publicerat, som aldrig ändras.", lang="sv"),
+        )
+    )
+    graph.add(
+        (
+            series,
+            DCTERMS.description,
+            Literal("Dated copies of everything published, never changed.", lang="en"),
+        )
+    )
+    graph.add((series, DCTERMS.publisher, publisher))
+    graph.add((series, DCAT.contactPoint, contact))
+    previous = None
+    for release in releases:
+        name = release["name"]
+        folder = request.build_absolute_uri(f"/oppna-data/utgavor/{name}/")
+        dataset = URIRef(folder)
+        graph.add((dataset, RDF.type, DCAT.Dataset))
+        graph.add((dataset, DCAT3.inSeries, series))
+        graph.add((dataset, DCAT3.version, Literal(name)))
+        graph.add((dataset, DCTERMS.issued, Literal(name[:10], datatype=XSD.date)))
+        graph.add((dataset, DCTERMS.title, Literal(f"Utgåva {name}", lang="sv")))
+        graph.add((dataset, DCTERMS.title, Literal(f"Release {name}", lang="en")))
+        graph.add(
+            (
+                dataset,
+                DCTERMS.description,
+                Literal(f"Registrets öppna data den {name[:10]}.", lang="sv"),
+            )
+        )
+        graph.add((dataset, DCTERMS.publisher, publisher))
+        graph.add((dataset, DCAT.contactPoint, contact))
+        if previous is not None:
+            graph.add((dataset, DCAT3.prev, previous))
+        distribution = URIRef(folder + "datapackage.json")
+        graph.add((dataset, DCAT.distribution, distribution))
+        graph.add((distribution, RDF.type, DCAT.Distribution))
+        graph.add((distribution, DCTERMS.title, Literal("Frictionless data package", lang="en")))
+        graph.add((distribution, DCAT.accessURL, distribution))
+        graph.add((distribution, DCAT.downloadURL, distribution))
+        graph.add((distribution, DCAT.mediaType, Literal("application/json")))
+        graph.add((distribution, DCTERMS.format, URIRef(EU_FORMAT + "JSON")))
+        graph.add((distribution, DCTERMS.license, licence))
+        graph.add(
+            (distribution, DCAT.byteSize, Literal(release["package_size"], datatype=XSD.decimal))
+        )
+        checksum = BNode()
+        graph.add((distribution, SPDX.checksum, checksum))
+        graph.add((checksum, RDF.type, SPDX.Checksum))
+        graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        graph.add(
+            (
+                checksum,
+                SPDX.checksumValue,
+                Literal(release["sums"]["datapackage.json"], datatype=XSD.hexBinary),
+            )
+        )
+        previous = dataset
 
 
 def _today():

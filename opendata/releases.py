@@ -391,7 +391,8 @@ def make_release(base_url, today=None):
 
 
 def release_list():
-    """[{name, size, checksum (SHA-256 of its SHA256SUMS), files}] newest first."""
+    """[{name, size, checksum (SHA-256 of its SHA256SUMS), sums, files, package_size}]
+    newest first."""
     storage = storages["releases"]
     result = []
     for name in reversed(release_names(storage)):
@@ -399,13 +400,18 @@ def release_list():
         if "SHA256SUMS" not in filenames:
             continue
         with storage.open(f"{name}/SHA256SUMS", "rb") as handle:
-            checksum = hashlib.sha256(handle.read()).hexdigest()
+            sums = handle.read()
         result.append(
             {
                 "name": name,
                 "files": sorted(filenames),
                 "size": sum(storage.size(f"{name}/{f}") for f in filenames),
-                "checksum": checksum,
+                "checksum": hashlib.sha256(sums).hexdigest(),
+                # {file: SHA-256} as SHA256SUMS lists them
+                "sums": dict(
+                    reversed(line.split("  ", 1)) for line in sums.decode().splitlines() if line
+                ),
+                "package_size": storage.size(f"{name}/datapackage.json"),
             }
         )
     return result

@@ -166,3 +166,25 @@ def test_a_release_can_be_made_of_the_archived_register(releases, settings):
     settings.REGISTER_ARCHIVED_ON = day(2027, 1, 1)
     folder = release(releases)
     assert (folder / "SHA256SUMS").exists()
+
+
+def test_the_catalogue_lists_the_releases_as_versions_of_a_series(client, releases):
+    from rdflib import Graph, Namespace
+    from rdflib.namespace import DCAT, DCTERMS, RDF
+
+    dcat3, spdx = Namespace("http://www.w3.org/ns/dcat#"), Namespace("http://spdx.org/rdf/terms#")
+    first = release(releases)
+    second = release(releases)
+    graph = Graph().parse(data=client.get("/oppna-data/katalog.rdf").content, format="xml")
+    (series,) = graph.subjects(RDF.type, dcat3.DatasetSeries)
+    in_series = graph.subjects(dcat3.inSeries, series)
+    versions = {str(graph.value(d, dcat3.version)): d for d in in_series}
+    assert set(versions) == {first.name, second.name}
+    assert graph.value(versions[second.name], dcat3.prev) == versions[first.name]
+    assert str(graph.value(versions[first.name], DCTERMS.issued)) == "2026-12-31"
+    package = graph.value(versions[first.name], DCAT.distribution)
+    checksum = graph.value(package, spdx.checksum)
+    digest = hashlib.sha256((first / "datapackage.json").read_bytes()).hexdigest()
+    assert str(graph.value(checksum, spdx.checksumValue)) == digest
+    assert str(package).endswith(f"/oppna-data/utgavor/{first.name}/datapackage.json")
+    assert client.get(str(package).replace("http://testserver", "")).status_code == 200

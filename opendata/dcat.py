@@ -69,6 +69,15 @@ DATASETS = [
 THEMES = ["GOVE", "INTR", "REGI"]  # government, international issues, regions and cities
 
 
+def describe(graph, subject, rdf_type, titles, descriptions):
+    """`subject` as an `rdf_type` with titles and descriptions, each {language: text}."""
+    graph.add((subject, RDF.type, rdf_type))
+    for language, text in titles.items():
+        graph.add((subject, DCTERMS.title, Literal(text, lang=language)))
+    for language, text in descriptions.items():
+        graph.add((subject, DCTERMS.description, Literal(text, lang=language)))
+
+
 def catalogue(request):
     """The catalogue as an rdflib Graph."""
     base = request.build_absolute_uri("/")
@@ -94,30 +103,17 @@ def catalogue(request):
 
     licence = URIRef(settings.OPEN_DATA_LICENSE)
     catalog = URIRef(base + "oppna-data/katalog.rdf#catalog")
-    graph.add((catalog, RDF.type, DCAT.Catalog))
-    graph.add((catalog, DCTERMS.title, Literal("Internationella samarbeten", lang="sv")))
-    graph.add((catalog, DCTERMS.title, Literal("International cooperation", lang="en")))
-    graph.add(
-        (
-            catalog,
-            DCTERMS.description,
-            Literal(
-                "Svenska kommuners och regioners internationella utvecklingssamarbete: "
-                "SALAR Internationals projekt och ICLD:s kommunala partnerskap.",
-                lang="sv",
-            ),
-        )
-    )
-    graph.add(
-        (
-            catalog,
-            DCTERMS.description,
-            Literal(
-                "The international development cooperation of Swedish municipalities and "
-                "regions: SALAR International's projects and ICLD's municipal partnerships.",
-                lang="en",
-            ),
-        )
+    describe(
+        graph,
+        catalog,
+        DCAT.Catalog,
+        {"sv": "Internationella samarbeten", "en": "International cooperation"},
+        {
+            "sv": "Svenska kommuners och regioners internationella utvecklingssamarbete: "
+            "SALAR Internationals projekt och ICLD:s kommunala partnerskap.",
+            "en": "The international development cooperation of Swedish municipalities and "
+            "regions: SALAR International's projects and ICLD's municipal partnerships.",
+        },
     )
     graph.add((catalog, DCTERMS.publisher, publisher))
     graph.add((catalog, DCTERMS.license, licence))
@@ -128,11 +124,13 @@ def catalogue(request):
     for key, title_sv, title_en, text_sv, text_en, keywords, distributions in DATASETS:
         dataset = URIRef(f"{base}oppna-data/katalog.rdf#{key}")
         graph.add((catalog, DCAT.dataset, dataset))
-        graph.add((dataset, RDF.type, DCAT.Dataset))
-        graph.add((dataset, DCTERMS.title, Literal(title_sv, lang="sv")))
-        graph.add((dataset, DCTERMS.title, Literal(title_en, lang="en")))
-        graph.add((dataset, DCTERMS.description, Literal(text_sv, lang="sv")))
-        graph.add((dataset, DCTERMS.description, Literal(text_en, lang="en")))
+        describe(
+            graph,
+            dataset,
+            DCAT.Dataset,
+            {"sv": title_sv, "en": title_en},
+            {"sv": text_sv, "en": text_en},
+        )
         graph.add((dataset, DCTERMS.publisher, publisher))
         graph.add((dataset, DCAT.contactPoint, contact))
         graph.add((dataset, DCAT.landingPage, URIRef(page)))
@@ -173,22 +171,15 @@ def add_releases(graph, request, catalog, publisher, contact, licence):
     series = URIRef(f"{base}oppna-data/katalog.rdf#utgavor")
     graph.bind("spdx", SPDX)
     graph.add((catalog, DCAT.dataset, series))
-    graph.add((series, RDF.type, DCAT3.DatasetSeries))
-    graph.add((series, DCTERMS.title, Literal("Utgåvor av registrets öppna data", lang="sv")))
-    graph.add((series, DCTERMS.title, Literal("Releases of the register's open data", lang="en")))
-    graph.add(
-        (
-            series,
-            DCTERMS.description,
-            Literal("Daterade kopior av allt publicerat, som aldrig ändras.", lang="sv"),
-        )
-    )
-    graph.add(
-        (
-            series,
-            DCTERMS.description,
-            Literal("Dated copies of everything published, never changed.", lang="en"),
-        )
+    describe(
+        graph,
+        series,
+        DCAT3.DatasetSeries,
+        {"sv": "Utgåvor av registrets öppna data", "en": "Releases of the register's open data"},
+        {
+            "sv": "Daterade kopior av allt publicerat, som aldrig ändras.",
+            "en": "Dated copies of everything published, never changed.",
+        },
     )
     graph.add((series, DCTERMS.publisher, publisher))
     graph.add((series, DCAT.contactPoint, contact))
@@ -197,19 +188,19 @@ def add_releases(graph, request, catalog, publisher, contact, licence):
         name = release["name"]
         folder = request.build_absolute_uri(f"/oppna-data/utgavor/{name}/")
         dataset = URIRef(folder)
-        graph.add((dataset, RDF.type, DCAT.Dataset))
+        describe(
+            graph,
+            dataset,
+            DCAT.Dataset,
+            {"sv": f"Utgåva {name}", "en": f"Release {name}"},
+            {
+                "sv": f"Registrets öppna data den {name[:10]}.",
+                "en": f"The register's open data on {name[:10]}.",
+            },
+        )
         graph.add((dataset, DCAT3.inSeries, series))
         graph.add((dataset, DCAT3.version, Literal(name)))
         graph.add((dataset, DCTERMS.issued, Literal(name[:10], datatype=XSD.date)))
-        graph.add((dataset, DCTERMS.title, Literal(f"Utgåva {name}", lang="sv")))
-        graph.add((dataset, DCTERMS.title, Literal(f"Release {name}", lang="en")))
-        graph.add(
-            (
-                dataset,
-                DCTERMS.description,
-                Literal(f"Registrets öppna data den {name[:10]}.", lang="sv"),
-            )
-        )
         graph.add((dataset, DCTERMS.publisher, publisher))
         graph.add((dataset, DCAT.contactPoint, contact))
         if previous is not None:

@@ -421,8 +421,32 @@ class SearchView(TemplateView):
             context["groups"] = []
             return context
         fields = ("title_sv", "summary_sv", "body_sv"), ("title_en", "summary_en", "body_en")
-        projects = text_search(Project.objects.published(), *fields, query).for_list()
-        partnerships = text_search(Partnership.objects.published(), *fields, query).for_list()
+        named = Q(name_sv__icontains=query) | Q(name_en__icontains=query)
+        countries = Country.objects.filter(named | Q(code__iexact=query))
+        # Records by their texts or by the names of their countries ("Kenya").
+        projects = (
+            Project.objects.published()
+            .filter(
+                Q(pk__in=text_search(Project.objects.published(), *fields, query).values("pk"))
+                | Q(
+                    pk__in=Project.countries.through.objects.filter(country__in=countries).values(
+                        "project_id"
+                    )
+                )
+            )
+            .for_list()
+        )
+        partnerships = (
+            Partnership.objects.published()
+            .filter(
+                Q(pk__in=text_search(Partnership.objects.published(), *fields, query).values("pk"))
+                | Q(country__in=countries)
+            )
+            .for_list()
+        )
+        titled = Q(title_sv__icontains=query) | Q(title_en__icontains=query)
+        goals = Goal.objects.filter(titled)
+        rounds = GrantRound.objects.filter(titled, programme__in=Programme.objects.published())
         organisations = Organisation.objects.published().matching(query)
         programmes = text_search(
             Programme.objects.published(),
@@ -444,6 +468,9 @@ class SearchView(TemplateView):
                 organisations.exclude(kind__in=SWEDISH_LOCAL_KINDS).order_by("name_sv"),
             ),
             ("programmes", _("Programmes"), programmes.order_by("name_sv")),
+            ("rounds", _("Grant rounds"), rounds.order_by("-year", "title_sv")),
+            ("countries", _("Countries"), countries.order_by("name_sv")),
+            ("goals", _("Global goals"), goals.order_by("framework", "number")),
         ]
         context["groups"] = [
             (key, label, list(rows[:SEARCH_LIMIT]), rows.count()) for key, label, rows in groups

@@ -78,6 +78,34 @@ def test_search_groups_results_by_type(client, seeded):
     assert groups["projects"] == 3 and groups["programmes"] == 1
 
 
+def search_groups(client, query):
+    response = client.get("/sok/", {"q": query})
+    return {key: (count, rows) for key, _label, rows, count in response.context["groups"]}
+
+
+def test_search_finds_countries_goals_rounds_and_records_by_their_country(client, seeded, goals):
+    """ "Kenya" finds the country page and the Kenyan partnerships whose texts do not say
+    Kenya; a goal by its title; a round by its title (not a draft programme's)."""
+    from core.models import Publication
+    from reference.models import Programme
+
+    borlange = Organisation.objects.get(slug="borlange")
+    make_partnership("borlange-kisumu", country="KE", participants=[borlange], start_year=2016)
+    make_partnership("utkast-kisumu", country="KE", publication=Publication.DRAFT)
+    groups = search_groups(client, "Kenya")
+    count, rows = groups["countries"]
+    assert count == 1 and rows[0].get_absolute_url().endswith("/ke/")
+    assert "borlange-kisumu" in [r.slug for r in groups["partnerships"][1]]
+    assert "utkast-kisumu" not in [r.slug for r in groups["partnerships"][1]]
+    assert "Kenya" in client.get("/sok/", {"q": "kenya"}).content.decode()
+    count, rows = search_groups(client, goals[11].title_sv)["goals"]
+    assert count == 1 and rows[0].number == 11
+    grant_round = GrantRound.objects.get()
+    assert search_groups(client, grant_round.title_sv)["rounds"][0] == 1
+    Programme.objects.filter(pk=grant_round.programme_id).update(publication=Publication.DRAFT)
+    assert search_groups(client, grant_round.title_sv)["rounds"][0] == 0
+
+
 def test_statistics_equal_the_list_counts_for_the_same_filters(client, seeded, goals):
     borlange = Organisation.objects.get(slug="borlange")
     round_ = GrantRound.objects.get()
@@ -164,7 +192,7 @@ def add_records(n, goals, offset):
         ("/omgangar/icld-32-nya-partnerskap/", 8),
         ("/statistik/", 26),  # + SEK by theme
         ("/statistik/?country=KE&goal=11", 28),  # + the filter in words (country, goal)
-        ("/sok/?q=ss", 14),
+        ("/sok/?q=ss", 20),  # + rounds, countries and goals (list and count each)
         ("/om-registret/", 5),
     ],
 )

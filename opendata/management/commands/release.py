@@ -20,14 +20,19 @@ class Command(BaseCommand):
         )
 
     def handle(self, base_url, **options):
-        parts = urlsplit(base_url)
-        host = split_domain_port(parts.netloc)[0]
-        if parts.scheme not in ("http", "https") or not host:
-            raise CommandError("--base-url must be an address such as https://register.example.se")
-        if not validate_host(host, settings.ALLOWED_HOSTS):
-            raise CommandError(
-                f"{host} is not in ALLOWED_HOSTS: the release's files are "
-                "made as the site serves them at that address."
-            )
+        check_base_url(base_url)
         name = make_release(base_url)
         self.stdout.write(f"Release {name} written.")
+
+
+def check_base_url(base_url):
+    """A CommandError unless `base_url` is an http(s) address of this site."""
+    parts = urlsplit(base_url)
+    host = split_domain_port(parts.netloc)[0]
+    if parts.scheme not in ("http", "https") or not host:
+        raise CommandError("--base-url must be an address such as https://register.example.se")
+    if not validate_host(host, settings.ALLOWED_HOSTS):
+        raise CommandError(
+            f"{host} is not in ALLOWED_HOSTS: the files are made as the site serves them "
+            "at that address."
+        )

@@ -1,0 +1,86 @@
+"""A preservable copy of the whole public register (issue: the archive of record): a
+BagIt bag that validates, a static copy of every public page in both languages whose
+internal links all resolve to files in the copy, and a WARC file with one response
+record per captured address."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from core.models import Publication
+from tests.conftest import make_partnership, make_project
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def bag(seeded, tmp_path):
+    from reference.models import Organisation
+
+    make_partnership(
+        "borlange-kisumu",
+        country="KE",
+        participants=[Organisation.objects.get(slug="borlange")],
+        start_year=2016,
+    )
+    make_project("hemligt-utkast", title_sv="Hemligt utkast", publication=Publication.DRAFT)
+    directory = tmp_path / "bag"
+    call_command("archive", str(directory), "--base-url", "http://testserver", verbosity=0)
+    return directory
+
+
+def test_the_bag_validates_and_holds_a_release(bag):
+    import bagit
+
+    assert bagit.Bag(str(bag)).validate()
+    (release,) = (bag / "data" / "release").iterdir()
+    assert (release / "datapackage.json").exists() and (release / "SHA256SUMS").exists()
+
+
+def test_the_static_copy_browses_without_a_server(bag):
+    site = bag / "data" / "site"
+    assert (site / "index.html").exists() and (site / "en" / "index.html").exists()
+    assert (site / "partnerskap" / "borlange-kisumu" / "index.html").exists()
+    broken = []
+    pages = list(site.rglob("*.html"))
+    assert len(pages) > 40
+    for page in pages:
+        html = page.read_text()
+        for url in re.findall(r'(?:href|src|action|data)="([^"]*)"', html):
+            if url.startswith(("http://", "https://", "mailto:", "#", "data:")) or not url:
+                continue
+            target = (page.parent / url.split("#")[0]).resolve()
+            if not target.is_file():
+                broken.append((str(page.relative_to(site)), url))
+    assert not broken, broken[:10]
+    home = (site / "index.html").read_text()
+    assert "css" in home and "Sökning och filtrering kräver den levande webbplatsen" in home
+    assert 'action="http://testserver/sok/"' in home
+    text = "".join(p.read_text(errors="ignore") for p in pages)
+    assert "Hemligt utkast" not in text
+
+
+def test_the_warc_holds_one_response_per_captured_address(bag):
+    from warcio.archiveiterator import ArchiveIterator
+
+    with open(bag / "data" / "register.warc.gz", "rb") as handle:
+        urls = [
+            r.rec_headers.get_header("WARC-Target-URI")
+            for r in ArchiveIterator(handle)
+            if r.rec_type == "response"
+        ]
+    assert len(urls) == len(set(urls))
+    assert "http://testserver/" in urls and "http://testserver/en/" in urls
+    site = bag / "data" / "site"
+    pages = len(list(site.rglob("index.html")))
+    assert len(urls) >= pages
+
+
+def test_the_archive_refuses_a_folder_in_use(bag):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("archive", str(bag), "--base-url", "http://testserver", verbosity=0)
+    assert Path(bag, "bagit.txt").exists()

@@ -24,9 +24,10 @@ import io
 import json
 import os
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.core.files.storage import storages
 from django.db import models
 
@@ -37,6 +38,7 @@ from projects.models import Project, ProjectBudget, ProjectParticipant
 from reference.models import Country, FormerName, Goal, Organisation, Programme, Source, Theme
 
 PERSONAL = {"created_by", "updated_by"}
+CHUNK = 2000
 PUBLISHED = Publication.PUBLISHED
 
 
@@ -140,38 +142,38 @@ def many_to_many(model, name, names, visible):
         through = field.remote_field.through
         own = field.m2m_field_name() + "_id"
         other = field.m2m_reverse_field_name() + "_id"
-        rows = [
+        rows = (
             (a, b)
-            for a, b in through.objects.order_by(own, other).values_list(own, other)
+            for a, b in through.objects.order_by(own, other)
+            .values_list(own, other)
+            .iterator(chunk_size=CHUNK)
             if a in visible[name] and b in visible[target]
-        ]
+        )
         yield f"{name}_{field.name}", [(own, name), (other, target)], rows
 
 
-def write_csv(header, rows):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
+def table_rows(queryset, cols, visible):
+    """The CSV cells of each row, read in chunks."""
+    values = queryset.order_by("pk").values_list(*[c for c, _f, _t in cols])
+    for row in values.iterator(chunk_size=CHUNK):
+        cells = []
+        for value, (_column, _field, target) in zip(row, cols, strict=True):
+            if target is not None and value not in visible[target]:
+                value = None  # a link to what is not public reads as empty
+            cells.append(cell(value))
+        yield cells
 
 
 def build_tables():
-    """{table: (header, rows, schema)} of everything public."""
+    """{table: (header, rows, schema)} of everything public; the rows are read lazily,
+    once, as the CSV is written."""
     specs = tables()
     names = {name for name, _m, _qs in specs}
     visible = {name: set(qs.values_list("pk", flat=True)) for name, _m, qs in specs}
     result = {}
     for name, model, queryset in specs:
         cols = columns(model, names)
-        rows = []
-        for values in queryset.order_by("pk").values_list(*[c for c, _f, _t in cols]):
-            row = []
-            for value, (_column, _field, target) in zip(values, cols, strict=True):
-                if target is not None and value not in visible[target]:
-                    value = None  # a link to what is not public reads as empty
-                row.append(cell(value))
-            rows.append(row)
+        rows = table_rows(queryset, cols, visible)
         schema = {
             "fields": [
                 {
@@ -195,7 +197,7 @@ def build_tables():
         for link, link_cols, link_rows in many_to_many(model, name, names, visible):
             result[link] = (
                 [c for c, _t in link_cols],
-                [[cell(a), cell(b)] for a, b in link_rows],
+                ([cell(a), cell(b)] for a, b in link_rows),
                 {
                     "fields": [{"name": c, "type": key_type(t)} for c, t in link_cols],
                     "primaryKey": [c for c, _t in link_cols],
@@ -211,15 +213,14 @@ def build_tables():
     return result
 
 
+def row_digest(row):
+    return hashlib.sha1("\x1f".join(row).encode(), usedforsecurity=False).hexdigest()
+
+
 def row_digests(header, rows, key):
     """{primary key: digest of the row}; `key` names the primary key's columns."""
     key_columns = [header.index(k) for k in key]
-    return {
-        ",".join(row[i] for i in key_columns): hashlib.sha1(
-            "\x1f".join(row).encode(), usedforsecurity=False
-        ).hexdigest()
-        for row in rows
-    }
+    return {",".join(row[i] for i in key_columns): row_digest(row) for row in rows}
 
 
 def previous_digests(storage, previous, name, key):
@@ -316,15 +317,6 @@ OPEN_DATA_FILES = {
 }
 
 
-def rendered(base_url, path):
-    response = render_as_served(base_url.rstrip("/") + path)
-    if response.status_code != 200:
-        raise RuntimeError(f"{path} answered {response.status_code}")
-    if response.streaming:
-        return b"".join(response.streaming_content)
-    return response.content
-
-
 def citation(name, base_url):
     org = publisher()
     author = org.name_sv if org else settings.OPEN_DATA_PUBLISHER
@@ -342,44 +334,77 @@ def citation(name, base_url):
     ).encode()
 
 
+def write_table(path, header, rows, key):
+    """Writes the CSV; returns ({primary key: row digest}, rows written)."""
+    key_columns = [header.index(k) for k in key]
+    digests = {}
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(row)
+            digests[",".join(row[i] for i in key_columns)] = row_digest(row)
+    return digests
+
+
+def write_rendered(path, base_url, address):
+    response = render_as_served(base_url.rstrip("/") + address)
+    if response.status_code != 200:
+        raise RuntimeError(f"{address} answered {response.status_code}")
+    with open(path, "wb") as out:
+        for chunk in response.streaming_content if response.streaming else [response.content]:
+            out.write(chunk)
+
+
+def sha256_of(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def make_release(base_url, today=None):
-    """Writes a new release and returns its name."""
+    """Writes a new release and returns its name. The files are written one at a time
+    to a temporary folder (the rows streamed from the database), then saved through the
+    storage, so memory does not grow with the number of records."""
+    import tempfile
+
     storage = storages["releases"]
     today = today or date.today()
     name = new_name(storage, today)
     previous = (release_names(storage) or [None])[-1]
     data = build_tables()
-    files = {f"{table}.csv": write_csv(header, rows) for table, (header, rows, _s) in data.items()}
-    files["datapackage.json"] = json.dumps(
-        package_descriptor(name, data, base_url), ensure_ascii=False, indent=1
-    ).encode("utf-8")
-    for filename, path in OPEN_DATA_FILES.items():
-        files[filename] = rendered(base_url, path)
-    notes = {
-        "release": name,
-        "previous": previous,
-        "tables": {
-            table: {
-                "rows": len(rows),
-                **changes(
-                    previous and previous_digests(storage, previous, table, s["primaryKey"]),
-                    row_digests(header, rows, s["primaryKey"]),
-                ),
-            }
-            for table, (header, rows, s) in data.items()
-        },
-    }
-    files["RELEASE.json"] = json.dumps(notes, ensure_ascii=False, indent=1).encode("utf-8")
-    files["CITATION.cff"] = citation(name, base_url)
-    files["SHA256SUMS"] = "".join(
-        f"{hashlib.sha256(content).hexdigest()}  {filename}\n"
-        for filename, content in sorted(files.items())
-    ).encode("utf-8")
-    # Written under a temporary name, then each file moved: a reader never sees a
-    # release folder without its checksums, and a failed run leaves only the .part.
-    for filename, content in files.items():
-        storage.save(f"{name}.part/{filename}", ContentFile(content))
-    for filename in files:
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        tables = {}
+        for table, (header, rows, schema) in data.items():
+            digests = write_table(folder / f"{table}.csv", header, rows, schema["primaryKey"])
+            before = previous and previous_digests(storage, previous, table, schema["primaryKey"])
+            tables[table] = {"rows": len(digests), **changes(before, digests)}
+            del digests, before
+        (folder / "datapackage.json").write_text(
+            json.dumps(package_descriptor(name, data, base_url), ensure_ascii=False, indent=1),
+            encoding="utf-8",
+        )
+        for filename, address in OPEN_DATA_FILES.items():
+            write_rendered(folder / filename, base_url, address)
+        notes = {"release": name, "previous": previous, "tables": tables}
+        (folder / "RELEASE.json").write_text(
+            json.dumps(notes, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+        (folder / "CITATION.cff").write_bytes(citation(name, base_url))
+        filenames = sorted(p.name for p in folder.iterdir())
+        (folder / "SHA256SUMS").write_text(
+            "".join(f"{sha256_of(folder / f)}  {f}\n" for f in filenames), encoding="utf-8"
+        )
+        # Written under a temporary name, then each file moved: a reader never sees a
+        # release folder without its checksums, and a failed run leaves only the .part.
+        filenames.append("SHA256SUMS")
+        for filename in filenames:
+            with open(folder / filename, "rb") as handle:
+                storage.save(f"{name}.part/{filename}", File(handle))
+    for filename in filenames:
         with storage.open(f"{name}.part/{filename}", "rb") as handle:
             storage.save(f"{name}/{filename}", handle)
         storage.delete(f"{name}.part/{filename}")

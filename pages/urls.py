@@ -1,7 +1,7 @@
 from django.urls import path
 
 from core.urls import localized_route
-from pages import views
+from pages import views, widgets
 
 app_name = "pages"
 
@@ -61,4 +61,21 @@ urlpatterns = [
         name="statistics",
     ),
     path("goal-colours.css", views.goal_colours_css, name="goal-colours"),
+]
+
+# Widgets for other sites (pages/widgets.py), at each page's address + inbaddning/ (embed/);
+# the municipality's page itself is the partnerships app's.
+WIDGET_ROUTES = [
+    ("municipality", "kommuner/<slug:slug>/", "municipalities/<slug:slug>/"),
+    ("country", "lander/<str:code>/", "countries/<str:code>/"),
+    ("goal", "mal/<int:number>/", "goals/<int:number>/"),
+    ("programme", "program/<slug:slug>/", "programmes/<slug:slug>/"),
+]
+urlpatterns += [
+    path(
+        localized_route(sv + "inbaddning/", en + "embed/"),
+        widgets.WidgetView.as_view(route=f"pages:{kind}-embed"),
+        name=f"{kind}-embed",
+    )
+    for kind, sv, en in WIDGET_ROUTES
 ]

@@ -9,6 +9,7 @@ from django.views.generic import RedirectView
 
 from core.views import health
 from pages.views import world_land_svg
+from pages.widgets import oembed
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -21,6 +22,8 @@ urlpatterns = [
     ),
     # The world map's background, made from the shapes (not a static file: README, "Map").
     path("karta/land.svg", world_land_svg, name="world-land"),
+    # oEmbed for the widgets (pages/widgets.py): one address for both languages.
+    path("oembed", oembed, name="oembed"),
     path("", include("opendata.urls")),
 ]
 

@@ -249,3 +249,46 @@ def test_first_result_is_visible_at_375_px_without_scrolling_past_the_filters(pa
     page.get_by_label("Kenya").check()
     page.get_by_role("button", name="Visa resultat").click()
     page.wait_for_url("**/projekt/?country=KE")
+
+
+def test_a_widget_renders_inside_another_sites_page(page, site):
+    """A municipality's widget framed by a page of another origin (as on a municipal
+    website): it loads, and its links open the register in the top window."""
+    import http.server
+    import socketserver
+    import threading
+
+    widget = site + "/kommuner/borlange/inbaddning/"
+    host_page = (
+        '<!doctype html><html lang="sv"><head><title>Kommunens webbplats</title></head>'
+        f'<body><main><h1>Vårt internationella arbete</h1><iframe src="{widget}" '
+        'title="Borlänge i registret" width="600" height="420"></iframe></main></body></html>'
+    ).encode()
+
+    class MunicipalSite(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(host_page)
+
+        def log_message(self, *args):
+            pass
+
+    # The municipality's own site: a server of its own on 127.0.0.1, another origin than
+    # the register's on localhost (Chromium frames local pages only from local pages).
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), MunicipalSite)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+        frame = page.frame_locator("iframe")
+        frame.locator("h1").wait_for()
+        assert "Borlänge" in frame.locator("h1").inner_text()
+        assert "Borlänge och Kenya" in frame.locator("main").inner_text()
+        assert frame.locator('a[target="_top"]').count() >= 2
+        folder = Path(__file__).resolve().parent.parent / "screenshots"
+        folder.mkdir(exist_ok=True)
+        page.screenshot(path=str(folder / "widget-in-a-municipal-page.png"), full_page=True)
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -188,7 +188,7 @@ def add_records(n, goals, offset):
         ("/organisationer/", 1),
         ("/organisationer/sida/", 10),
         ("/organisationer/icld/", 10),
-        ("/program/kommunala-partnerskap/", 13),
+        ("/program/kommunala-partnerskap/", 14),  # + the widget's subject (embed box)
         ("/omgangar/icld-32-nya-partnerskap/", 8),
         ("/statistik/", 26),  # + SEK by theme
         ("/statistik/?country=KE&goal=11", 28),  # + the filter in words (country, goal)

@@ -45,6 +45,13 @@ def release_sample():
 
 # Routes whose values every walk makes the same way.
 SHARED_SAMPLES = {"release-file": release_sample}
+# Routes that take the values of another's (a widget those of its record's page).
+SAMPLE_ALIASES = {
+    "pages:municipality-embed": "partnerships:municipality-detail",
+    "pages:country-embed": "pages:country-detail",
+    "pages:goal-embed": "pages:goal-detail",
+    "pages:programme-embed": "pages:programme-detail",
+}
 
 
 def public_addresses(samples, languages=("sv", "en")):
@@ -54,7 +61,7 @@ def public_addresses(samples, languages=("sv", "en")):
     addresses = []
     missing = []
     for name, parameters in named_patterns():
-        values = [{}] if not parameters else samples(name)
+        values = [{}] if not parameters else samples(SAMPLE_ALIASES.get(name, name))
         if not values and name in SHARED_SAMPLES:
             values = SHARED_SAMPLES[name]()
         if not values:
@@ -198,7 +205,7 @@ def samples(name):
 
 # The API's catch-all (any address under /api/ that is no resource) answers 404 in JSON;
 # its own address is walked too.
-NOT_FOUND = {"/api/"}
+NOT_FOUND = {"/api/", "/oembed"}  # and oEmbed without a page's address (its spec: 404)
 
 # Django Ninja's Swagger UI, not a page of the site's own: no h1, no lang, and its colours
 # fail axe's contrast rule. It is walked for its status and reflow only; making it pass the

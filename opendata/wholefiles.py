@@ -18,9 +18,12 @@ so nobody waits for the whole build before the first bytes. The file appears und
 final name only when it is complete; files of earlier data versions are removed then.
 
 While the shared cache is down there is no data version to key files on, so the files
-are computed for each request (like every page then, core.cache)."""
+are computed for each request (like every page then, core.cache); so they are when the
+folder cannot be written, or for the request whose build failed (logged): a download is
+never answered with less than the whole file."""
 
 import hashlib
+import logging
 import mimetypes
 import os
 import subprocess
@@ -39,6 +42,7 @@ from core.cache import cache_is_down
 from core.throttle import limit_rate, limit_streams
 from opendata.http import request_version
 
+logger = logging.getLogger(__name__)
 READ_SIZE = 256 * 1024
 POLL_SECONDS = 0.05
 
@@ -118,6 +122,8 @@ def start_build(address, target):
     if settings.OPEN_DATA_FILES_BUILD == "request":
         try:
             write_file(address, target, render_as_served)
+        except OSError:
+            logger.exception("could not write %s", target)
         finally:
             cache.delete(build_key(target))
         return
@@ -132,6 +138,29 @@ def start_build(address, target):
     )
     # Reaped when it ends, whoever reads the file.
     threading.Thread(target=process.wait, daemon=True).start()
+
+
+def started(target):
+    """Waits until the file is being written or complete: False when its build ended
+    without writing anything, or wrote nothing for OPEN_DATA_FILES_TIMEOUT seconds."""
+    part = part_path(target)
+    deadline = time.monotonic() + settings.OPEN_DATA_FILES_TIMEOUT
+    while time.monotonic() < deadline:
+        if target.exists() or part.exists():
+            return True
+        if not cache.get(build_key(target)):
+            return target.exists() or part.exists()
+        time.sleep(POLL_SECONDS)
+    return False
+
+
+def usable(root):
+    """Whether the folder for the files exists (or can be made) and can be written."""
+    try:
+        Path(root).mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(root, os.W_OK)
 
 
 def follow(target):
@@ -180,18 +209,21 @@ def whole_file(filename):
         limited = limit_streams(view)
 
         @limit_streams
-        def being_written(request, address, target):
+        def being_written(request, address, target, *args, **kwargs):
             start_build(address, target)
+            if not started(target):
+                # The build failed (its log says why): this request computes the file.
+                return view(request, *args, **kwargs)
             response = StreamingHttpResponse(follow(target), content_type=content_type)
             response["Content-Disposition"] = f'inline; filename="{filename}"'
             return response
 
         @limit_rate
-        def written(request, address, target):
+        def written(request, address, target, *args, **kwargs):
             try:
                 handle = open(target, "rb")
             except FileNotFoundError:  # replaced by a newer version's meanwhile
-                return being_written(request, address, target)
+                return being_written(request, address, target, *args, **kwargs)
             response = FileResponse(handle, content_type=content_type)
             response["Content-Disposition"] = f'inline; filename="{filename}"'
             return response
@@ -205,13 +237,14 @@ def whole_file(filename):
                 or request.GET
                 or request.method not in ("GET", "HEAD")
                 or cache_is_down()
+                or not usable(settings.OPEN_DATA_FILES_ROOT)
             ):
                 return limited(request, *args, **kwargs)
             address = request.build_absolute_uri(request.path)
             target = target_path(filename, address, request_version(request))
             if not target.exists():
-                return being_written(request, address, target)
-            return written(request, address, target)
+                return being_written(request, address, target, *args, **kwargs)
+            return written(request, address, target, *args, **kwargs)
 
         return wrapped
 

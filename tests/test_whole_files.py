@@ -172,3 +172,24 @@ def test_the_file_is_written_by_a_separate_process(client, settings, monkeypatch
     settings.OPEN_DATA_FILES_BUILD = "request"
     settings.OPEN_DATA_FILES_ROOT = ""
     assert json.loads(body(client.get("/partnerskap/bidrag.json")))["grants"] == package["grants"]
+
+
+def test_a_folder_that_cannot_be_written_gives_the_computed_file(client, records, settings):
+    """A deployment whose OPEN_DATA_FILES_ROOT is not writable still answers every
+    download in full (computed per request), never an empty 200."""
+    blocker = Path(settings.OPEN_DATA_FILES_ROOT)
+    blocker.parent.mkdir(parents=True, exist_ok=True)
+    blocker.write_text("a file where the folder should be")
+    package = json.loads(body(client.get("/partnerskap/bidrag.json")))
+    assert [g["title"] for g in package["grants"]]
+
+
+def test_a_build_that_fails_gives_the_computed_file(client, records, monkeypatch):
+    from opendata import wholefiles
+
+    def failing(address, target, render):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(wholefiles, "write_file", failing)
+    xml = body(client.get("/partnerskap/iati.xml"))
+    assert b"partnership-%d<" % records.pk in xml

@@ -116,9 +116,10 @@ def build_key(target):
 
 
 def start_build(address, target):
-    """Starts writing the file unless another worker is writing it already."""
+    """Starts writing the file unless another worker is writing it already; returns the
+    process that writes it, if this call started one."""
     if not cache.add(build_key(target), os.getpid(), timeout=settings.OPEN_DATA_FILES_TIMEOUT):
-        return
+        return None
     if settings.OPEN_DATA_FILES_BUILD == "request":
         try:
             write_file(address, target, render_as_served)
@@ -126,29 +127,40 @@ def start_build(address, target):
             logger.exception("could not write %s", target)
         finally:
             cache.delete(build_key(target))
-        return
-    env = {**os.environ, "DATABASE_NAME": str(connection.settings_dict["NAME"])}
-    process = subprocess.Popen(
-        [sys.executable, str(settings.BASE_DIR / "manage.py"), "write_open_data_file"]
-        + [address, str(target)],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+        return None
+    manage = settings.BASE_DIR / "manage.py"
+    # manage.py of the checkout, else Django's own entry point (an installed package).
+    command = [sys.executable, str(manage)] if manage.exists() else [sys.executable, "-m", "django"]
+    try:
+        process = subprocess.Popen(
+            [*command, "write_open_data_file", address, str(target)],
+            env={**os.environ, "DATABASE_NAME": str(connection.settings_dict["NAME"])},
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError:
+        logger.exception("could not start writing %s", target)
+        cache.delete(build_key(target))
+        return None
     # Reaped when it ends, whoever reads the file.
     threading.Thread(target=process.wait, daemon=True).start()
+    return process
 
 
-def started(target):
+def started(target, process=None):
     """Waits until the file is being written or complete: False when its build ended
-    without writing anything, or wrote nothing for OPEN_DATA_FILES_TIMEOUT seconds."""
+    (or its process died) without writing anything, or wrote nothing for
+    OPEN_DATA_FILES_TIMEOUT seconds."""
     part = part_path(target)
     deadline = time.monotonic() + settings.OPEN_DATA_FILES_TIMEOUT
     while time.monotonic() < deadline:
         if target.exists() or part.exists():
             return True
-        if not cache.get(build_key(target)):
+        ended = process is not None and process.poll() is not None
+        if ended or not cache.get(build_key(target)):
+            if ended:
+                cache.delete(build_key(target))
             return target.exists() or part.exists()
         time.sleep(POLL_SECONDS)
     return False
@@ -210,8 +222,8 @@ def whole_file(filename):
 
         @limit_streams
         def being_written(request, address, target, *args, **kwargs):
-            start_build(address, target)
-            if not started(target):
+            process = start_build(address, target)
+            if not started(target, process):
                 # The build failed (its log says why): this request computes the file.
                 return view(request, *args, **kwargs)
             response = StreamingHttpResponse(follow(target), content_type=content_type)

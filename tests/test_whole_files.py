@@ -6,6 +6,7 @@ next download; a draft never is."""
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -193,3 +194,28 @@ def test_a_build_that_fails_gives_the_computed_file(client, records, monkeypatch
     monkeypatch.setattr(wholefiles, "write_file", failing)
     xml = body(client.get("/partnerskap/iati.xml"))
     assert b"partnership-%d<" % records.pk in xml
+
+
+def test_a_writing_process_that_dies_at_once_gives_the_computed_file(
+    client, records, settings, monkeypatch
+):
+    """The process that writes the file cannot start Django (a broken environment): the
+    request does not wait for it, it computes the file itself."""
+    import subprocess
+    import sys
+
+    from opendata import wholefiles
+
+    settings.OPEN_DATA_FILES_BUILD = "process"
+    settings.OPEN_DATA_FILES_TIMEOUT = 60
+
+    popen = subprocess.Popen
+
+    def broken(command, **kwargs):
+        return popen([sys.executable, "-c", "raise SystemExit(1)"], **kwargs)
+
+    monkeypatch.setattr(wholefiles.subprocess, "Popen", broken)
+    began = time.monotonic()
+    xml = body(client.get("/partnerskap/iati.xml"))
+    assert b"partnership-%d<" % records.pk in xml
+    assert time.monotonic() - began < 20

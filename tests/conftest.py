@@ -119,6 +119,21 @@ def make_partnership(
     return partnership
 
 
+def describable_partnership(slug):
+    """A published partnership that both 360Giving and IATI can describe: a Swedish
+    participant, dates, a grant with ICLD as its grant-maker (needs the seeds)."""
+    partnership = make_partnership(
+        slug,
+        country="KE",
+        participants=[Organisation.objects.get(slug="borlange")],
+        start_year=2016,
+        end_year=2017,
+        grants=[(2016, 100_000, 2)],
+    )
+    partnership.grants.update(grant_maker=Organisation.objects.get(slug="icld"))
+    return partnership
+
+
 def admin_form_data(client, url):
     """The admin form at `url` as the browser would post it back unchanged."""
     response = client.get(url)

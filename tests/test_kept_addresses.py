@@ -8,7 +8,7 @@ import json
 import pytest
 
 from core.models import Publication
-from tests.conftest import english, make_partnership, make_project
+from tests.conftest import describable_partnership, english, make_partnership, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -130,15 +130,7 @@ def test_the_api_follows_a_rename_and_reports_a_removal(client, project):
 def test_open_data_identifiers_do_not_change_with_the_slug(client, seeded):
     from reference.models import Organisation
 
-    partnership = make_partnership(
-        "borlange-kisumu",
-        country="KE",
-        participants=[Organisation.objects.get(slug="borlange")],
-        start_year=2016,
-        end_year=2017,
-        grants=[(2016, 100_000, 2)],
-    )
-    partnership.grants.update(grant_maker=Organisation.objects.get(slug="icld"))
+    partnership = describable_partnership("borlange-kisumu")
 
     def identifiers():
         package = json.loads(b"".join(client.get("/partnerskap/bidrag.json").streaming_content))

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.models import Publication
-from tests.conftest import make_partnership, make_project
+from tests.conftest import describable_partnership, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -24,23 +24,7 @@ WHOLE = ["/partnerskap/bidrag.json", "/partnerskap/iati.xml", "/projekt/iati.xml
 @pytest.fixture
 def records(seeded):
     make_project("p", countries=["KE"], start_year=2016, end_year=2017)
-    return partnership_with_grant()
-
-
-def partnership_with_grant():
-    """A partnership that both 360Giving and IATI can describe."""
-    from reference.models import Organisation
-
-    partnership = make_partnership(
-        "q",
-        country="KE",
-        participants=[Organisation.objects.get(slug="borlange")],
-        start_year=2016,
-        end_year=2017,
-        grants=[(2016, 100_000, 2)],
-    )
-    partnership.grants.update(grant_maker=Organisation.objects.get(slug="icld"))
-    return partnership
+    return describable_partnership("q")
 
 
 def body(response):
@@ -160,7 +144,7 @@ def test_the_file_is_written_by_a_separate_process(client, settings, monkeypatch
     from pages.seeding import load_seeds
 
     load_seeds()
-    partnership = partnership_with_grant()
+    partnership = describable_partnership("q")
     settings.OPEN_DATA_FILES_BUILD = "process"
     # The process reads the settings from the environment, as in production; the tests'
     # environment has no SECRET_KEY, which development settings (DEBUG) do not need.

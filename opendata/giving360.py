@@ -203,6 +203,23 @@ def grant_rows(grants):
             yield row
 
 
+def describable(grants):
+    """The grants grant_item can describe, as a queryset (to tell an empty selection before
+    the first byte): a published Swedish participant to receive it and a published
+    grant-maker, the grant's own or its round's."""
+    from django.db.models import Exists, OuterRef, Q
+
+    public = Organisation.objects.published().values("pk")
+    recipients = PartnershipParticipant.objects.filter(
+        partnership_id=OuterRef("partnership_id"),
+        role=Role.SWEDISH_PARTICIPANT,
+        **published_at("organisation"),
+    )
+    return grants.filter(
+        Q(grant_maker__in=public) | Q(grant_round__grant_maker__in=public), Exists(recipients)
+    )
+
+
 def organisation_row(pk, org_number, name_sv):
     return Row(identifier=organisation_identifier(pk, org_number), name_sv=name_sv)
 

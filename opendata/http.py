@@ -111,6 +111,36 @@ def json_error(message, status=400, errors=None):
     return add_open_headers(JsonResponse(body, status=status))
 
 
+def xml_error(message, status=400):
+    """json_error for the XML formats: <error><detail>message</detail></error>."""
+    from lxml import etree
+
+    root = etree.Element("error")
+    etree.SubElement(root, "detail").text = message
+    body = etree.tostring(root, xml_declaration=True, encoding="utf-8")
+    return add_open_headers(
+        HttpResponse(body, status=status, content_type="application/xml; charset=utf-8")
+    )
+
+
+def empty_selection(request, media="json"):
+    """The answer to a selection that matched nothing, where the format's schema requires
+    at least one record (360Giving: a grant; IATI: an activity): 404 with the reason in
+    the format's media type, rather than a file that fails its own schema."""
+    if request.GET:
+        message = (
+            "The filters matched nothing: no published record fits them, and the standard "
+            "does not allow a file without records. The list with the same parameters "
+            "shows what is there."
+        )
+    else:
+        message = (
+            "The register has published nothing of this kind yet, and the standard does "
+            "not allow a file without records."
+        )
+    return json_error(message, 404) if media == "json" else xml_error(message, 404)
+
+
 class BadParameters(Exception):
     """Parameters a data view cannot use: answered with 400 and a JSON body."""
 

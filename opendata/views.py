@@ -11,7 +11,14 @@ from django.views.generic import TemplateView
 from core.xmltext import xml_safe
 from opendata import giving360
 from opendata import records as r
-from opendata.http import BadParameters, filtered, json_error, open_data, read_only
+from opendata.http import (
+    BadParameters,
+    empty_selection,
+    filtered,
+    json_error,
+    open_data,
+    read_only,
+)
 from opendata.iati import activities_stream, partnership_activity, project_activity
 from opendata.wholefiles import whole_file
 from partnerships.filters import PartnershipFilterSet
@@ -35,7 +42,10 @@ def grants_360giving(request):
         )
     except BadParameters as exc:
         return bad_request(exc)
-    return giving360.package_response(request, r.grants_of(filterset.qs))
+    grants = r.grants_of(filterset.qs)
+    if not giving360.describable(grants).exists():
+        return empty_selection(request, "json")
+    return giving360.package_response(request, grants)
 
 
 class GrantExportView(PlainGrantExportView):
@@ -93,6 +103,8 @@ def iati_response(request, filterset_class, base, queryset, build, filename):
     except BadParameters as exc:
         return bad_request(exc)
     records = queryset.filter(pk__in=filterset.qs.values("pk")).order_by("id")
+    if not records.exists():
+        return empty_selection(request, "xml")
     response = StreamingHttpResponse(
         activities_stream(request, records, build), content_type="application/xml; charset=utf-8"
     )

@@ -104,7 +104,10 @@ def unflatten(raw, tmp_path):
 
 
 def package(client, query=""):
-    return json.loads(read_stream(client.get(f"/partnerskap/bidrag.json{query}")))
+    response = client.get(f"/partnerskap/bidrag.json{query}")
+    if response.status_code == 404:  # a selection of no grant (tests/test_empty_selections.py)
+        return {"grants": []}
+    return json.loads(read_stream(response))
 
 
 @pytest.mark.parametrize("query", ["", "?country=KE", "?country=CO"])

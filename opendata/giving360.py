@@ -9,11 +9,13 @@ the queries do not grow with the rows. Choices (README, "Open data"):
   Organisation.identifier (SE-ON-NNNNNN-NNNN, else 360G-<prefix>-org-<pk>).
 - Funding Org is the grant-maker (ICLD), or the grant round's when the grant has none;
   Sida, whose money it is, is not the funder in 360Giving's sense.
-- Recipient Org: the partnership's published Swedish participants. A grant with none (or
-  with no published grant-maker) cannot be described validly and is left out.
-- `awardDate` is the decision date, or the round's; when only the year is known, 1
-  January of that year (the standard requires a full date). `plannedDates` give the
-  years only, which the standard allows.
+- Recipient Org: the first of the partnership's published Swedish participants; the
+  others are named in the description (SHARED), so no amount is counted twice. A grant
+  with none (or with no published grant-maker) cannot be described validly and is left
+  out.
+- `awardDate`: records.award_date (the decision date, or the round's; with only the year
+  known, 1 January of it, never after the day the grant was entered). `plannedDates`
+  give the years only, which the standard allows.
 - Beneficiary location: the partner country by English name and ISO code; Kosovo (XK) is
   not in 360Giving's country list, so it carries the name only.
 - Goals: `classifications` with the vocabulary "UN Sustainable Development Goals", the
@@ -31,7 +33,7 @@ from django.urls import reverse
 from core.exports import CHUNK_SIZE, cells_response
 from core.models import published_at
 from opendata.http import data_last_modified
-from opendata.records import Row, grant_list_widths, grants_of
+from opendata.records import Row, award_date, grant_list_widths, grants_of
 from partnerships.models import Partnership, PartnershipParticipant
 from reference.models import Framework, Organisation, Programme, Role, organisation_identifier
 
@@ -48,6 +50,12 @@ def organisation(org):
     return {"id": org.identifier, "name": org.name_sv}
 
 
+# A grant of a partnership with several Swedish participants is given to them together,
+# but 360Giving's tools count a grant's whole amount for every recipient it lists: the
+# first participant (in the partnership's order) is the recipient, the others are named.
+SHARED = "The grant is shared with %(others)s; its whole amount is listed once, under %(first)s."
+
+
 def grant_item(grant, request, urls=None):
     """One grant as 360Giving JSON, or None when the standard's required recipient or
     funder is not public. `grant` carries the grant's own fields and `partnership`,
@@ -58,13 +66,19 @@ def grant_item(grant, request, urls=None):
     if not recipients or grant.funder is None:
         return None
     urls = urls or Addresses(request)
+    description = english(partnership, "summary") or english(partnership, "title")
+    if len(recipients) > 1:
+        description += " " + SHARED % {
+            "others": ", ".join(f"{o['name']} ({o['id']})" for o in recipients[1:]),
+            "first": recipients[0]["name"],
+        }
     item = {
         "id": f"360G-{settings.GRANTS_360_PREFIX}-{grant.pk}",
         "title": english(partnership, "title"),
-        "description": english(partnership, "summary") or english(partnership, "title"),
+        "description": description,
         "currency": "SEK",
         "amountAwarded": grant.amount_sek_per_year * grant.duration_years,
-        "awardDate": str(grant.decided or f"{grant.year}-01-01"),
+        "awardDate": str(award_date(grant.decided, grant.year, grant.created_at)),
         "plannedDates": [
             {
                 "startDate": str(grant.year),
@@ -72,7 +86,7 @@ def grant_item(grant, request, urls=None):
                 "duration": grant.duration_years * 12,
             }
         ],
-        "recipientOrganization": recipients,
+        "recipientOrganization": recipients[:1],
         "fundingOrganization": [organisation(grant.funder)],
         "url": urls.partnership(partnership.slug),
         "dataSource": urls.grant(grant.pk),
@@ -122,6 +136,7 @@ GRANT_FIELDS = {
     "duration_years": "duration_years",
     "amount_sek_per_year": "amount_sek_per_year",
     "decided_on": "decided_on",
+    "created_at": "created_at",
     "updated_at": "updated_at",
     "grant_maker_id": "grant_maker_id",
     "round_grant_maker_id": "grant_round__grant_maker_id",

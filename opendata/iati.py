@@ -21,8 +21,15 @@ Choices (README, "Open data"):
 - Several recipient countries share 100 per cent equally (two decimals, the rest on the
   first). Sectors come from the themes (opendata/sectors.py), shared the same way. Goals
   are tags of vocabulary 2 (UN Sustainable Development Goals).
-- Budgets: a project's yearly budgets; a partnership's grants as one budget a year (SEK a
-  year for each year of each grant, summed by year). `default-currency` is SEK."""
+- Budgets: a project's yearly budgets (indicative); a partnership's grants as one budget
+  a year (SEK a year for each year of each grant, summed by year; committed, as the
+  grants are decided), and each grant as a commitment transaction of its whole amount on
+  its award date (records.award_date), provided by its grant-maker.
+  `default-currency` is SEK.
+- Sector: from the themes, else DEFAULT_SECTOR (opendata/sectors.py). Organisation
+  types by kind (ORGANISATION_TYPES), else 90 (other). Partnerships carry ICLD's
+  programme's default types (PARTNERSHIP_DEFAULTS); projects none, as their funding
+  differs from project to project and is not recorded as such."""
 
 import io
 from decimal import ROUND_DOWN, Decimal
@@ -35,8 +42,8 @@ from lxml import etree
 from core.exports import CHUNK_SIZE
 from core.models import published_at
 from core.xmltext import xml_safe
-from opendata.records import Row
-from opendata.sectors import THEME_SECTORS
+from opendata.records import Row, award_date
+from opendata.sectors import DEFAULT_SECTOR, THEME_SECTORS
 from partnerships.models import Grant, Partnership, PartnershipParticipant
 from projects.models import Project, ProjectBudget, ProjectParticipant
 from reference.models import (
@@ -61,7 +68,21 @@ ORGANISATION_TYPES = {
     OrganisationKind.PARTNER_GOVERNMENT: "11",
     OrganisationKind.AGENCY: "10",
     OrganisationKind.COMPANY: "70",
+    # A Swedish non-profit association (ICLD): national NGO.
+    OrganisationKind.NONPROFIT: "22",
 }
+OTHER_TYPE = "90"
+
+# What every partnership is, by ICLD's programme: bilateral cooperation (1), official
+# development assistance (10), standard grants (110) to project-type interventions (C01).
+PARTNERSHIP_DEFAULTS = (
+    ("collaboration-type", {"code": "1"}),
+    ("default-flow-type", {"code": "10"}),
+    ("default-finance-type", {"code": "110"}),
+    ("default-aid-type", {"code": "C01", "vocabulary": "1"}),
+)
+# Budget status: indicative (1); committed (2) for a partnership's grants, which are decided.
+INDICATIVE, COMMITTED = "1", "2"
 
 
 def real_ref(org):
@@ -90,8 +111,7 @@ def org_element(parent, tag, org, **attributes):
     ref = real_ref(org)
     if ref:
         element.set("ref", ref)
-    if org.kind in ORGANISATION_TYPES:
-        element.set("type", ORGANISATION_TYPES[org.kind])
+    element.set("type", ORGANISATION_TYPES.get(org.kind, OTHER_TYPE))
     narratives(element, [("sv", org.name_sv), ("en", org.name_en)])
     return element
 
@@ -124,8 +144,8 @@ def activity_dates(record):
     return rows
 
 
-def budget(parent, year, amount):
-    element = etree.SubElement(parent, "budget", type="1", status="1")
+def budget(parent, year, amount, status):
+    element = etree.SubElement(parent, "budget", type="1", status=status)
     etree.SubElement(element, "period-start", {"iso-date": f"{year}-01-01"})
     etree.SubElement(element, "period-end", {"iso-date": f"{year}-12-31"})
     etree.SubElement(element, "value", {"value-date": f"{year}-01-01"}).text = str(amount)
@@ -154,7 +174,7 @@ def activity(record, kind, request, reporting, related):
         element,
         "reporting-org",
         ref=ref,
-        type=ORGANISATION_TYPES.get(org.kind, "90") if org else "90",
+        type=ORGANISATION_TYPES.get(org.kind, OTHER_TYPE) if org else OTHER_TYPE,
     )
     if org is not None:
         narratives(reporting_element, [("sv", org.name_sv), ("en", org.name_en)])
@@ -182,13 +202,23 @@ def activity(record, kind, request, reporting, related):
             etree.SubElement(element, "recipient-country", attributes), [("en", country.name_en)]
         )
     sectors = sorted({THEME_SECTORS[t] for t in related.themes if t in THEME_SECTORS})
+    sectors = sectors or [DEFAULT_SECTOR]
     for code, percentage in zip(sectors, shares(len(sectors)), strict=True):
         etree.SubElement(element, "sector", vocabulary="1", code=code, percentage=str(percentage))
     for goal in sorted((g for g in related.goals if g.is_sdg), key=lambda g: g.number):
         tag = etree.SubElement(element, "tag", vocabulary="2", code=str(goal.number))
         narratives(tag, [("en", goal.title_en)])
+    for tag, attributes in related.defaults:
+        etree.SubElement(element, tag, attributes)
     for year in sorted(budgets):
-        budget(element, year, budgets[year])
+        budget(element, year, budgets[year], related.budget_status)
+    for date, value, provider in related.commitments:
+        transaction = etree.SubElement(element, "transaction")
+        etree.SubElement(transaction, "transaction-type", code="2")
+        etree.SubElement(transaction, "transaction-date", {"iso-date": str(date)})
+        etree.SubElement(transaction, "value", {"value-date": str(date)}).text = str(value)
+        if provider is not None:
+            org_element(transaction, "provider-org", provider)
     link = etree.SubElement(
         element,
         "document-link",
@@ -205,6 +235,7 @@ class Related:
     def __init__(self):
         self.participants, self.countries, self.themes, self.goals = [], [], [], []
         self.budgets, self.grants, self.address = {}, [], ""
+        self.defaults, self.budget_status, self.commitments = (), INDICATIVE, []
 
 
 ORGANISATION_COLUMNS = ("organisation_id", "iati_ref", "org_number", "kind", "name_sv", "name_en")
@@ -277,6 +308,9 @@ def partnership_related(partnerships):
             "amount_sek_per_year",
             "grant_maker_id",
             "funding_source_id",
+            "decided_on",
+            "grant_round__decided_on",
+            "created_at",
         )
     )
     wanted = {g[4] for g in grants} | {g[5] for g in grants}
@@ -286,14 +320,15 @@ def partnership_related(partnerships):
         .filter(pk__in=wanted - {None})
         .values_list("pk", *ORGANISATION_COLUMNS[1:])
     }
-    for pk, year, duration, per_year, maker, funder in grants:
+    for pk, year, duration, per_year, maker, funder, decided, round_decided, entered in grants:
         related[pk].grants.append(
-            (
-                year,
-                year + duration - 1,
-                per_year,
-                organisations.get(maker),
-                organisations.get(funder),
+            Row(
+                year=year,
+                end_year=year + duration - 1,
+                per_year=per_year,
+                maker=organisations.get(maker),
+                funder=organisations.get(funder),
+                awarded=award_date(decided or round_decided, year, entered),
             )
         )
     for partnership in partnerships:
@@ -309,12 +344,15 @@ def project_activity(project, request, reporting, related):
 def partnership_activity(partnership, request, reporting, related):
     participants = related.participants
     budgets, seen = related.budgets, {(o.pk, role) for o, role in participants}
-    for year, end_year, per_year, maker, funder in related.grants:
-        for y in range(year, end_year + 1):
-            budgets[y] = budgets.get(y, 0) + per_year
+    related.defaults, related.budget_status = PARTNERSHIP_DEFAULTS, COMMITTED
+    for grant in related.grants:
+        for y in range(grant.year, grant.end_year + 1):
+            budgets[y] = budgets.get(y, 0) + grant.per_year
+        total = grant.per_year * (grant.end_year - grant.year + 1)
+        related.commitments.append((grant.awarded, total, grant.maker))
         for org, role in (
-            (maker, IATI_ROLE_CODES[Role.EXTENDING]),
-            (funder, IATI_ROLE_CODES[Role.FUNDING]),
+            (grant.maker, IATI_ROLE_CODES[Role.EXTENDING]),
+            (grant.funder, IATI_ROLE_CODES[Role.FUNDING]),
         ):
             if org is not None and (org.pk, role) not in seen:
                 seen.add((org.pk, role))

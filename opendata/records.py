@@ -5,9 +5,11 @@ and prefetches what it shows, with organisations filtered to the published ones:
 organisation, programme or partnership never appears, not even as a name inside another
 record. The functions here only turn prefetched objects into dicts."""
 
+import datetime
+
 from django.conf import settings
 from django.db.models import Count, Max, Prefetch, Q
-from django.utils import translation
+from django.utils import timezone, translation
 
 from core.models import published_at
 from partnerships.filters import swedish_links
@@ -108,25 +110,31 @@ def grants_of(partnerships):
     )
 
 
+def award_date(decided_on, year, entered):
+    """When a grant was awarded, as 360Giving's awardDate and IATI's commitment date: the
+    decision date recorded (the grant's, else its round's); when only the grant year is
+    known, 1 January of that year, unless that is after the day the grant was entered in
+    the register (it had been awarded by then), which is then the date given: a grant
+    for a year not yet begun is never dated in the future."""
+    if decided_on:
+        return decided_on
+    first = datetime.date(year, 1, 1)
+    entered = timezone.localdate(entered) if entered else first
+    return min(first, entered)
+
+
 def grant_list_widths(partnerships):
-    """How many recipients and SDG classifications the widest of these partnerships'
-    grants has in 360Giving (their published Swedish participants and their SDGs, as
-    opendata.giving360 lists them), for that many numbered CSV columns: one query."""
-    published_swedish = Q(
-        participants__role=Role.SWEDISH_PARTICIPANT,
-        **published_at("participants__organisation"),
-    )
+    """How many SDG classifications the widest of these partnerships' grants has in
+    360Giving (as opendata.giving360 lists them), for that many numbered CSV columns:
+    one query. (A grant has one recipient there.)"""
     widths = (
         Partnership.objects.filter(
             pk__in=Grant.objects.filter(partnership__in=partnerships.values("pk")).values(
                 "partnership_id"
             )
         )
-        .annotate(
-            recipients=Count("participants", filter=published_swedish, distinct=True),
-            sdgs=Count("goals", filter=Q(goals__framework="sdg"), distinct=True),
-        )
-        .aggregate(recipientOrganization=Max("recipients"), classifications=Max("sdgs"))
+        .annotate(sdgs=Count("goals", filter=Q(goals__framework="sdg"), distinct=True))
+        .aggregate(classifications=Max("sdgs"))
     )
     return {key: n or 0 for key, n in widths.items()}
 

@@ -1,5 +1,8 @@
 """Which OECD DAC 5-digit sector (IATI sector vocabulary 1) each theme reports as in the
-IATI files. Edit here; a theme not listed gives no sector. Chosen from the DAC purpose
+IATI files. Edit here; a theme not listed gives no sector, and a record none of whose
+themes gives one reports DEFAULT_SECTOR (IATI's rules want a sector on every activity):
+15112, support to subnational government, which is what every record in the register is
+(cooperation between local and regional governments). Chosen from the DAC purpose
 codes' own descriptions:
 
 15112 Decentralisation and support to subnational government · 15113 Anti-corruption
@@ -7,7 +10,11 @@ organisations and institutions · 15150 Democratic participation and civil socie
 15170 Women's rights organisations and movements, and government institutions · 16010
 Social protection · 11110 Education policy and administrative management · 41010
 Environmental policy and administrative management · 43030 Urban development and
-management · 43060 Disaster risk reduction."""
+management · 43060 Disaster risk reduction · 99820 Promotion of development awareness
+(the theme "communication": the sources' communication projects on the development
+goals, such as Millenniekommun)."""
+
+DEFAULT_SECTOR = "15112"
 
 THEME_SECTORS = {
     "decentralisation": "15112",
@@ -26,4 +33,5 @@ THEME_SECTORS = {
     "inclusion": "15150",
     "transparency": "15113",
     "accountability": "15113",
+    "communication": "99820",
 }

@@ -34,9 +34,12 @@ def query_without(context, name, value):
 
 
 @register.simple_tag(takes_context=True)
-def language_url(context, language):
-    """This page in another language, with its filters kept."""
-    return translate_url(context["request"].get_full_path(), language)
+def language_url(context, language, absolute=False):
+    """This page in another language, with its filters kept; with absolute=True the whole
+    address (hreflang alternates: search engines read only absolute ones)."""
+    request = context["request"]
+    url = translate_url(request.get_full_path(), language)
+    return request.build_absolute_uri(url) if absolute else url
 
 
 @register.simple_tag

@@ -51,6 +51,7 @@ class RegisterFeed(Feed):
         filterset = self.filterset_class(params or None, queryset=queryset, request=request)
         filterset.query = params.urlencode()
         filterset.feed_path = request.path
+        filterset.host = request.get_host().split(":")[0]
         return filterset
 
     def feed_url(self, filterset):
@@ -82,7 +83,17 @@ class RegisterFeed(Feed):
         return _("Newly published and changed records, newest first.")
 
     def items(self, filterset):
-        return selected(filterset).order_by("-updated_at", "-id")[:FEED_SIZE]
+        items = list(selected(filterset).order_by("-updated_at", "-id")[:FEED_SIZE])
+        for item in items:
+            item.feed_host = filterset.host
+        return items
+
+    # An entry's id never changes (a renamed slug changes its link, not the entry): a tag
+    # URI (RFC 4151) of the site's host and the record's kind and id.
+    item_guid_is_permalink = False
+
+    def item_guid(self, item):
+        return f"tag:{item.feed_host},2026:{item._meta.model_name}-{item.pk}"
 
     def item_title(self, item):
         return item.title

@@ -23,3 +23,19 @@ def test_language_alternates_are_absolute(client, seeded, path):
 def test_no_form_has_an_empty_action(client, seeded, path):
     html = client.get(path).content.decode()
     assert "<form" in html and 'action=""' not in html
+
+
+def test_feed_entry_ids_survive_a_renamed_slug(client, seeded):
+    """Atom entry ids must never change (a reader shows a renamed record as new and
+    W3C's validator flags ids that are addresses of changing pages)."""
+    import feedparser
+
+    from tests.conftest import describable_partnership
+
+    partnership = describable_partnership("borlange-kisumu")
+    before = feedparser.parse(client.get("/partnerskap/feed/").content).entries[0]
+    partnership.slug = "borlange-och-kisumu"
+    partnership.save()
+    after = feedparser.parse(client.get("/partnerskap/feed/").content).entries[0]
+    assert before.id == after.id == f"tag:testserver,2026:partnership-{partnership.pk}"
+    assert after.link.endswith("/partnerskap/borlange-och-kisumu/")

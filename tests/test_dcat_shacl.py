@@ -125,3 +125,14 @@ def test_the_publisher_has_a_type_and_its_organisation_number(client, seeded):
     )
     assert str(graph.value(publisher, ns.DCTERMS.identifier)) == "123456-7890"
 
+
+def test_check_deploy_warns_without_a_contact_email(settings):
+    from django.core import checks
+
+    settings.DEBUG = False
+    settings.OPEN_DATA_CONTACT_EMAIL = ""
+    found = checks.run_checks(include_deployment_checks=True, tags=["opendata"])
+    assert [m.id for m in found] == ["opendata.W001"]
+    settings.OPEN_DATA_CONTACT_EMAIL = "oppnadata@example.org"
+    assert checks.run_checks(include_deployment_checks=True, tags=["opendata"]) == []
+    assert "opendata.W001" not in {m.id for m in checks.run_checks()}  # only with --deploy

@@ -584,7 +584,7 @@ def test_dcat_catalogue_parses_and_has_the_mandatory_properties(client, records)
             for prop in (DCAT.accessURL, DCTERMS.format, DCTERMS.license):
                 assert graph.value(distribution, prop) is not None, (distribution, prop)
             assert str(graph.value(distribution, DCTERMS.license)) == (
-                "https://creativecommons.org/publicdomain/zero/1.0/"
+                "http://creativecommons.org/publicdomain/zero/1.0/"
             )
             address = str(graph.value(distribution, DCAT.accessURL))
             download = client.get(address.replace("http://testserver", ""))

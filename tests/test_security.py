@@ -28,6 +28,7 @@ def test_check_deploy_is_clean_with_production_settings():
         "SECRET_KEY": "x7!" + "q" * 60 + "production-like-secret-key-for-the-check",
         "ALLOWED_HOSTS": "register.example.org",
         "HTTPS_ONLY": "1",
+        "OPEN_DATA_CONTACT_EMAIL": "oppnadata@example.org",  # else opendata.W001
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only
     result = subprocess.run(

@@ -3,10 +3,11 @@
 /partnerskap/bidrag.json, /partnerskap/iati.xml and /projekt/iati.xml without filters
 change only when the register's data does (core.cache.data_version()), yet computing
 one takes a worker seconds and ~100 MB. So the first request after a change has the
-file written into OPEN_DATA_FILES_ROOT under a name that holds the data version and the
-address it answers, and every later request is served that file (the web server sends
-it from disk; no query, no slot of the download limit). A filtered file is computed for
-its request, as before, under the download limit (core.throttle).
+file written into OPEN_DATA_FILES_ROOT under a name that holds the data version, the
+code's version (code_version) and the address it answers, and every later request is
+served that file (the web server sends it from disk; no query, no slot of the download
+limit). A filtered file is computed for its request, as before, under the download
+limit (core.throttle).
 
 The file is written by rendering the address as it is served (the whole middleware, so
 a draft is hidden exactly as on the live address), by `manage.py write_open_data_file`
@@ -30,7 +31,7 @@ import subprocess
 import sys
 import threading
 import time
-from functools import wraps
+from functools import lru_cache, wraps
 from pathlib import Path
 
 from django.conf import settings
@@ -55,9 +56,29 @@ def stem(filename, address):
     return f"{base}-{digest.hexdigest()[:12]}"
 
 
+@lru_cache(maxsize=1)
+def code_version():
+    """A digest of the project's own code (every .py file of its apps), read once a
+    process: a deploy that changes how a format is written gets new files though the
+    data is the same, instead of what the old code wrote."""
+    from django.apps import apps
+
+    base = Path(settings.BASE_DIR).resolve()
+    digest = hashlib.sha1(usedforsecurity=False)
+    for config in apps.get_app_configs():
+        folder = Path(config.path).resolve()
+        if base not in folder.parents:
+            continue
+        for source in sorted(folder.rglob("*.py")):
+            digest.update(str(source.relative_to(base)).encode())
+            digest.update(source.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def target_path(filename, address, version):
     extension = os.path.splitext(filename)[1]
-    return Path(settings.OPEN_DATA_FILES_ROOT) / f"{stem(filename, address)}-{version}{extension}"
+    name = f"{stem(filename, address)}-{version}{code_version()}{extension}"
+    return Path(settings.OPEN_DATA_FILES_ROOT) / name
 
 
 def part_path(target):

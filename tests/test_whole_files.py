@@ -72,6 +72,22 @@ def test_a_change_to_the_data_is_in_the_next_download_and_the_old_file_goes(
     assert len(files(settings)) == 1 and files(settings) != old
 
 
+def test_new_code_writes_the_file_anew_though_the_data_is_the_same(
+    client, records, settings, monkeypatch
+):
+    """A deploy that changes a format must not serve the file the old code wrote for the
+    same data (seen: IATI without the new transactions until someone edited a record)."""
+    from opendata import wholefiles
+
+    path = "/partnerskap/bidrag.json"
+    body(client.get(path))
+    old = files(settings)
+    monkeypatch.setattr(wholefiles, "code_version", lambda: "0123456789ab")
+    body(client.get(path))
+    assert len(files(settings)) == 1 and files(settings) != old
+    assert files(settings)[0].endswith("0123456789ab.json")
+
+
 def test_an_unpublished_partnership_is_gone_from_the_next_file(client, records):
     path = "/partnerskap/iati.xml"
     describable_partnership("another")  # a file of no activity would be a 404

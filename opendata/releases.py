@@ -348,12 +348,18 @@ def write_table(path, header, rows, key):
 
 
 def write_rendered(path, base_url, address):
+    """Writes the file as the site serves it; returns None, or the reason it was not
+    written where the site answers that it has no record for it (a 404: the standard
+    allows no file without one, opendata.http.empty_selection)."""
     response = render_as_served(base_url.rstrip("/") + address)
+    if response.status_code == 404:
+        return f"no record to put in it ({address} answered 404)"
     if response.status_code != 200:
         raise RuntimeError(f"{address} answered {response.status_code}")
     with open(path, "wb") as out:
         for chunk in response.streaming_content if response.streaming else [response.content]:
             out.write(chunk)
+    return None
 
 
 def sha256_of(path):
@@ -387,9 +393,14 @@ def make_release(base_url, today=None):
             json.dumps(package_descriptor(name, data, base_url), ensure_ascii=False, indent=1),
             encoding="utf-8",
         )
+        not_written = {}
         for filename, address in OPEN_DATA_FILES.items():
-            write_rendered(folder / filename, base_url, address)
+            reason = write_rendered(folder / filename, base_url, address)
+            if reason:
+                not_written[filename] = reason
         notes = {"release": name, "previous": previous, "tables": tables}
+        if not_written:
+            notes["not_written"] = not_written
         (folder / "RELEASE.json").write_text(
             json.dumps(notes, ensure_ascii=False, indent=1), encoding="utf-8"
         )

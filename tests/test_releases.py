@@ -188,3 +188,19 @@ def test_the_catalogue_lists_the_releases_as_versions_of_a_series(client, releas
     assert str(graph.value(checksum, spdx.checksumValue)) == digest
     assert str(package).endswith(f"/oppna-data/utgavor/{first.name}/datapackage.json")
     assert client.get(str(package).replace("http://testserver", "")).status_code == 200
+
+
+def test_a_release_of_a_register_without_grants_leaves_out_the_files_that_need_one(
+    releases,
+):
+    """360Giving needs a grant and IATI an activity (an empty selection is a 404): a
+    register with none of them still gets its release, which says which file it lacks."""
+    from partnerships.models import Partnership
+
+    Partnership.objects.all().delete()
+    folder = release(releases)
+    notes = json.loads((folder / "RELEASE.json").read_text())
+    assert set(notes["not_written"]) == {"360giving.json", "iati-partnerskap.xml"}
+    assert "no record" in notes["not_written"]["360giving.json"]
+    assert not (folder / "360giving.json").exists()
+    assert "360giving.json" not in (folder / "SHA256SUMS").read_text()

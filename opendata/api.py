@@ -49,7 +49,8 @@ api = NinjaAPI(
         f"{settings.OPEN_DATA_LICENSE}"
     ),
     urls_namespace="api-v1",
-    docs=Swagger(settings={"validatorUrl": None}),
+    # No deep links: they put a link inside each operation's button (axe: nested-interactive).
+    docs=Swagger(settings={"validatorUrl": None, "deepLinking": False}),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )

@@ -13,9 +13,10 @@ from another host, is turned off.
 Lists take exactly the parameters of the matching page and read them with the same
 FilterSet (ProjectFilterSet, PartnershipFilterSet, MunicipalityFilterSet), so a list here
 counts what the page counts for the same address; values the page would report in a
-notice, unknown parameters and impossible pages are answered with 400 and a JSON body
-naming them. Every response carries ETag and Last-Modified from the data version and
-answers conditional requests with 304 (opendata/http.py)."""
+notice and unknown parameters are answered with 400, a page past the last with 404, both
+with a JSON body naming them. Every response carries ETag and Last-Modified from the data
+version and answers conditional requests with 304 (opendata/http.py); the OpenAPI document
+declares every answer an operation can give (ANSWERS below)."""
 
 import math
 
@@ -34,8 +35,6 @@ from partnerships.filters import MunicipalityFilterSet, PartnershipFilterSet
 from projects.filters import ProjectFilterSet
 from reference.models import Country, Goal, Organisation, OrganisationKind
 
-DEFAULT_PAGE_SIZE = 50
-MAX_PAGE_SIZE = 500
 PAGING = ("page", "page_size")
 LIST_EXTRA = (*PAGING, "facets")
 
@@ -55,7 +54,16 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 
-ERRORS = {400: s.Error, 404: s.Error, 410: s.Error}
+# The answers each operation can give besides 200, for the OpenAPI document: 304 to a
+# conditional request (opendata/http.py); 414 from the server in front (gunicorn) for an
+# address too long to read, before the application sees it; lists answer 400 for
+# parameters they cannot use and 404 for a page past the last; a record's address 404 when
+# there is no such record, and where it is a slug, 301 to its new slug or 410 for a record
+# no longer public (core.formeraddresses).
+ANSWERS = {304: None, 414: None}
+LIST = {**ANSWERS, 400: s.Error, 404: s.Error}
+RECORD = {**ANSWERS, 404: s.Error}
+SLUG = {**RECORD, 301: None, 410: s.Error}
 
 
 @api.exception_handler(BadParameters)
@@ -115,6 +123,15 @@ def record_at(queryset, slug):
         raise
 
 
+class NoSuchPage(Exception):
+    """A page past the last: 404, as for any address with nothing at it."""
+
+
+@api.exception_handler(NoSuchPage)
+def no_such_page(request, exc):
+    return api.create_response(request, exc.args[0], status=404)
+
+
 def page_link(request, number):
     params = request.GET.copy()
     params["page"] = str(number)
@@ -124,12 +141,13 @@ def page_link(request, number):
 def paginated(request, params, records, serialize, filterset=None, decorate=None):
     """One page of `records` as {count, next, previous, results} (and facets on request),
     in a constant number of queries."""
-    size = params.page_size or DEFAULT_PAGE_SIZE
+    size = params.page_size or s.DEFAULT_PAGE_SIZE
     number = params.page or 1
     count = records.count()
     last = max(1, math.ceil(count / size))
     if number > last:
-        raise BadParameters("No such page.", {"page": [f"The last page is {last}."]})
+        body = {"detail": "No such page.", "errors": {"page": [f"The last page is {last}."]}}
+        raise NoSuchPage(body)
     rows = list(records[(number - 1) * size : number * size])
     extra = decorate(rows) if decorate else None
     body = {
@@ -157,7 +175,7 @@ def plain(request, params, records, serialize):
 # Projects ------------------------------------------------------------------------------
 
 
-@api.get("/projects", response={200: s.ProjectPage, **ERRORS}, tags=["projects"])
+@api.get("/projects", response={200: s.ProjectPage, **LIST}, tags=["projects"])
 def projects(request, params: Query[s.ProjectParams]):
     """Published projects; the filters of /projekt/."""
     filterset = filtered(ProjectFilterSet, r.project_queryset(), request.GET, request, LIST_EXTRA)
@@ -166,7 +184,7 @@ def projects(request, params: Query[s.ProjectParams]):
     )
 
 
-@api.get("/projects/{slug}", response={200: s.Project, **ERRORS}, tags=["projects"])
+@api.get("/projects/{slug}", response={200: s.Project, **SLUG}, tags=["projects"])
 def project(request, slug: str):
     return r.project_data(record_at(r.project_queryset(), slug), request)
 
@@ -174,7 +192,7 @@ def project(request, slug: str):
 # Partnerships and grants ---------------------------------------------------------------
 
 
-@api.get("/partnerships", response={200: s.PartnershipPage, **ERRORS}, tags=["partnerships"])
+@api.get("/partnerships", response={200: s.PartnershipPage, **LIST}, tags=["partnerships"])
 def partnerships(request, params: Query[s.PartnershipParams]):
     """Published partnerships; the filters of /partnerskap/."""
     filterset = filtered(
@@ -185,12 +203,12 @@ def partnerships(request, params: Query[s.PartnershipParams]):
     )
 
 
-@api.get("/partnerships/{slug}", response={200: s.Partnership, **ERRORS}, tags=["partnerships"])
+@api.get("/partnerships/{slug}", response={200: s.Partnership, **SLUG}, tags=["partnerships"])
 def partnership(request, slug: str):
     return r.partnership_data(record_at(r.partnership_queryset(), slug), request)
 
 
-@api.get("/grants", response={200: s.GrantPage, **ERRORS}, tags=["partnerships"])
+@api.get("/grants", response={200: s.GrantPage, **LIST}, tags=["partnerships"])
 def grants(request, params: Query[s.PartnershipParams]):
     """The grants of the published partnerships that the filters of /partnerskap/ select
     (as /partnerskap/bidrag.csv); facets are the partnerships'."""
@@ -208,7 +226,7 @@ def grants(request, params: Query[s.PartnershipParams]):
 
 @api.get(
     "/grants/{int:grant_id}",
-    response={200: s.Grant, **ERRORS},
+    response={200: s.Grant, **RECORD},
     tags=["partnerships"],
     url_name="grant",
 )
@@ -217,12 +235,12 @@ def grant(request, grant_id: int):
     return r.grant_data(record_or_404(grants, pk=grant_id), request)
 
 
-@api.get("/grant-rounds", response={200: s.GrantRoundPage, **ERRORS}, tags=["partnerships"])
+@api.get("/grant-rounds", response={200: s.GrantRoundPage, **LIST}, tags=["partnerships"])
 def grant_rounds(request, params: Query[s.PageParams]):
     return plain(request, params, r.grant_round_queryset(), r.grant_round_data)
 
 
-@api.get("/grant-rounds/{slug}", response={200: s.GrantRound, **ERRORS}, tags=["partnerships"])
+@api.get("/grant-rounds/{slug}", response={200: s.GrantRound, **SLUG}, tags=["partnerships"])
 def grant_round(request, slug: str):
     return r.grant_round_data(record_at(r.grant_round_queryset(), slug), request)
 
@@ -230,7 +248,7 @@ def grant_round(request, slug: str):
 # Municipalities and organisations ------------------------------------------------------
 
 
-@api.get("/municipalities", response={200: s.MunicipalityPage, **ERRORS}, tags=["organisations"])
+@api.get("/municipalities", response={200: s.MunicipalityPage, **LIST}, tags=["organisations"])
 def municipalities(request, params: Query[s.MunicipalityParams]):
     """Published Swedish municipalities, county councils and regions; the filters of
     /kommuner/."""
@@ -247,7 +265,7 @@ def municipalities(request, params: Query[s.MunicipalityParams]):
     )
 
 
-@api.get("/municipalities/{slug}", response={200: s.Municipality, **ERRORS}, tags=["organisations"])
+@api.get("/municipalities/{slug}", response={200: s.Municipality, **SLUG}, tags=["organisations"])
 def municipality(request, slug: str):
     org = record_at(r.municipality_queryset(), slug)
     return r.municipality_data(org, request, r.partnership_counts([org]))
@@ -257,7 +275,7 @@ def organisation_queryset():
     return Organisation.objects.published().order_by("name_sv", "id")
 
 
-@api.get("/organisations", response={200: s.OrganisationPage, **ERRORS}, tags=["organisations"])
+@api.get("/organisations", response={200: s.OrganisationPage, **LIST}, tags=["organisations"])
 def organisations(request, params: Query[s.OrganisationParams]):
     """Every published organisation (municipalities, partner local governments, agencies,
     associations, …); `kind` selects one kind."""
@@ -273,17 +291,17 @@ def organisations(request, params: Query[s.OrganisationParams]):
     return paginated(request, params, records, lambda o, req, _: r.organisation_data(o, req))
 
 
-@api.get("/organisations/{slug}", response={200: s.Organisation, **ERRORS}, tags=["organisations"])
+@api.get("/organisations/{slug}", response={200: s.Organisation, **SLUG}, tags=["organisations"])
 def organisation(request, slug: str):
     return r.organisation_data(record_at(organisation_queryset(), slug), request)
 
 
-@api.get("/programmes", response={200: s.ProgrammePage, **ERRORS}, tags=["reference"])
+@api.get("/programmes", response={200: s.ProgrammePage, **LIST}, tags=["reference"])
 def programmes(request, params: Query[s.PageParams]):
     return plain(request, params, r.programme_queryset(), r.programme_data)
 
 
-@api.get("/programmes/{slug}", response={200: s.Programme, **ERRORS}, tags=["reference"])
+@api.get("/programmes/{slug}", response={200: s.Programme, **SLUG}, tags=["reference"])
 def programme(request, slug: str):
     return r.programme_data(record_at(r.programme_queryset(), slug), request)
 
@@ -295,23 +313,23 @@ def goal_data(goal, request):
     return {**r.goal_ref(goal, request), "colour": goal.colour}
 
 
-@api.get("/goals", response={200: s.GoalPage, **ERRORS}, tags=["reference"])
+@api.get("/goals", response={200: s.GoalPage, **LIST}, tags=["reference"])
 def goals(request, params: Query[s.PageParams]):
     """The 17 Sustainable Development Goals and the 8 Millennium Development Goals."""
     return plain(request, params, Goal.objects.order_by("framework", "number"), goal_data)
 
 
-@api.get("/goals/{framework}/{int:number}", response={200: s.Goal, **ERRORS}, tags=["reference"])
+@api.get("/goals/{framework}/{int:number}", response={200: s.Goal, **RECORD}, tags=["reference"])
 def goal(request, framework: str, number: int):
     return goal_data(record_or_404(Goal, framework=framework, number=number), request)
 
 
-@api.get("/countries", response={200: s.CountryPage, **ERRORS}, tags=["reference"])
+@api.get("/countries", response={200: s.CountryPage, **LIST}, tags=["reference"])
 def countries(request, params: Query[s.PageParams]):
     """Countries and territories (ISO 3166-1, with Kosovo as XK)."""
     return plain(request, params, Country.objects.order_by("code"), r.country_ref)
 
 
-@api.get("/countries/{code}", response={200: s.Country, **ERRORS}, tags=["reference"])
+@api.get("/countries/{code}", response={200: s.Country, **RECORD}, tags=["reference"])
 def country(request, code: str):
     return r.country_ref(record_or_404(Country, code=code.upper()[:2]), request)

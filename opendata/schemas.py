@@ -17,6 +17,7 @@ from pydantic import create_model
 from core.filters import UpperCaseMultipleChoiceField
 from partnerships.filters import MunicipalityFilterSet, PartnershipFilterSet
 from projects.filters import ProjectFilterSet
+from reference.models import OrganisationKind
 
 
 class PageLinks(Schema):
@@ -294,13 +295,37 @@ class Error(Schema):
 # a filter added to a list is a parameter of its API list, with the same values and limits.
 
 
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+
+
 class PageParams(Schema):
-    page: int | None = Field(None, ge=1, description="Page number, from 1.")
-    page_size: int | None = Field(None, ge=1, le=500, description="Records a page (default 50).")
+    page: int | None = Field(
+        None, ge=1, description="Page number, from 1; a page past the last answers 404."
+    )
+    page_size: int | None = Field(
+        None, ge=1, le=MAX_PAGE_SIZE, description=f"Records a page (default {DEFAULT_PAGE_SIZE})."
+    )
 
 
 class ListParams(PageParams):
     facets: bool | None = Field(None, description="1: add the facet counts.")
+
+
+def listed(values):
+    """json_schema_extra naming the values a parameter takes, read when the document is made
+    (`values` is called then): for values the parameter's type does not check itself, such
+    as records' slugs, which the database holds, or country codes, taken in either case."""
+
+    def extra(schema):
+        names = sorted(values())
+        for branch in schema.get("anyOf", [schema]):
+            if names and branch.get("type") == "array":
+                branch["items"]["enum"] = names
+            elif names and branch.get("type") == "string":
+                branch["enum"] = names
+
+    return extra
 
 
 def filter_parameter(name, flt):
@@ -310,10 +335,23 @@ def filter_parameter(name, flt):
     if callable(choices):
         choices = choices()
     values = tuple(str(value) for value, _label in choices or () if value != "")
+    if isinstance(flt, ModelMultipleChoiceFilter):
+        queryset, field = flt.extra["queryset"], flt.extra.get("to_field_name") or "pk"
+        return list[str] | None, Field(
+            None,
+            description=f"{label}; repeatable (OR).",
+            json_schema_extra=listed(
+                lambda: [str(v) for v in queryset.values_list(field, flat=True)]
+            ),
+        )
     if issubclass(flt.field_class, UpperCaseMultipleChoiceField):
-        values = ()  # codes in either case: ke and KE
-    multiple = isinstance(flt, MultipleChoiceFilter | ModelMultipleChoiceFilter)
-    if multiple:
+        # Codes in either case (ke and KE): the type takes any string, the document lists them.
+        return list[str] | None, Field(
+            None,
+            description=f"{label} (code, either case); repeatable (OR).",
+            json_schema_extra=listed(lambda: values),
+        )
+    if isinstance(flt, MultipleChoiceFilter):
         item = Literal[values] if values else str
         return list[item] | None, Field(None, description=f"{label}; repeatable (OR).")
     if isinstance(flt, NumberFilter):
@@ -339,4 +377,8 @@ MunicipalityParams = filter_params("MunicipalityParams", MunicipalityFilterSet)
 
 
 class OrganisationParams(PageParams):
-    kind: str | None = Field(None, description="The organisation kind, e.g. nonprofit.")
+    kind: str | None = Field(
+        None,
+        description="The organisation kind, e.g. nonprofit.",
+        json_schema_extra=listed(lambda: OrganisationKind.values),
+    )

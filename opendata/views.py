@@ -185,6 +185,7 @@ class OpenDataPageView(TemplateView):
         return super().get_context_data(
             releases=release_list(),
             licence=settings.OPEN_DATA_LICENSE,
+            grants_prefix=f"360G-{settings.GRANTS_360_PREFIX}",
             api_docs=reverse("api-v1:openapi-view"),
             openapi=reverse("api-v1:openapi-json"),
             examples={

@@ -85,3 +85,15 @@ def test_a_grant_to_two_municipalities_counts_its_amount_once(client, partnershi
     (grant,) = package["grants"]
     assert [r["name"] for r in grant["recipientOrganization"]] == ["Borlänge"]
     assert "Falun" in grant["description"]
+
+
+def test_the_open_data_page_says_which_validators_the_outputs_pass(client, seeded):
+    for path, heading in (
+        ("/oppna-data/", "Kontrollerat med standardernas egna verktyg"),
+        ("/en/open-data/", "Checked with the standards' own tools"),
+    ):
+        html = client.get(path).content.decode()
+        assert heading in html
+        for tool in ("flattentool", "IATI 2.03", "SHACL", "schemathesis", "Nu HTML Checker"):
+            assert tool in html
+        assert "360G-icld-org-" in html  # the register-made identifiers, explained

@@ -61,7 +61,7 @@ class SiteCopy:
         self.root = Path(root)
         self.warc = warc
         self.pages = set(page_paths())
-        self.saved = set()
+        self.saved, self.refused = set(), set()
         self.pending = []
 
     def live(self, url):
@@ -126,10 +126,11 @@ class SiteCopy:
         when it answers 200 with something other than a page."""
         if path in self.saved:
             return True
-        if path.endswith("/") or path.startswith(("/admin", "/api/")):
+        if path in self.refused or path.endswith("/") or path.startswith(("/admin", "/api/")):
             return False
         response, body = self.capture(path)
         if response.status_code != 200 or "text/html" in response.get("Content-Type", ""):
+            self.refused.add(path)  # captured once, as answered (a 404 for no record)
             return False
         target = self.root / file_for(path)
         target.parent.mkdir(parents=True, exist_ok=True)

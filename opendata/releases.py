@@ -509,3 +509,59 @@ def release_list():
             }
         )
     return result
+
+
+def type_label(type_name):
+    """A column type of datapackage.json in words, in the active language."""
+    from django.utils.translation import gettext as _
+
+    return {
+        "integer": _("integer"),
+        "number": _("decimal number"),
+        "boolean": _("true or false"),
+        "datetime": _("date and time (UTC)"),
+        "date": _("date"),
+        "string": _("text"),
+    }[type_name]
+
+
+def dictionary():
+    """The data dictionary in the active language: [{name, title, key, columns: [{name,
+    type, title, description, values, target}]}] of every table in layout(), each column
+    described as datapackage.json describes it (the field's verbose name and help text;
+    the values of a field with choices; the table a key refers to)."""
+    result = []
+    for table in layout():
+        model = table.model
+        if table.link:
+            title = f"{model._meta.verbose_name_plural} – {table.link.verbose_name}"
+        else:
+            title = str(model._meta.verbose_name_plural)
+        types = {f["name"]: f["type"] for f in table.schema["fields"]}
+        cols = []
+        for column, field, target in table.columns:
+            if table.link:
+                label = model_of(target)._meta.verbose_name
+            else:
+                label = field.verbose_name
+            cols.append(
+                {
+                    "name": column,
+                    "type": type_label(types[column]),
+                    "title": str(label),
+                    "description": "" if table.link else str(field.help_text),
+                    "values": [(value, str(text)) for value, text in field.flatchoices]
+                    if field.choices and not target
+                    else [],
+                    "target": target,
+                }
+            )
+        result.append(
+            {
+                "name": table.name,
+                "title": title[:1].upper() + title[1:],
+                "key": table.schema["primaryKey"],
+                "columns": cols,
+            }
+        )
+    return result

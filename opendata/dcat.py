@@ -1,10 +1,11 @@
 """The register's data catalogue in DCAT-AP-SE (RDF/XML, built with rdflib), for Sweden's
-data portal: three datasets (projects; partnerships and grants; Swedish municipalities
-and regions), each with a distribution per public format, and the JSON API as one data
-service that serves them. Titles and descriptions in Swedish and English; the licence is
-OPEN_DATA_LICENSE; the publisher is the organisation OPEN_DATA_PUBLISHER (SKR); the
-contact point is the open-data page, with OPEN_DATA_CONTACT_EMAIL when it is set (no
-address is guessed; `check --deploy` warns when it is unset, opendata/checks.py).
+data portal: four datasets (projects; partnerships and grants; Swedish municipalities
+and regions; the whole register as CSV tables), each with a distribution per public
+format, and the JSON API as one data service that serves them. Titles and descriptions
+in Swedish and English; the licence is OPEN_DATA_LICENSE; the publisher is the
+organisation OPEN_DATA_PUBLISHER (SKR); the contact point is the open-data page, with
+OPEN_DATA_CONTACT_EMAIL when it is set (no address is guessed; `check --deploy` warns
+when it is unset, opendata/checks.py).
 
 It passes the DCAT-AP 3.0.1 SHACL shapes (opendata/standards/, tests/test_dcat_shacl.py).
 Those check the class of every value in the catalogue itself, so each resource named
@@ -73,6 +74,28 @@ DATASETS = [
         "partnerships, with SCB codes and former names.",
         ["kommuner", "regioner", "SCB"],
         [("JSON API", "api-v1:municipalities", "application/json", "JSON")],
+    ),
+    (
+        "registret",
+        "Hela registret som tabeller",
+        "The whole register as tables",
+        "Allt publicerat i registret som CSV-tabeller i ett Frictionless-datapaket: projekt, "
+        "partnerskap, bidrag, deltagare, budgetar, organisationer med tidigare namn, program, "
+        "bidragsomgångar, källor, globala mål, länder och teman, med kolumnernas typer och "
+        "nycklar i datapackage.json.",
+        "Everything published in the register as CSV tables in a Frictionless data package: "
+        "projects, partnerships, grants, participants, budgets, organisations with former "
+        "names, programmes, grant rounds, sources, global goals, countries and themes, with "
+        "the columns' types and keys in datapackage.json.",
+        ["utvecklingssamarbete", "kommunala partnerskap", "CSV", "Frictionless"],
+        [
+            (
+                "CSV tables, Frictionless data package (ZIP)",
+                "data-full-download",
+                "application/zip",
+                "ZIP",
+            )
+        ],
     ),
 ]
 # The EU data themes with their labels in the EU vocabulary.

@@ -23,6 +23,8 @@ import hashlib
 import io
 import json
 import os
+import zipfile
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -30,6 +32,7 @@ from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import storages
 from django.db import models
+from django.utils import translation
 
 from core.models import Publication
 from opendata.wholefiles import render_as_served
@@ -40,6 +43,8 @@ from reference.models import Country, FormerName, Goal, Organisation, Programme,
 PERSONAL = {"created_by", "updated_by"}
 CHUNK = 2000
 PUBLISHED = Publication.PUBLISHED
+# The language of the tables' titles and descriptions in datapackage.json.
+LANGUAGE = "sv"
 
 
 def tables():
@@ -132,24 +137,75 @@ def cell(value):
     return str(value)
 
 
-def many_to_many(model, name, names, visible):
-    """Link tables of the model's many-to-many fields to other released tables."""
-    table_of = {m: n for n, m, _qs in tables()}
-    for field in model._meta.many_to_many:
-        target = table_of.get(field.related_model)
-        if target is None or target not in names:
-            continue
-        through = field.remote_field.through
-        own = field.m2m_field_name() + "_id"
-        other = field.m2m_reverse_field_name() + "_id"
-        rows = (
-            (a, b)
-            for a, b in through.objects.order_by(own, other)
-            .values_list(own, other)
-            .iterator(chunk_size=CHUNK)
-            if a in visible[name] and b in visible[target]
-        )
-        yield f"{name}_{field.name}", [(own, name), (other, target)], rows
+@dataclass(frozen=True)
+class Table:
+    """A table of the releases and the full download, read from the models' metadata
+    alone (no query): its columns [(column, field, referenced table or None)] and its
+    Frictionless schema. A link table of a many-to-many field has `link`, that field,
+    and columns whose field is the foreign key of its `through` model."""
+
+    name: str
+    model: type
+    queryset: models.QuerySet | None
+    columns: list
+    schema: dict
+    link: models.ManyToManyField | None = None
+
+    @property
+    def header(self):
+        return [c for c, _f, _t in self.columns]
+
+
+def reference(column, target):
+    return {
+        "fields": [column],
+        "reference": {"resource": target, "fields": [model_of(target)._meta.pk.attname]},
+    }
+
+
+def field_descriptor(column, field, target):
+    """The column's Frictionless field: its name, type, title (the field's verbose name)
+    and, where the model gives one, description (its help text)."""
+    descriptor = {
+        "name": column,
+        "type": key_type(target) if target else field_type(field),
+        "title": str(field.verbose_name),
+    }
+    if field.help_text:
+        descriptor["description"] = str(field.help_text)
+    return descriptor
+
+
+def layout():
+    """[Table] of everything a release holds, in an order where every foreign key points
+    to an earlier table (a link table follows the table of its many-to-many field)."""
+    specs = tables()
+    names = {name for name, _m, _qs in specs}
+    table_of = {m: n for n, m, _qs in specs}
+    result = []
+    for name, model, queryset in specs:
+        cols = columns(model, names)
+        schema = {
+            "fields": [field_descriptor(c, f, t) for c, f, t in cols],
+            "primaryKey": [model._meta.pk.attname],
+            "foreignKeys": [reference(c, t) for c, _f, t in cols if t],
+        }
+        result.append(Table(name, model, queryset, cols, schema))
+        for field in model._meta.many_to_many:
+            target = table_of.get(field.related_model)
+            if target is None or target not in names:
+                continue
+            through = field.remote_field.through._meta
+            own = through.get_field(field.m2m_field_name())
+            other = through.get_field(field.m2m_reverse_field_name())
+            link_cols = [(own.attname, own, name), (other.attname, other, target)]
+            schema = {
+                "fields": [{"name": c, "type": key_type(t)} for c, _f, t in link_cols],
+                "primaryKey": [c for c, _f, _t in link_cols],
+                "foreignKeys": [reference(c, t) for c, _f, t in link_cols],
+            }
+            result.append(Table(f"{name}_{field.name}", model, None, link_cols, schema, field))
+    return result
 
 
 def table_rows(queryset, cols, visible):
@@ -164,52 +220,28 @@ def table_rows(queryset, cols, visible):
         yield cells
 
 
+def link_rows(table, visible):
+    """The rows of a many-to-many link table whose both ends are public."""
+    (own, _f, name), (other, _g, target) = table.columns
+    through = table.link.remote_field.through
+    pairs = through.objects.order_by(own, other).values_list(own, other)
+    for a, b in pairs.iterator(chunk_size=CHUNK):
+        if a in visible[name] and b in visible[target]:
+            yield [cell(a), cell(b)]
+
+
 def build_tables():
     """{table: (header, rows, schema)} of everything public; the rows are read lazily,
     once, as the CSV is written."""
-    specs = tables()
-    names = {name for name, _m, _qs in specs}
-    visible = {name: set(qs.values_list("pk", flat=True)) for name, _m, qs in specs}
+    specs = layout()
+    visible = {t.name: set(t.queryset.values_list("pk", flat=True)) for t in specs if not t.link}
     result = {}
-    for name, model, queryset in specs:
-        cols = columns(model, names)
-        rows = table_rows(queryset, cols, visible)
-        schema = {
-            "fields": [
-                {
-                    "name": c,
-                    "type": key_type(t) if t else field_type(f),
-                    "title": str(f.verbose_name),
-                }
-                for c, f, t in cols
-            ],
-            "primaryKey": [model._meta.pk.attname],
-            "foreignKeys": [
-                {
-                    "fields": [c],
-                    "reference": {"resource": t, "fields": [model_of(t)._meta.pk.attname]},
-                }
-                for c, _f, t in cols
-                if t
-            ],
-        }
-        result[name] = ([c for c, _f, _t in cols], rows, schema)
-        for link, link_cols, link_rows in many_to_many(model, name, names, visible):
-            result[link] = (
-                [c for c, _t in link_cols],
-                ([cell(a), cell(b)] for a, b in link_rows),
-                {
-                    "fields": [{"name": c, "type": key_type(t)} for c, t in link_cols],
-                    "primaryKey": [c for c, _t in link_cols],
-                    "foreignKeys": [
-                        {
-                            "fields": [c],
-                            "reference": {"resource": t, "fields": [model_of(t)._meta.pk.attname]},
-                        }
-                        for c, t in link_cols
-                    ],
-                },
-            )
+    for table in specs:
+        if table.link:
+            rows = link_rows(table, visible)
+        else:
+            rows = table_rows(table.queryset, table.columns, visible)
+        result[table.name] = (table.header, rows, table.schema)
     return result
 
 
@@ -271,14 +303,17 @@ def publisher():
     return Organisation.objects.published().filter(slug=settings.OPEN_DATA_PUBLISHER).first()
 
 
-def package_descriptor(name, data, base_url):
+def package_descriptor(name, data, base_url, created=None):
+    """datapackage.json of the tables `data` (build_tables()): a release's, `name` its
+    version, or the full download's (no version; `created` the data's moment)."""
     org = publisher()
+    version = {"version": name} if name else {}
     return {
         "profile": "tabular-data-package",
         "name": "internationella-samarbeten",
         "title": "Internationella samarbeten – registret (SKR, SALAR International, ICLD)",
-        "version": name,
-        "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        **version,
+        "created": (created or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "homepage": base_url,
         "licenses": [{"name": "CC0-1.0", "path": settings.OPEN_DATA_LICENSE}],
         "contributors": [{"title": org.name_sv, "role": "publisher"}] if org else [],
@@ -334,17 +369,51 @@ def citation(name, base_url):
     ).encode()
 
 
-def write_table(path, header, rows, key):
-    """Writes the CSV; returns ({primary key: row digest}, rows written)."""
+def write_table(handle, header, rows, key):
+    """Writes the CSV into the binary file `handle`; returns {primary key: row digest}."""
     key_columns = [header.index(k) for k in key]
     digests = {}
-    with open(path, "w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow(row)
-            digests[",".join(row[i] for i in key_columns)] = row_digest(row)
+    out = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(row)
+        digests[",".join(row[i] for i in key_columns)] = row_digest(row)
+    out.flush()
+    out.detach()
     return digests
+
+
+def write_tables(open_file, data):
+    """Writes every table of `data` (build_tables()) as `<table>.csv` into the binary file
+    that `open_file(filename)` opens (a context manager); yields (table, {primary key:
+    row digest}) as each is complete. Releases and the full download both write so."""
+    for table, (header, rows, schema) in data.items():
+        with open_file(f"{table}.csv") as handle:
+            digests = write_table(handle, header, rows, schema["primaryKey"])
+        yield table, digests
+
+
+def write_full_download(out, base_url, created):
+    """The full download of the current data: every table of a release as CSV with its
+    datapackage.json, as a ZIP written into the binary file `out`. Every entry is dated
+    `created` (the moment of the data version), so the same data gives the same bytes."""
+    stamp = created.astimezone(UTC).timetuple()[:6]
+
+    def entry(filename):
+        info = zipfile.ZipInfo(filename, date_time=stamp)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        return info
+
+    with translation.override(LANGUAGE), zipfile.ZipFile(out, "w") as archive:
+        data = build_tables()
+        for _table, _digests in write_tables(lambda f: archive.open(entry(f), "w"), data):
+            pass
+        descriptor = package_descriptor(None, data, base_url, created=created)
+        archive.writestr(
+            entry("datapackage.json"), json.dumps(descriptor, ensure_ascii=False, indent=1)
+        )
 
 
 def write_rendered(path, base_url, address):
@@ -380,13 +449,13 @@ def make_release(base_url, today=None):
     today = today or date.today()
     name = new_name(storage, today)
     previous = (release_names(storage) or [None])[-1]
-    data = build_tables()
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, translation.override(LANGUAGE):
         folder = Path(folder)
+        data = build_tables()
         tables = {}
-        for table, (header, rows, schema) in data.items():
-            digests = write_table(folder / f"{table}.csv", header, rows, schema["primaryKey"])
-            before = previous and previous_digests(storage, previous, table, schema["primaryKey"])
+        for table, digests in write_tables(lambda f: open(folder / f, "wb"), data):
+            key = data[table][2]["primaryKey"]
+            before = previous and previous_digests(storage, previous, table, key)
             tables[table] = {"rows": len(digests), **changes(before, digests)}
             del digests, before
         (folder / "datapackage.json").write_text(
@@ -448,6 +517,62 @@ def release_list():
                     reversed(line.split("  ", 1)) for line in sums.decode().splitlines() if line
                 ),
                 "package_size": storage.size(f"{name}/datapackage.json"),
+            }
+        )
+    return result
+
+
+def type_label(type_name):
+    """A column type of datapackage.json in words, in the active language."""
+    from django.utils.translation import gettext as _
+
+    return {
+        "integer": _("integer"),
+        "number": _("decimal number"),
+        "boolean": _("true or false"),
+        "datetime": _("date and time (UTC)"),
+        "date": _("date"),
+        "string": _("text"),
+    }[type_name]
+
+
+def dictionary():
+    """The data dictionary in the active language: [{name, title, key, columns: [{name,
+    type, title, description, values, target}]}] of every table in layout(), each column
+    described as datapackage.json describes it (the field's verbose name and help text;
+    the values of a field with choices; the table a key refers to)."""
+    result = []
+    for table in layout():
+        model = table.model
+        if table.link:
+            title = f"{model._meta.verbose_name_plural} – {table.link.verbose_name}"
+        else:
+            title = str(model._meta.verbose_name_plural)
+        types = {f["name"]: f["type"] for f in table.schema["fields"]}
+        cols = []
+        for column, field, target in table.columns:
+            if table.link:
+                label = model_of(target)._meta.verbose_name
+            else:
+                label = field.verbose_name
+            cols.append(
+                {
+                    "name": column,
+                    "type": type_label(types[column]),
+                    "title": str(label),
+                    "description": "" if table.link else str(field.help_text),
+                    "values": [(value, str(text)) for value, text in field.flatchoices]
+                    if field.choices and not target
+                    else [],
+                    "target": target,
+                }
+            )
+        result.append(
+            {
+                "name": table.name,
+                "title": title[:1].upper() + title[1:],
+                "key": table.schema["primaryKey"],
+                "columns": cols,
             }
         )
     return result

@@ -30,6 +30,7 @@ class StaticSitemap(I18nSitemap):
             "pages:about",
             "pages:statistics",
             "opendata:page",
+            "opendata:data-dictionary",
         ]
 
     def location(self, item):

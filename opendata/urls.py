@@ -36,6 +36,7 @@ urlpatterns = [
     path("projekt/iati.xml", views.projects_iati, name="data-projects-iati"),
     path("partnerskap/iati.xml", views.partnerships_iati, name="data-partnerships-iati"),
     path("oppna-data/katalog.rdf", views.catalogue_rdf, name="data-catalogue"),
+    path("oppna-data/hela-registret.zip", views.full_download, name="data-full-download"),
     path("sitemap.xml", read_only(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

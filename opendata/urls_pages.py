@@ -1,5 +1,5 @@
 """Open-data addresses in both languages (under the language prefixes, like the lists):
-the "Öppna data" page, the feeds and the 360Giving CSV."""
+the "Öppna data" page, its data dictionary, the feeds and the 360Giving CSV."""
 
 from django.urls import path
 
@@ -12,6 +12,11 @@ app_name = "opendata"
 urlpatterns = [
     path(
         localized_route("oppna-data/", "open-data/"), views.OpenDataPageView.as_view(), name="page"
+    ),
+    path(
+        localized_route("oppna-data/dataordlista/", "open-data/data-dictionary/"),
+        views.DataDictionaryView.as_view(),
+        name="data-dictionary",
     ),
     # Before the apps' own URLs: the grants CSV's own address (partnerships:grant-export),
     # answered here so that ?columns=360giving is made from the 360Giving JSON's grants.

@@ -27,13 +27,21 @@ from partnerships.views import GrantExportView as PlainGrantExportView
 from projects.filters import ProjectFilterSet
 from projects.models import Project
 
+# The file name of each whole file (opendata/wholefiles.py) by its address's name.
+WHOLE_FILES = {
+    "data-full-download": "hela-registret.zip",
+    "data-grants-360giving": "bidrag-360giving.json",
+    "data-partnerships-iati": "partnerskap-iati.xml",
+    "data-projects-iati": "projekt-iati.xml",
+}
+
 
 def bad_request(exc):
     return json_error(exc.message, 400, exc.errors)
 
 
 @open_data
-@whole_file("bidrag-360giving.json")
+@whole_file(WHOLE_FILES["data-grants-360giving"])
 def grants_360giving(request):
     """/partnerskap/bidrag.json?<the filters of /partnerskap/>"""
     try:
@@ -83,6 +91,31 @@ def release_file(request, name, filename):
 
 
 @open_data
+@whole_file(WHOLE_FILES["data-full-download"])
+def full_download(request):
+    """/oppna-data/hela-registret.zip: every table of published records as CSV in a
+    Frictionless data package, the tables of a release (opendata/releases.py) of the
+    data as it is now. No parameters: a selection is what the API and the lists give."""
+    import tempfile
+
+    from django.http import FileResponse
+
+    from opendata.http import check_parameters, data_last_modified
+    from opendata.releases import write_full_download
+
+    try:
+        check_parameters(request.GET, [])
+    except BadParameters as exc:
+        return bad_request(exc)
+    out = tempfile.TemporaryFile()
+    write_full_download(out, request.build_absolute_uri("/"), data_last_modified(request))
+    out.seek(0)
+    response = FileResponse(out, content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="hela-registret.zip"'
+    return response
+
+
+@open_data
 def api_index(request):
     """/api/v1/: where the lists and the API's description are."""
     names = ("projects", "partnerships", "grants", "grant_rounds", "municipalities")
@@ -113,7 +146,7 @@ def iati_response(request, filterset_class, base, queryset, build, filename):
 
 
 @open_data
-@whole_file("projekt-iati.xml")
+@whole_file(WHOLE_FILES["data-projects-iati"])
 def projects_iati(request):
     """/projekt/iati.xml?<the filters of /projekt/>"""
     return iati_response(
@@ -127,7 +160,7 @@ def projects_iati(request):
 
 
 @open_data
-@whole_file("partnerskap-iati.xml")
+@whole_file(WHOLE_FILES["data-partnerships-iati"])
 def partnerships_iati(request):
     """/partnerskap/iati.xml?<the filters of /partnerskap/>"""
     return iati_response(
@@ -170,20 +203,65 @@ def robots_txt(request):
 
 
 class OpenDataPageView(TemplateView):
-    """Öppna data: every format with an example address, the licence, the API docs."""
+    """Öppna data: the full downloads with their size, every format with an example
+    address, the licence, the API docs, the releases; the datasets as schema.org JSON-LD."""
 
     template_name = "opendata/open_data.html"
 
+    def downloads(self):
+        """[(address name, label, what it holds, size in bytes or None)] of the whole
+        files; the size is known once the file of the current data is written."""
+        from django.utils.translation import gettext as _
+
+        from opendata.wholefiles import written_size
+
+        files = [
+            (
+                "data-full-download",
+                _("Every table (CSV, ZIP)"),
+                _(
+                    "Every table of published records as CSV in a Frictionless data package, "
+                    "with the columns' types and keys in datapackage.json."
+                ),
+            ),
+            (
+                "data-grants-360giving",
+                _("Grants (360Giving JSON)"),
+                _("Every grant of the published partnerships in the 360Giving Data Standard."),
+            ),
+            (
+                "data-partnerships-iati",
+                _("Partnerships (IATI 2.03 XML)"),
+                _("Every published partnership with dates and a status as an IATI activity."),
+            ),
+            (
+                "data-projects-iati",
+                _("Projects (IATI 2.03 XML)"),
+                _("Every published project with dates and a status as an IATI activity."),
+            ),
+        ]
+        return [
+            (
+                reverse(name),
+                label,
+                text,
+                written_size(self.request, WHOLE_FILES[name], reverse(name)),
+            )
+            for name, label, text in files
+        ]
+
     def get_context_data(self, **kwargs):
         from django.conf import settings
-        from django.urls import reverse
 
-        from opendata.releases import release_list
+        from opendata.releases import publisher, release_list
+        from opendata.schemaorg import datasets, script_data
 
         example = "?country=KE&goal=11"
         absolute = self.request.build_absolute_uri
         return super().get_context_data(
             releases=release_list(),
+            downloads=self.downloads(),
+            json_ld=script_data(datasets(self.request, publisher())),
             licence=settings.OPEN_DATA_LICENSE,
             grants_prefix=f"360G-{settings.GRANTS_360_PREFIX}",
             api_docs=reverse("api-v1:openapi-view"),
@@ -199,4 +277,19 @@ class OpenDataPageView(TemplateView):
                 "sitemap": absolute(reverse("sitemap")),
             },
             **kwargs,
+        )
+
+
+class DataDictionaryView(TemplateView):
+    """Dataordlista: every table of the full download and the releases, every column with
+    its type, name and description, read from the same declarations as datapackage.json
+    (opendata.releases.layout()), in the page's language. No query."""
+
+    template_name = "opendata/data_dictionary.html"
+
+    def get_context_data(self, **kwargs):
+        from opendata.releases import dictionary
+
+        return super().get_context_data(
+            tables=dictionary(), download=reverse("data-full-download"), **kwargs
         )

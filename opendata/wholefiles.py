@@ -231,12 +231,25 @@ def follow(target):
             handle.close()
 
 
+def written_size(request, filename, path):
+    """The size in bytes of the whole file at `path` (whose view is decorated with
+    whole_file(filename)) as written for the current data version, or None when it is
+    not written yet (or files are not kept): no query, a look at the folder."""
+    if not settings.OPEN_DATA_FILES_ROOT or cache_is_down():
+        return None
+    address = request.build_absolute_uri(path)
+    try:
+        return target_path(filename, address, request_version(request)).stat().st_size
+    except OSError:
+        return None
+
+
 def whole_file(filename):
     """Decorates an open-data view whose answer without parameters is a whole file (see
     the module's docstring); `filename` is the name the download gets."""
-    content_type = (mimetypes.guess_type(filename)[0] or "application/octet-stream") + (
-        "; charset=utf-8"
-    )
+    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    if content_type.startswith("text/") or content_type.endswith(("json", "xml")):
+        content_type += "; charset=utf-8"
 
     def decorate(view):
         limited = limit_streams(view)

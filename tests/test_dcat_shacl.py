@@ -88,6 +88,7 @@ def test_media_types_and_licences_are_addresses_the_portal_knows(client, seeded)
     assert media_types == {
         URIRef("http://www.iana.org/assignments/media-types/application/json"),
         URIRef("http://www.iana.org/assignments/media-types/application/xml"),
+        URIRef("http://www.iana.org/assignments/media-types/application/zip"),
     }
     for media_type in media_types:
         assert (media_type, ns.RDF.type, ns.DCTERMS.MediaType) in graph

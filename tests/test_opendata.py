@@ -579,7 +579,7 @@ def test_dcat_catalogue_parses_and_has_the_mandatory_properties(client, records)
     for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.publisher, DCAT.dataset):
         assert graph.value(catalog, prop) is not None, prop
     datasets = list(graph.objects(catalog, DCAT.dataset))
-    assert len(datasets) == 3
+    assert len(datasets) == 4  # projects, partnerships, municipalities, the tables
     for dataset in datasets:
         assert (dataset, RDF.type, DCAT.Dataset) in graph
         for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.publisher, DCAT.contactPoint):

@@ -229,8 +229,9 @@ def add_service(graph, request, publisher, contact, licence, landing_page):
     return service
 
 
-def catalogue(request):
-    """The catalogue as an rdflib Graph."""
+def catalogue(request, empty=()):
+    """The catalogue as an rdflib Graph; `empty` names the whole files that would describe
+    no record (opendata.views.empty_files), which are left out."""
     absolute = request.build_absolute_uri
     base = absolute("/")
     page = absolute(reverse("opendata:page"))
@@ -295,6 +296,8 @@ def catalogue(request):
         for keyword in keywords:
             graph.add((dataset, DCAT.keyword, Literal(keyword, lang="sv")))
         for index, (title, name, media_type, file_type) in enumerate(distributions):
+            if name in empty:
+                continue
             distribution = URIRef(f"{base}oppna-data/katalog.rdf#{key}-{index}")
             address = absolute(reverse(name))
             add_distribution(graph, dataset, distribution, title, address, media_type, file_type)

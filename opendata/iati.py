@@ -33,7 +33,7 @@ Choices (README, "Open data"):
 
 import io
 from decimal import ROUND_DOWN, Decimal
-from itertools import islice
+from itertools import chain, islice
 
 from django.conf import settings
 from django.utils import timezone
@@ -365,13 +365,37 @@ def partnership_activity(partnership, request, reporting, related):
 RELATED = {"project": project_related, "partnership": partnership_related}
 
 
-def activities_stream(request, records, build):
-    """The XML declaration and <iati-activities>, then one activity at a time; the
-    records are read in chunks of CHUNK_SIZE, each with one query per relation."""
+def described(request, records, build):
+    """The records' activities, one element at a time, leaving out those IATI's required
+    parts are missing from; the records are read in chunks of CHUNK_SIZE, each with one
+    query per relation."""
     reporting = reporting_org()
-    kind = records.model._meta.model_name
-    gather = RELATED[kind]
+    gather = RELATED[records.model._meta.model_name]
     address = Address(request, records.model)
+    rows = records.prefetch_related(None).iterator(chunk_size=CHUNK_SIZE)
+    while chunk := list(islice(rows, CHUNK_SIZE)):
+        related = gather(chunk)
+        for record in chunk:
+            related[record.pk].address = address(record.slug)
+            element = build(record, request, reporting, related[record.pk])
+            if element is not None:
+                yield element
+
+
+def activities_file(request, records, build):
+    """The file's bytes as an iterator, or None when no record of the selection can be
+    described: IATI requires at least one activity, so there is no file (a 404,
+    opendata.http.empty_selection). Only the records up to the first describable one are
+    read before answering."""
+    elements = described(request, records, build)
+    first = next(elements, None)
+    if first is None:
+        return None
+    return activities_stream(chain([first], elements))
+
+
+def activities_stream(elements):
+    """The XML declaration and <iati-activities>, then one activity at a time."""
     buffer = io.BytesIO()
 
     def flush():
@@ -380,20 +404,14 @@ def activities_stream(request, records, build):
         buffer.truncate()
         return data
 
-    rows = records.prefetch_related(None).iterator(chunk_size=CHUNK_SIZE)
     with etree.xmlfile(buffer, encoding="utf-8") as xf:
         xf.write_declaration()
         generated = timezone.now().replace(microsecond=0).isoformat()
         with xf.element("iati-activities", version=VERSION, **{"generated-datetime": generated}):
             yield flush()
-            while chunk := list(islice(rows, CHUNK_SIZE)):
-                related = gather(chunk)
-                for record in chunk:
-                    related[record.pk].address = address(record.slug)
-                    element = build(record, request, reporting, related[record.pk])
-                    if element is not None:
-                        xf.write(element)
-                        yield flush()
+            for element in elements:
+                xf.write(element)
+                yield flush()
     yield flush()
 
 

@@ -24,7 +24,7 @@ def script_data(data):
     return mark_safe(json.dumps(data, ensure_ascii=False, indent=1).translate(ESCAPES))
 
 
-def downloads(dataset_distributions, absolute):
+def downloads(dataset_distributions, absolute, empty=()):
     """The whole files of a dataset (not the paged API) as schema.org DataDownloads."""
     return [
         {
@@ -34,13 +34,14 @@ def downloads(dataset_distributions, absolute):
             "contentUrl": absolute(reverse(name)),
         }
         for title, name, media_type, _file_type in dataset_distributions
-        if not name.startswith("api-v1:")
+        if not name.startswith("api-v1:") and name not in empty
     ]
 
 
-def datasets(request, org):
+def datasets(request, org, empty=()):
     """{"@context", "@graph": [Dataset]} of the datasets in the page's language; `org` is
-    the publishing organisation (OPEN_DATA_PUBLISHER) or None."""
+    the publishing organisation (OPEN_DATA_PUBLISHER) or None; `empty` names the whole
+    files that would describe no record (left out)."""
     absolute = request.build_absolute_uri
     english = get_language() == "en"
     if org is not None:
@@ -68,7 +69,7 @@ def datasets(request, org):
                 "url": absolute(reverse("data-catalogue")),
             },
         }
-        files = downloads(distributions, absolute)
+        files = downloads(distributions, absolute, empty)
         if files:
             dataset["distribution"] = files
         graph.append(dataset)

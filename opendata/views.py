@@ -3,7 +3,7 @@ data" page. The files read the lists' own FilterSets, so a file holds what the l
 the same parameters shows; parameters the list would report in a notice are answered
 with 400 and a JSON body naming them."""
 
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import translation
 from django.views.generic import TemplateView
@@ -19,7 +19,7 @@ from opendata.http import (
     open_data,
     read_only,
 )
-from opendata.iati import activities_stream, partnership_activity, project_activity
+from opendata.iati import activities_file, partnership_activity, project_activity
 from opendata.wholefiles import whole_file
 from partnerships.filters import PartnershipFilterSet
 from partnerships.models import Partnership
@@ -40,17 +40,21 @@ def bad_request(exc):
     return json_error(exc.message, 400, exc.errors)
 
 
+def grants_of_selection(request, params):
+    """The grants of the published partnerships `params` (a filter of /partnerskap/)
+    selects that 360Giving can describe; raises BadParameters."""
+    filterset = filtered(PartnershipFilterSet, Partnership.objects.published(), params, request)
+    return r.grants_of(filterset.qs)
+
+
 @open_data
 @whole_file(WHOLE_FILES["data-grants-360giving"])
 def grants_360giving(request):
     """/partnerskap/bidrag.json?<the filters of /partnerskap/>"""
     try:
-        filterset = filtered(
-            PartnershipFilterSet, Partnership.objects.published(), request.GET, request
-        )
+        grants = grants_of_selection(request, request.GET)
     except BadParameters as exc:
         return bad_request(exc)
-    grants = r.grants_of(filterset.qs)
     if not giving360.describable(grants).exists():
         return empty_selection(request, "json")
     return giving360.package_response(request, grants)
@@ -130,18 +134,44 @@ def api_not_found(request):
     return json_error("No such address in the API; see /api/v1/ for the lists.", status=404)
 
 
-def iati_response(request, filterset_class, base, queryset, build, filename):
+# What each IATI file describes: (filters, published records, the records with what the
+# activity reads, the activity builder, file name).
+IATI_FILES = {
+    "data-projects-iati": (
+        ProjectFilterSet,
+        lambda: Project.objects.published(),
+        r.project_queryset,
+        project_activity,
+        "projekt-iati.xml",
+    ),
+    "data-partnerships-iati": (
+        PartnershipFilterSet,
+        lambda: Partnership.objects.published(),
+        r.partnership_queryset,
+        partnership_activity,
+        "partnerskap-iati.xml",
+    ),
+}
+
+
+def iati_file(request, params, name):
+    """The IATI file's bytes for the selection `params`, or None when it would describe
+    no activity; raises BadParameters."""
+    filterset_class, base, queryset, build, _filename = IATI_FILES[name]
+    filterset = filtered(filterset_class, base(), params, request)
+    records = queryset().filter(pk__in=filterset.qs.values("pk")).order_by("id")
+    return activities_file(request, records, build)
+
+
+def iati_response(request, name):
     try:
-        filterset = filtered(filterset_class, base, request.GET, request)
+        stream = iati_file(request, request.GET, name)
     except BadParameters as exc:
         return bad_request(exc)
-    records = queryset.filter(pk__in=filterset.qs.values("pk")).order_by("id")
-    if not records.exists():
+    if stream is None:
         return empty_selection(request, "xml")
-    response = StreamingHttpResponse(
-        activities_stream(request, records, build), content_type="application/xml; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response = StreamingHttpResponse(stream, content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{IATI_FILES[name][-1]}"'
     return response
 
 
@@ -149,28 +179,31 @@ def iati_response(request, filterset_class, base, queryset, build, filename):
 @whole_file(WHOLE_FILES["data-projects-iati"])
 def projects_iati(request):
     """/projekt/iati.xml?<the filters of /projekt/>"""
-    return iati_response(
-        request,
-        ProjectFilterSet,
-        Project.objects.published(),
-        r.project_queryset(),
-        project_activity,
-        "projekt-iati.xml",
-    )
+    return iati_response(request, "data-projects-iati")
 
 
 @open_data
 @whole_file(WHOLE_FILES["data-partnerships-iati"])
 def partnerships_iati(request):
     """/partnerskap/iati.xml?<the filters of /partnerskap/>"""
-    return iati_response(
-        request,
-        PartnershipFilterSet,
-        Partnership.objects.published(),
-        r.partnership_queryset(),
-        partnership_activity,
-        "partnerskap-iati.xml",
-    )
+    return iati_response(request, "data-partnerships-iati")
+
+
+def empty_files(request):
+    """The URL names of the whole standard files that would describe no record and so
+    answer 404 (opendata.http.empty_selection): the catalogue, the schema.org datasets
+    and the open-data page leave them out rather than point at a 404. Reads until the
+    first describable record of each, once a data version (core.cache.cached)."""
+    from core.cache import cached, page_cache_key
+
+    def compute():
+        nothing = QueryDict()
+        empty = {name for name in IATI_FILES if iati_file(request, nothing, name) is None}
+        if not giving360.describable(grants_of_selection(request, nothing)).exists():
+            empty.add("data-grants-360giving")
+        return empty
+
+    return cached(page_cache_key("empty-open-data-files"), compute)
 
 
 @open_data
@@ -179,7 +212,7 @@ def catalogue_rdf(request):
     is given, so those XML cannot carry are dropped from what it wrote)."""
     from opendata.dcat import catalogue
 
-    data = xml_safe(catalogue(request).serialize(format="xml"))
+    data = xml_safe(catalogue(request, empty_files(request)).serialize(format="xml"))
     return HttpResponse(data, content_type="application/rdf+xml; charset=utf-8")
 
 
@@ -208,9 +241,10 @@ class OpenDataPageView(TemplateView):
 
     template_name = "opendata/open_data.html"
 
-    def downloads(self):
-        """[(address name, label, what it holds, size in bytes or None)] of the whole
-        files; the size is known once the file of the current data is written."""
+    def downloads(self, empty):
+        """[(address, label, what it holds, size in bytes or None, whether it is empty)] of
+        the whole files; the size is known once the file of the current data is written.
+        An empty file (`empty`, empty_files) is named without a link to its 404."""
         from django.utils.translation import gettext as _
 
         from opendata.wholefiles import written_size
@@ -246,6 +280,7 @@ class OpenDataPageView(TemplateView):
                 label,
                 text,
                 written_size(self.request, WHOLE_FILES[name], reverse(name)),
+                name in empty,
             )
             for name, label, text in files
         ]
@@ -258,10 +293,11 @@ class OpenDataPageView(TemplateView):
 
         example = "?country=KE&goal=11"
         absolute = self.request.build_absolute_uri
+        empty = empty_files(self.request)
         return super().get_context_data(
             releases=release_list(),
-            downloads=self.downloads(),
-            json_ld=script_data(datasets(self.request, publisher())),
+            downloads=self.downloads(empty),
+            json_ld=script_data(datasets(self.request, publisher(), empty)),
             licence=settings.OPEN_DATA_LICENSE,
             grants_prefix=f"360G-{settings.GRANTS_360_PREFIX}",
             api_docs=reverse("api-v1:openapi-view"),

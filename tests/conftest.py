@@ -119,6 +119,18 @@ def make_partnership(
     return partnership
 
 
+def describable_project(slug, country="KE"):
+    """A published project IATI can describe: dates and a published participant (SKR, the
+    implementing organisation; needs the seeds)."""
+    from projects.models import ProjectParticipant
+
+    project = make_project(slug, countries=[country], start_year=2016, end_year=2017)
+    ProjectParticipant.objects.create(
+        project=project, organisation=Organisation.objects.get(slug="skr"), role=Role.IMPLEMENTING
+    )
+    return project
+
+
 def describable_partnership(slug):
     """A published partnership that both 360Giving and IATI can describe: a Swedish
     participant, dates, a grant with ICLD as its grant-maker (needs the seeds)."""

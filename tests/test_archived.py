@@ -10,7 +10,7 @@ from django.core.management import call_command
 from core.models import Publication
 from core.readonly import RegisterReadOnly
 from projects.models import Project
-from tests.conftest import admin_form_data, english, make_project
+from tests.conftest import admin_form_data, describable_project, english, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ ARCHIVED = date(2027, 1, 1)
 
 @pytest.fixture
 def archived(settings, seeded):
-    project = make_project("vatten", countries=["KE"], start_year=2016, end_year=2018)
+    project = describable_project("vatten")
     settings.REGISTER_ARCHIVED_ON = ARCHIVED
     return project
 

@@ -7,6 +7,7 @@ import pytest
 from rdflib import Graph, Namespace, URIRef
 from rdflib import namespace as ns
 
+from tests.conftest import describable_partnership, describable_project
 from tests.test_opendata import STANDARDS
 from tests.test_releases import release, releases  # noqa: F401 (the fixture)
 
@@ -58,7 +59,19 @@ def test_the_catalogue_with_releases_and_the_released_copy_conform(client, relea
     assert violations((second / "dcat.rdf").read_bytes()) == []
 
 
-def test_the_json_api_is_one_data_service_that_serves_every_dataset(client, seeded):
+@pytest.fixture
+def describable(seeded):
+    """A project and a partnership every standard file describes (on the seeds alone the
+    files would be empty, and the catalogue leaves them out)."""
+    describable_project("p")
+    describable_partnership("q")
+
+
+def test_the_catalogue_with_every_file_conforms_to_dcat_ap(client, describable):
+    assert violations(catalogue(client)) == []
+
+
+def test_the_json_api_is_one_data_service_that_serves_every_dataset(client, describable):
     graph = Graph().parse(data=catalogue(client), format="xml")
     (service,) = graph.subjects(ns.RDF.type, ns.DCAT.DataService)
     assert graph.value(service, ns.DCAT.endpointURL) == URIRef("http://testserver/api/v1/")
@@ -82,7 +95,7 @@ def test_the_json_api_is_one_data_service_that_serves_every_dataset(client, seed
     }
 
 
-def test_media_types_and_licences_are_addresses_the_portal_knows(client, seeded):
+def test_media_types_and_licences_are_addresses_the_portal_knows(client, describable):
     graph = Graph().parse(data=catalogue(client), format="xml")
     media_types = set(graph.objects(None, ns.DCAT.mediaType))
     assert media_types == {

@@ -9,7 +9,8 @@ import pytest
 
 from core.models import Publication
 from partnerships.models import Grant, GrantRound, Partnership
-from reference.models import Organisation, OrganisationKind, Programme, Source
+from projects.models import ProjectParticipant
+from reference.models import Organisation, OrganisationKind, Programme, Role, Source
 from tests.conftest import make_municipality, make_partnership, make_project
 from tests.urlwalk import NOT_FOUND, public_addresses
 
@@ -62,8 +63,19 @@ def drafts_in_every_relation(seeded, goals):
         status_source=source,
     )
     project.sources.add(source)
-    make_project("oppet-projekt-2", countries=["KE"], goals=[goals[11]], programme=programme)
     kommun = make_municipality("Öppenkommun", code="2998")
+    # One project IATI can describe (dates, a published participant), with a draft
+    # participant beside it: the file has an activity to read for the draft's name.
+    dated = make_project(
+        "oppet-projekt-2",
+        countries=["KE"],
+        goals=[goals[11]],
+        programme=programme,
+        start_year=2016,
+        end_year=2017,
+    )
+    for org in (kommun, draft_organisation("project-partner")):
+        ProjectParticipant.objects.create(project=dated, organisation=org, role=Role.IMPLEMENTING)
     grant_round = GrantRound.objects.create(
         slug="oppen-omgang",
         programme=programme,

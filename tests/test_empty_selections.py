@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 from partnerships.models import Partnership
-from tests.conftest import describable_partnership, make_project
+from tests.conftest import describable_partnership, describable_project, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ EMPTY = [
 
 @pytest.fixture
 def records(seeded):
-    make_project("p", countries=["KE"], start_year=2016, end_year=2017)
+    describable_project("p")
     return describable_partnership("q")
 
 
@@ -49,12 +49,26 @@ def test_an_empty_selection_is_a_404_in_the_formats_media_type(client, records, 
 def test_the_same_address_answers_with_the_file_once_a_record_matches(
     client, records, path, media_type
 ):
-    make_project("norway", countries=["NO"], start_year=2016, end_year=2017)
+    describable_project("norway", country="NO")
     describable_partnership("r")
     Partnership.objects.filter(slug="r").update(country_id="NO")
     response = client.get(path)
     assert response.status_code == 200
-    b"".join(response.streaming_content)
+    content = b"".join(response.streaming_content)
+    if media_type == "application/xml":
+        assert len(etree.fromstring(content).findall("iati-activity")) == 1
+    else:
+        assert len(json.loads(content)["grants"]) == 1
+
+
+def test_a_selection_of_records_iati_cannot_describe_is_a_404_not_an_empty_file(client, records):
+    """IATI requires a date, a status and a participating organisation; a selection of
+    only records without them would be an <iati-activities> with no activity."""
+    make_project("undated", countries=["NO"])
+    make_project("alone", countries=["NO"], start_year=2016, end_year=2017)
+    response = client.get("/projekt/iati.xml?country=NO")
+    assert response.status_code == 404
+    assert "matched nothing" in message_of(response)
 
 
 @pytest.mark.parametrize(
@@ -64,3 +78,25 @@ def test_a_register_with_nothing_published_says_so_instead_of_an_invalid_file(cl
     response = client.get(path)
     assert response.status_code == 404
     assert "nothing" in message_of(response)
+
+
+def test_the_catalogue_and_the_page_point_at_no_file_that_would_be_a_404(client, seeded):
+    """The seeded projects have no dates, so IATI can describe none of them: the DCAT
+    catalogue, the schema.org datasets and the open-data page leave the file out (and
+    say why) until a project can be described."""
+    catalogue = client.get("/oppna-data/katalog.rdf").content.decode()
+    page = client.get("/oppna-data/").content.decode()
+    assert "/projekt/iati.xml" not in catalogue
+    assert 'href="/projekt/iati.xml"' not in page
+    assert '"contentUrl": "http://testserver/projekt/iati.xml"' not in page
+    empty_rows = page.count("Ingen post kan ännu beskrivas i det här formatet")
+    assert empty_rows >= 1
+    assert client.get("/projekt/iati.xml").status_code == 404
+
+    describable_project("dated")
+    catalogue = client.get("/oppna-data/katalog.rdf").content.decode()
+    page = client.get("/oppna-data/").content.decode()
+    assert "http://testserver/projekt/iati.xml" in catalogue
+    assert 'href="/projekt/iati.xml"' in page
+    assert '"contentUrl": "http://testserver/projekt/iati.xml"' in page
+    assert page.count("Ingen post kan ännu beskrivas i det här formatet") == empty_rows - 1

@@ -186,15 +186,22 @@ def test_the_open_data_page_reads_a_constant_number_of_queries(client, records):
         make_project(f"fler-{n}", countries=["KE"])
     with CaptureQueriesContext(connection) as many:
         assert client.get("/oppna-data/").status_code == 200
-    assert len(few.captured_queries) == len(many.captured_queries) == 2
+    # The page, and which standard files would describe no record (read up
+    # to the first describable record of each: opendata.views.empty_files).
+    assert len(few.captured_queries) == len(many.captured_queries) == 17
 
 
-def test_the_catalogue_offers_the_zip_as_a_download(client, records):
-    from rdflib import Graph, URIRef
-    from rdflib.namespace import DCAT
+def test_which_files_are_empty_is_read_once_a_data_version(rf, records, settings):
+    from opendata.views import empty_files
 
-    graph = Graph().parse(data=client.get("/oppna-data/katalog.rdf").content, format="xml")
-    address = URIRef("http://testserver" + ZIP)
-    (distribution,) = graph.subjects(DCAT.downloadURL, address)
-    media = graph.value(distribution, DCAT.mediaType)
-    assert str(media) == "http://www.iana.org/assignments/media-types/application/zip"
+    def records_read():
+        with CaptureQueriesContext(connection) as queries:
+            empty = empty_files(rf.get("/oppna-data/"))
+        return empty, [q for q in queries.captured_queries if "register_cache" not in q["sql"]]
+
+    settings.FACET_CACHE_SECONDS = 60
+    first, read = records_read()
+    assert len(read) == 17
+    assert records_read() == (first, [])
+    make_project("fler", countries=["KE"])  # a new data version
+    assert len(records_read()[1]) == 17

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from core.models import Publication
-from tests.conftest import make_partnership, make_project
+from tests.conftest import describable_project, make_partnership, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +38,7 @@ def releases(settings, tmp_path, seeded):
         grants=[(2016, 100_000, 2)],
     )
     partnership.grants.update(grant_maker=Organisation.objects.get(slug="icld"))
+    describable_project("dated")  # the seeded projects have no dates: IATI needs one
     make_project("hemligt-utkast", title_sv="Hemligt utkast", publication=Publication.DRAFT)
     return root
 

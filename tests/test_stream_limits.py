@@ -6,7 +6,7 @@ gets 429 with Retry-After, and a slot is free again when its download is closed.
 import pytest
 from django.core.cache import cache
 
-from tests.conftest import describable_partnership, make_project
+from tests.conftest import describable_partnership, describable_project
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def limits(settings, seeded):
     settings.EXPORT_STREAMS_TOTAL = 2
     settings.EXPORT_STREAMS_PER_CLIENT = 1
     cache.clear()
-    make_project("p", countries=["KE"], start_year=2016, end_year=2017)
+    describable_project("p")
     describable_partnership("q")  # in every file (a file of no record is a 404)
 
 

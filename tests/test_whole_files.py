@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.models import Publication
-from tests.conftest import describable_partnership, make_project
+from tests.conftest import describable_partnership, describable_project
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ WHOLE = ["/partnerskap/bidrag.json", "/partnerskap/iati.xml", "/projekt/iati.xml
 
 @pytest.fixture
 def records(seeded):
-    make_project("p", countries=["KE"], start_year=2016, end_year=2017)
+    describable_project("p")
     return describable_partnership("q")
 
 

@@ -96,7 +96,8 @@ def make_walk_records():
 
     from core.models import Publication
     from partnerships.models import Grant, GrantRound
-    from reference.models import Goal, Organisation, OrganisationKind, Programme
+    from projects.models import ProjectParticipant
+    from reference.models import Goal, Organisation, OrganisationKind, Programme, Role
     from tests.conftest import make_municipality, make_partnership, make_project
 
     goal = Goal.objects.get(framework="sdg", number=11)
@@ -132,7 +133,7 @@ def make_walk_records():
         stated_new_partnerships=2,
     )
     grant_round.participants.add(municipality)
-    make_project(
+    project = make_project(
         LONG_SLUG,
         title_sv=f"{LONG_WORD} i Nakuru",
         body_sv=body,
@@ -141,6 +142,10 @@ def make_walk_records():
         programme=programme,
         start_year=2016,
         end_year=2018,
+    )
+    # A participant: IATI describes the project (its file is no 404).
+    ProjectParticipant.objects.create(
+        project=project, organisation=organisation, role=Role.IMPLEMENTING
     )
     partnership = make_partnership(
         LONG_SLUG,

@@ -817,3 +817,12 @@ def test_the_grants_table_has_headings_amounts_and_a_total(
         amounts[4],
     ]  # newest first: 2019's grant, then 2016's, then the total
     assert re.search(r'<tfoot><tr><th scope="row" colspan="3">(Totalt|Total)</th>', table)
+
+
+def test_the_date_fields_time_zone_note_is_in_swedish(admin_client):
+    """Django's admin scripts show a note under date and time fields when the editor's
+    clock is in another time zone; Django's Swedish catalogue lacks its new wording, so
+    it appeared in English (issue #19, point 8)."""
+    script = admin_client.get("/admin/jsi18n/").content.decode()
+    assert "Ange tider i tidszonen %(timezone)s" in script
+    assert "Note: Enter times in the %(timezone)s timezone. (You are %(offset)s hour" in script

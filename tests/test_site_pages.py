@@ -78,6 +78,35 @@ def test_search_groups_results_by_type(client, seeded):
     assert groups["projects"] == 3 and groups["programmes"] == 1
 
 
+def result_items(client, path, query):
+    """The search page's result list items as HTML strings."""
+    import re
+
+    html = client.get(path, {"q": query}).content.decode()
+    return re.findall(r"<li><a href=[^>]*>.*?</li>", html, re.S)
+
+
+def test_search_results_show_a_passage_with_the_words_marked(client, seeded):
+    """Issue #19 point 6: each result shows where the query occurs in its text, marked,
+    escaped, in the page's language or marked as Swedish."""
+    filler = "Lång inledning om kommunal förvaltning och planering. " * 6
+    make_project(
+        "nakuru-vatten",
+        title_sv="Vatten i staden",
+        summary_sv=filler + "Reningsverket i **Nakuru** byggs ut <script>x</script>.",
+    )
+    (item,) = [i for i in result_items(client, "/sok/", "nakuru") if "nakuru-vatten" in i]
+    assert '<p class="snippet">… ' in item  # a passage from the middle of the text
+    assert "Reningsverket i <mark>Nakuru</mark> byggs ut" in item
+    assert "<script>" not in item and "**" not in item
+    (english,) = [i for i in result_items(client, "/en/search/", "nakuru") if "nakuru" in i]
+    assert '<p class="snippet" lang="sv">' in english
+    # Found by another way (its country's name): the start of its text, nothing marked.
+    make_project("utan-ord", countries=["KE"], summary_sv="Ett projekt om avfall.")
+    (found,) = [i for i in result_items(client, "/sok/", "Kenya") if "utan-ord" in i]
+    assert '<p class="snippet">Ett projekt om avfall.</p>' in found
+
+
 def search_groups(client, query):
     response = client.get("/sok/", {"q": query})
     return {key: (count, rows) for key, _label, rows, count in response.context["groups"]}

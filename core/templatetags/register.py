@@ -104,3 +104,11 @@ def narrowed(query, extra):
     if set(given) & set(more):
         return ""
     return "&".join(part for part in (given.urlencode(), more.urlencode()) if part)
+
+
+@register.simple_tag
+def search_snippet(record, query):
+    """A search result's passage with the query's words marked (core.snippets)."""
+    from core.snippets import snippet
+
+    return snippet(record, query)

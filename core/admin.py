@@ -174,6 +174,9 @@ def sek_display(amount):
     return _("%(amount)s kr") % {"amount": intcomma(amount)}
 
 
+DRAFTS_NAMED = 20  # of each kind in the warning of drafts a page leaves out
+
+
 class PublishableAdmin(AuditedAdmin):
     """Only users with the model's publish permission change the publication state: the
     field is read-only for others, and every save (change form, history restore) keeps the
@@ -207,8 +210,65 @@ class PublishableAdmin(AuditedAdmin):
                 obj.publication, obj.published_at = Publication.DRAFT, None
         super().save_model(request, obj, form, change)
 
+    def warn_of_drafts(self, request, records, published):
+        """A warning that names what the public pages of `records` (a queryset) leave out
+        because it is not published — a partner municipality still a draft shows there as
+        "not recorded" — with a link to those records in the admin, where "Publish
+        selected" publishes them. Models whose querysets have no draft_dependencies()
+        have nothing to warn of."""
+        from django.utils.html import conditional_escape, format_html, format_html_join
+        from django.utils.http import urlencode
+        from django.utils.safestring import mark_safe
+
+        depends = getattr(records, "draft_dependencies", None)
+        parts = []
+        for model, drafts in depends() if depends else ():
+            drafts = list(drafts.order_by("pk")[:DRAFTS_NAMED])
+            if not drafts:
+                continue
+            opts = model._meta
+            address = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+            address += "?" + urlencode({"id__in": ",".join(str(d.pk) for d in drafts)})
+            parts.append(
+                format_html(
+                    '{}: {} (<a href="{}">{}</a>)',
+                    opts.verbose_name_plural.capitalize(),
+                    format_html_join(", ", "{}", ((str(d),) for d in drafts)),
+                    address,
+                    _("publish them"),
+                )
+            )
+        if not parts:
+            return
+        if published:
+            text = _("Its public page leaves out what is still a draft: %(drafts)s.")
+        else:
+            text = _(
+                "Once published, its public page will leave out what is still a draft: %(drafts)s."
+            )
+        drafts = format_html_join("; ", "{}", ((part,) for part in parts))
+        # The translation escaped, the names and links escaped by format_html above.
+        message = mark_safe(conditional_escape(text) % {"drafts": drafts})
+        self.message_user(request, message, messages.WARNING)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            from django.contrib.admin.utils import unquote
+
+            record = self.get_object(request, unquote(object_id))
+            if record is not None and record.publication != Publication.PUBLISHED:
+                self.warn_of_drafts(request, self.model.objects.filter(pk=record.pk), False)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # the inlines are saved here
+        record = form.instance
+        if record.publication == Publication.PUBLISHED:
+            self.warn_of_drafts(request, self.model.objects.filter(pk=record.pk), True)
+
     @admin.action(description=_("Publish selected"), permissions=["publish"])
     def publish_selected(self, request, queryset):
+        chosen = self.model.objects.filter(pk__in=list(queryset.values_list("pk", flat=True)))
         count = queryset.publish(user=request.user)
         self.message_user(
             request,
@@ -216,6 +276,7 @@ class PublishableAdmin(AuditedAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+        self.warn_of_drafts(request, chosen, True)
 
     @admin.action(description=_("Unpublish selected"), permissions=["publish"])
     def unpublish_selected(self, request, queryset):

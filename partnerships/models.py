@@ -17,6 +17,7 @@ from core.models import (
     DatedModel,
     DatedQuerySet,
     LeadImageModel,
+    Publication,
     PublishableModel,
     dated_constraints,
     localized,
@@ -264,6 +265,24 @@ class GrantRound(AuditedModel):
 
 
 class PartnershipQuerySet(DatedQuerySet):
+    def draft_dependencies(self):
+        """What the public pages of these partnerships would name but leave out because it
+        is not published: [(model, queryset of them)] (the admin warns of them)."""
+        unpublished = ~Q(publication=Publication.PUBLISHED)
+        grants = Grant.objects.filter(partnership__in=self)
+        organisations = Organisation.objects.filter(
+            unpublished,
+            Q(
+                pk__in=PartnershipParticipant.objects.filter(partnership__in=self).values(
+                    "organisation_id"
+                )
+            )
+            | Q(pk__in=grants.values("grant_maker_id"))
+            | Q(pk__in=grants.values("funding_source_id")),
+        )
+        programmes = Programme.objects.filter(unpublished, pk__in=self.values("programme_id"))
+        return [(Organisation, organisations), (Programme, programmes)]
+
     def published_participants(self, role=None):
         rows = PartnershipParticipant.objects.filter(**published_at("organisation")).select_related(
             "organisation"

@@ -10,6 +10,7 @@ from core.models import (
     DatedModel,
     DatedQuerySet,
     LeadImageModel,
+    Publication,
     PublishableModel,
     dated_constraints,
     localized,
@@ -30,6 +31,17 @@ from reference.models import (
 
 
 class ProjectQuerySet(DatedQuerySet):
+    def draft_dependencies(self):
+        """What the public pages of these projects would name but leave out because it is
+        not published: [(model, queryset of them)] (the admin warns of them)."""
+        unpublished = ~Q(publication=Publication.PUBLISHED)
+        organisations = Organisation.objects.filter(
+            unpublished,
+            pk__in=ProjectParticipant.objects.filter(project__in=self).values("organisation_id"),
+        )
+        programmes = Programme.objects.filter(unpublished, pk__in=self.values("programme_id"))
+        return [(Organisation, organisations), (Programme, programmes)]
+
     def for_list(self):
         return self.select_related("programme").prefetch_related("countries", "goals")
 

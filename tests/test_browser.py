@@ -292,3 +292,31 @@ def test_a_widget_renders_inside_another_sites_page(page, site):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_import_preview_fits_the_editors_window(page, site, editor, tmp_path):
+    """Issue #19 point 8: the preview table was 1 699 px wide in a 1 280 px window, so the
+    page scrolled sideways; the table now scrolls within its own region."""
+    from django.test import Client
+
+    from partnerships.models import GrantRound
+
+    client = Client()
+    client.force_login(editor)
+    cookie = client.cookies["sessionid"]
+    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": site}])
+    word = "Kommunalförvaltningsutvecklingssamarbetsprojektet"
+    rows = [
+        "svensk_deltagare;partnerkommun;land;titel;teman;mal;kronor_per_ar;ar;beviljat_ar",
+        f"Borlänge;Nakuru{word};Kenya;{word} {word};medborgardialog;11;400 000;3;2016",
+        f"Region Gotland;Okänd{word};XK;{word};okänt-tema-{word};5;300000;2;2016",
+    ]
+    upload = tmp_path / "beslut.csv"
+    upload.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    round_pk = GrantRound.objects.get().pk
+    page.goto(f"{site}/admin/partnerships/grantround/{round_pk}/import/")
+    page.set_input_files("#id_file", str(upload))
+    page.get_by_role("button", name="Visa förhandsvisning").click()
+    assert page.locator("#result_list").is_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 1280, f"the preview page is {width} px wide"

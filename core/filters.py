@@ -9,6 +9,8 @@ from django.db import connection
 from django.db.models import Q
 from django_countries import countries as country_registry
 
+from core import fulltext
+
 YEAR_MIN, YEAR_MAX = 1900, 2100
 Q_MAX_LENGTH = 200
 
@@ -56,7 +58,8 @@ def through_ids(model, field_name, **lookups):
 
 
 def text_search(queryset, fields_sv, fields_en, value):
-    """Swedish stemming on PostgreSQL (kommunerna finds kommun), plain contains elsewhere."""
+    """Swedish stemming on PostgreSQL (kommunerna finds kommun); on SQLite its full-text
+    index (core.fulltext); any part of a word on both."""
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchVector
 
@@ -73,6 +76,11 @@ def text_search(queryset, fields_sv, fields_en, value):
     condition = Q()
     for field in (*fields_sv, *fields_en):
         condition |= Q(**{f"{field}__icontains": value})
+    # SQLite: its full-text index where the model has one (words as prefixes, diacritics
+    # folded), besides any part of a word (core.fulltext says why both).
+    indexed = fulltext.matching(queryset.model, (*fields_sv, *fields_en), value)
+    if indexed is not None:
+        condition |= Q(pk__in=indexed)
     return queryset.filter(condition)
 
 

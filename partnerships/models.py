@@ -331,6 +331,9 @@ class Partnership(DatedModel, SourcedModel, BilingualTitleMixin, LeadImageModel,
     rounds, each round's decision a Grant on it. Its period and status come from its grants
     when an import records them."""
 
+    # The texts of SQLite's full-text index (core.fulltext; its migration names the same).
+    FULLTEXT_COLUMNS = ("title_sv", "summary_sv", "body_sv", "title_en", "summary_en", "body_en")
+
     slug = models.SlugField(_("slug"), max_length=120, unique=True, help_text=SLUG_HELP)
     body_sv = models.TextField(
         _("body (Swedish)"),

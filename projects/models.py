@@ -64,6 +64,9 @@ class ProjectQuerySet(DatedQuerySet):
 class Project(DatedModel, SourcedModel, BilingualTitleMixin, LeadImageModel, PublishableModel):
     """An international project carried out by SALAR International, usually funded by Sida."""
 
+    # The texts of SQLite's full-text index (core.fulltext; its migration names the same).
+    FULLTEXT_COLUMNS = ("title_sv", "summary_sv", "body_sv", "title_en", "summary_en", "body_en")
+
     slug = models.SlugField(_("slug"), max_length=120, unique=True, help_text=SLUG_HELP)
     body_sv = models.TextField(
         _("body (Swedish)"),

@@ -632,6 +632,9 @@ class Programme(DatedModel, SourcedModel, LeadImageModel, PublishableModel):
     """An umbrella with its own page: SymbioCity, ICLD's Kommunala partnerskap (with its
     grant rounds), Millenniekommun (2010–2012)."""
 
+    # The texts of SQLite's full-text index (core.fulltext; its migration names the same).
+    FULLTEXT_COLUMNS = ("name_sv", "description_sv", "name_en", "description_en")
+
     slug = models.SlugField(_("slug"), max_length=80, unique=True, help_text=SLUG_HELP)
     name_sv = models.CharField(
         _("name (Swedish)"), max_length=200, help_text=_("For example SymbioCity.")

@@ -12,7 +12,7 @@ from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone, translation
 
 from core.models import published_at
-from partnerships.filters import swedish_links
+from partnerships import queries
 from partnerships.models import Grant, GrantRound, Partnership, PartnershipParticipant
 from projects.models import Project, ProjectParticipant
 from reference.models import (
@@ -150,8 +150,7 @@ def municipality_queryset():
 
 def partnership_counts(organisations):
     """{organisation id: published partnerships it takes part in as Swedish participant}."""
-    rows = swedish_links(organisation_id__in=[o.pk for o in organisations])
-    return dict(rows.values_list("organisation_id").annotate(n=Count("pk")))
+    return queries.partnership_counts(o.pk for o in organisations)
 
 
 def programme_queryset():

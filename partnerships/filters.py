@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from core.filters import SlugFilter, through_ids
 from core.models import published_at
 from partnerships.models import Partnership, PartnershipParticipant
+from partnerships.queries import swedish_links, with_partnership_counts
 from reference.filters import RegisterFilterSet, sort_filter, status_filter, year_filter
 from reference.models import Organisation, OrganisationKind, Role
 
@@ -14,15 +15,6 @@ SORT_OPTIONS = {
     "-start": (_("Newest first"), ("-start_date", "title", "id")),
     "start": (_("Oldest first"), ("start_date", "title", "id")),
 }
-
-
-def swedish_links(**lookups):
-    """(partnership, Swedish participant) rows, both published."""
-    return PartnershipParticipant.objects.filter(
-        role=Role.SWEDISH_PARTICIPANT,
-        **published_at("organisation"),
-        **published_at("partnership"),
-    ).filter(**lookups)
 
 
 class PartnershipFilterSet(RegisterFilterSet):
@@ -80,7 +72,7 @@ class PartnershipFilterSet(RegisterFilterSet):
 MUNICIPALITY_SORT = {
     "": (_("Name A–Z"), ("name", "id")),
     "-name": (_("Name Z–A"), ("-name", "-id")),
-    "-partnerships": (_("Most partnerships"), ("-n_partnerships", "name", "id")),
+    "-partnerships": (_("Most partnerships"), ("-n_published", "name", "id")),
 }
 
 
@@ -119,15 +111,7 @@ class MunicipalityFilterSet(RegisterFilterSet):
 
     def filter_sort(self, queryset, name, value):
         if value == "-partnerships":
-            queryset = queryset.annotate(
-                n_partnerships=Count(
-                    "partnership_roles",
-                    filter=Q(
-                        partnership_roles__role=Role.SWEDISH_PARTICIPANT,
-                        **published_at("partnership_roles__partnership"),
-                    ),
-                )
-            )
+            queryset = with_partnership_counts(queryset)
         return super().filter_sort(queryset, name, value)
 
     def _through_partnerships(self, queryset, partnerships):

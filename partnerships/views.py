@@ -1,4 +1,4 @@
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Prefetch, Sum
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -11,9 +11,9 @@ from partnerships.exports import (
     municipality_dataset,
     partnership_dataset,
 )
-from partnerships.filters import MunicipalityFilterSet, PartnershipFilterSet, swedish_links
+from partnerships.filters import MunicipalityFilterSet, PartnershipFilterSet
 from partnerships.models import Grant, GrantRound, Partnership, granted_sek
-from partnerships.queries import with_partnership_counts
+from partnerships.queries import partnership_counts, with_partnership_counts
 from reference.models import Organisation
 
 
@@ -92,11 +92,7 @@ class MunicipalityListView(MunicipalitySource, FilteredListView):
         grant rounds each took part in (what is known where no partnership is recorded
         yet) in one more."""
         pks = [m.pk for m in objects]
-        counts = dict(
-            swedish_links(organisation_id__in=pks)
-            .values_list("organisation_id")
-            .annotate(n=Count("pk"))
-        )
+        counts = partnership_counts(pks)
         rounds = {}
         links = GrantRound.participants.through.objects.filter(organisation_id__in=pks)
         for link in links.select_related("grantround").order_by("grantround__title_sv"):

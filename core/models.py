@@ -127,6 +127,10 @@ class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(publication=Publication.PUBLISHED)
 
+    def not_published(self):
+        """Drafts and unpublished records: what no public page shows."""
+        return self.exclude(publication=Publication.PUBLISHED)
+
     def visible_to(self, user):
         """Published records; drafts too for users who may view them in the admin (previews)."""
         opts = self.model._meta
@@ -148,9 +152,7 @@ class PublishableQuerySet(models.QuerySet):
         return self._set_publication(Publication.PUBLISHED, user)
 
     def unpublish(self, user=None):
-        return self.filter(publication=Publication.PUBLISHED)._set_publication(
-            Publication.UNPUBLISHED, user
-        )
+        return self.published()._set_publication(Publication.UNPUBLISHED, user)
 
 
 class PublishableModel(AuditedModel):

@@ -17,7 +17,6 @@ from core.models import (
     DatedModel,
     DatedQuerySet,
     LeadImageModel,
-    Publication,
     PublishableModel,
     dated_constraints,
     localized,
@@ -268,10 +267,8 @@ class PartnershipQuerySet(DatedQuerySet):
     def draft_dependencies(self):
         """What the public pages of these partnerships would name but leave out because it
         is not published: [(model, queryset of them)] (the admin warns of them)."""
-        unpublished = ~Q(publication=Publication.PUBLISHED)
         grants = Grant.objects.filter(partnership__in=self)
-        organisations = Organisation.objects.filter(
-            unpublished,
+        organisations = Organisation.objects.not_published().filter(
             Q(
                 pk__in=PartnershipParticipant.objects.filter(partnership__in=self).values(
                     "organisation_id"
@@ -280,7 +277,7 @@ class PartnershipQuerySet(DatedQuerySet):
             | Q(pk__in=grants.values("grant_maker_id"))
             | Q(pk__in=grants.values("funding_source_id")),
         )
-        programmes = Programme.objects.filter(unpublished, pk__in=self.values("programme_id"))
+        programmes = Programme.objects.not_published().filter(pk__in=self.values("programme_id"))
         return [(Organisation, organisations), (Programme, programmes)]
 
     def published_participants(self, role=None):

@@ -10,7 +10,6 @@ from core.models import (
     DatedModel,
     DatedQuerySet,
     LeadImageModel,
-    Publication,
     PublishableModel,
     dated_constraints,
     localized,
@@ -34,12 +33,10 @@ class ProjectQuerySet(DatedQuerySet):
     def draft_dependencies(self):
         """What the public pages of these projects would name but leave out because it is
         not published: [(model, queryset of them)] (the admin warns of them)."""
-        unpublished = ~Q(publication=Publication.PUBLISHED)
-        organisations = Organisation.objects.filter(
-            unpublished,
+        organisations = Organisation.objects.not_published().filter(
             pk__in=ProjectParticipant.objects.filter(project__in=self).values("organisation_id"),
         )
-        programmes = Programme.objects.filter(unpublished, pk__in=self.values("programme_id"))
+        programmes = Programme.objects.not_published().filter(pk__in=self.values("programme_id"))
         return [(Organisation, organisations), (Programme, programmes)]
 
     def for_list(self):

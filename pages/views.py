@@ -131,24 +131,37 @@ class GoalListView(TemplateView):
 DETAIL_LIST_SIZE = 50
 
 
-class GoalDetailView(TemplateView):
+class RecordsAboutMixin:
+    """A page about a goal or a country: the first DETAIL_LIST_SIZE of its published
+    projects and partnerships with their counts, the filter that lists them all, and the
+    statistics panel of that filter."""
+
+    def records_context(self, projects, partnerships, query):
+        return {
+            "projects": projects.for_list()[:DETAIL_LIST_SIZE],
+            "project_count": projects.count(),
+            "partnerships": partnerships.for_list()[:DETAIL_LIST_SIZE],
+            "partnership_count": partnerships.count(),
+            "query": query,
+            "panel": stats.panel(QueryDict(query), self.request),
+        }
+
+
+class GoalDetailView(RecordsAboutMixin, DetailView):
     template_name = "pages/goal_detail.html"
+    context_object_name = "goal"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(Goal, framework="sdg", number=self.kwargs["number"])
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        goal = get_object_or_404(Goal, framework="sdg", number=kwargs["number"])
-        projects = Project.objects.published().filter(goals=goal)
-        partnerships = Partnership.objects.published().filter(goals=goal)
-        context.update(
-            goal=goal,
-            projects=projects.for_list()[:DETAIL_LIST_SIZE],
-            project_count=projects.count(),
-            partnerships=partnerships.for_list()[:DETAIL_LIST_SIZE],
-            partnership_count=partnerships.count(),
-            query=f"goal={goal.number}",
-            panel=stats.panel(QueryDict(f"goal={goal.number}"), self.request),
+        goal = self.object
+        records = self.records_context(
+            Project.objects.published().filter(goals=goal),
+            Partnership.objects.published().filter(goals=goal),
+            f"goal={goal.number}",
         )
-        return context
+        return super().get_context_data(**records, **kwargs)
 
 
 class CountryListView(TemplateView):
@@ -170,30 +183,25 @@ class CountryListView(TemplateView):
         return context
 
 
-class CountryDetailView(TemplateView):
+class CountryDetailView(RecordsAboutMixin, DetailView):
     template_name = "pages/country_detail.html"
+    context_object_name = "country"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        code = kwargs["code"]
+    def get_object(self, queryset=None):
+        code = self.kwargs["code"]
         if not code.isalpha() or len(code) != 2:
             raise Http404
-        country = get_object_or_404(Country, code=code.upper())
-        projects = Project.objects.published().filter(countries=country)
-        partnerships = Partnership.objects.published().filter(country=country)
-        context.update(
-            country=country,
-            projects=projects.for_list()[:DETAIL_LIST_SIZE],
-            project_count=projects.count(),
-            partnerships=partnerships.for_list()[:DETAIL_LIST_SIZE],
-            partnership_count=partnerships.count(),
-            query=f"country={country.code}",
-            panel=stats.panel(QueryDict(f"country={country.code}"), self.request),
-            stated_rounds=GrantRound.objects.public()
-            .filter(leading_countries=country)
-            .with_statements(),
+        return get_object_or_404(Country, code=code.upper())
+
+    def get_context_data(self, **kwargs):
+        country = self.object
+        records = self.records_context(
+            Project.objects.published().filter(countries=country),
+            Partnership.objects.published().filter(country=country),
+            f"country={country.code}",
         )
-        return context
+        stated = GrantRound.objects.public().filter(leading_countries=country)
+        return super().get_context_data(**records, stated_rounds=stated.with_statements(), **kwargs)
 
 
 class AccessibilityView(TemplateView):

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "partnerships",
     "pages",
     "opendata",
+    "ops",
     "ninja",  # its templates and static files serve the API docs page (opendata/api.py)
 ]
 # Apps whose records a write to invalidates the caches (core/apps.py).

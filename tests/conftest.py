@@ -13,7 +13,7 @@ from reference.models import Country, Goal, Organisation, OrganisationKind, Role
 
 @pytest.fixture
 def seeded(db):
-    from pages.seeding import load_seeds
+    from ops.seeding import load_seeds
 
     return load_seeds()
 

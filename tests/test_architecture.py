@@ -1,7 +1,7 @@
 """Dependencies run one way (README, "Architecture"): core at the bottom, reference data
-above it, the feature apps above that, the site's own pages on top, and the project
-package (settings, URLs) over all. Nothing imports a higher layer, and the feature apps do
-not import each other."""
+above it, the feature apps above that, the site's own pages on top, and the operational
+commands (ops) and the project package (settings, URLs) over all. Nothing imports a
+higher layer, and the feature apps do not import each other."""
 
 import ast
 from pathlib import Path
@@ -16,6 +16,7 @@ LAYERS = {
     "partnerships": 2,
     "pages": 3,
     "opendata": 3,
+    "ops": 4,
     "skrsite": 4,
 }
 

@@ -241,7 +241,7 @@ def test_fuzzed_query_strings_never_give_a_server_error(fuzz_client, path, query
 
 @pytest.mark.django_db(transaction=True)
 def test_backup_and_restore_round_trip(tmp_path, goals):
-    from pages.seeding import load_seeds
+    from ops.seeding import load_seeds
 
     load_seeds()
     make_partnership(

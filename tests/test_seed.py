@@ -25,7 +25,7 @@ def test_seed_twice_gives_the_same_rows(db, capsys):
 
 def test_seed_updates_an_edited_row(seeded):
     Project.objects.filter(slug="symbiocity-kenya").update(title_sv="Changed by hand")
-    report = __import__("pages.seeding", fromlist=["load_seeds"]).load_seeds()
+    report = __import__("ops.seeding", fromlist=["load_seeds"]).load_seeds()
     assert Project.objects.get(slug="symbiocity-kenya").title_sv == "SymbioCity Kenya"
     assert report.counts[("projects", "updated")] == 1
 

@@ -158,7 +158,7 @@ def test_a_build_that_stops_making_progress_ends_the_download(settings, tmp_path
 def test_the_file_is_written_by_a_separate_process(client, settings, monkeypatch):
     """As in production: `manage.py write_open_data_file` in its own process writes the
     file while the request passes it on, so the worker does not grow by the build."""
-    from pages.seeding import load_seeds
+    from ops.seeding import load_seeds
 
     load_seeds()
     partnership = describable_partnership("q")

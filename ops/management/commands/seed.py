@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from core.cache import bump_data_version
-from pages.seeding import load_seeds
+from ops.seeding import load_seeds
 
 
 class Command(BaseCommand):

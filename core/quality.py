@@ -21,6 +21,9 @@ class Check:
     key: str
     label: str
     condition: object  # callable(model) -> Q
+    # The fact a reader expects, as the public pages name it when the sources do not state
+    # it ("period", "budget"); None for checks only editors need (an old draft).
+    fact: object = None
 
 
 def lacks(relation):
@@ -53,6 +56,22 @@ def missing(field):
     return condition
 
 
+def all_of(*conditions):
+    """Every one of the conditions."""
+
+    def condition(model):
+        result = Q()
+        for part in conditions:
+            result &= part(model)
+        return result
+
+    return condition
+
+
+def undated(model):
+    return Q(start_date__isnull=True, end_date__isnull=True)
+
+
 def status_contradicted(model):
     """A status stated by a source that the dates now decide otherwise, or "planned" for
     a record whose start has passed."""
@@ -78,6 +97,27 @@ def count_checks(queryset, checks):
     return queryset.aggregate(
         **{check.key: Count("pk", filter=check.condition(model)) for check in checks}
     )
+
+
+def unstated(record, checks):
+    """The facts (Check.fact) the sources do not state of `record`, by the same conditions
+    as the admin's counts and filters, in one query."""
+    public = [check for check in checks if check.fact]
+    if not public:
+        return []
+    counts = count_checks(type(record)._base_manager.filter(pk=record.pk), public)
+    return [check.fact for check in public if counts[check.key]]
+
+
+def completeness(queryset, checks):
+    """[(fact, number of records of `queryset` the sources do not state it of)] and the
+    number of records, in one query: the about page's sums of what unstated() shows."""
+    public = [check for check in checks if check.fact]
+    counts = queryset.aggregate(
+        total=Count("pk"),
+        **{c.key: Count("pk", filter=c.condition(queryset.model)) for c in public},
+    )
+    return [(check.fact, counts[check.key]) for check in public], counts["total"]
 
 
 def quality_list_filter(checks):
@@ -106,10 +146,12 @@ def record_checks(*, country):
             "no-english",
             _("without an English title or summary"),
             empty("title_en", "summary_en"),
+            fact=_("English text"),
         ),
-        Check("no-goals", _("without goals"), lacks("goals")),
-        Check("no-country", _("without a country"), country),
-        Check("no-source", _("without a source"), lacks("sources")),
+        Check("no-period", _("without dates"), undated, fact=_("period")),
+        Check("no-goals", _("without goals"), lacks("goals"), fact=_("global goals")),
+        Check("no-country", _("without a country"), country, fact=_("country")),
+        Check("no-source", _("without a source"), lacks("sources"), fact=_("source")),
         Check(
             "status-contradicted",
             _("with a stated status that the dates contradict"),

@@ -157,12 +157,17 @@ class PreviewDetailView(KeptAddressMixin, DetailView):
     """A public record's page: published records for everyone, drafts too (with a
     preview banner) for logged-in users who may view them in the admin."""
 
+    quality_checks = ()  # the model's data-quality checks: the page says what is unstated
+
     def get_queryset(self):
         return self.model.objects.visible_to(self.request.user).for_detail()
 
     def get_context_data(self, **kwargs):
+        from core.quality import unstated
+
         context = super().get_context_data(**kwargs)
         context["preview"] = not self.object.is_published
+        context["unstated"] = unstated(self.object, self.quality_checks)
         return context
 
 

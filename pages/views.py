@@ -14,11 +14,14 @@ from django.views.generic import DetailView, TemplateView
 from core.cache import cached, page_cache_key
 from core.exports import neutralise
 from core.filters import Q_MAX_LENGTH, text_search
+from core.quality import completeness
 from core.views import KeptAddressMixin, PreviewDetailView
 from pages import statistics as stats
 from pages.worldmap import land, shapes, world_map
 from partnerships.models import Grant, GrantRound, Partnership, granted_sek
+from partnerships.quality import CHECKS as PARTNERSHIP_CHECKS
 from projects.models import Project, ProjectParticipant
+from projects.quality import CHECKS as PROJECT_CHECKS
 from reference.models import (
     SWEDISH_LOCAL_KINDS,
     Continent,
@@ -408,6 +411,13 @@ class AboutView(TemplateView):
         context.update(
             sources=Source.objects.select_related("publisher").order_by("title"),
             last_updated=max((d for d in latest if d), default=None),
+            completeness=[
+                (key, label, *completeness(model.objects.published(), checks))
+                for key, label, model, checks in (
+                    ("projects", _("Projects"), Project, PROJECT_CHECKS),
+                    ("partnerships", _("Partnerships"), Partnership, PARTNERSHIP_CHECKS),
+                )
+            ],
         )
         return context
 

@@ -1,8 +1,25 @@
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.quality import Check, lacks, missing, record_checks
+from partnerships.models import PartnershipParticipant
+from reference.models import Role
+
+
+def no_partner(model):
+    partners = PartnershipParticipant.objects.filter(
+        partnership=OuterRef("pk"), role=Role.PARTNER_GOVERNMENT
+    )
+    return ~Q(Exists(partners))
+
 
 CHECKS = [
     *record_checks(country=missing("country")),
-    Check("no-grant", _("without a grant"), lacks("grants")),
+    Check(
+        "no-partner",
+        _("without a partner local government"),
+        no_partner,
+        fact=_("partner local government"),
+    ),
+    Check("no-grant", _("without a grant"), lacks("grants"), fact=_("grants and amounts")),
 ]

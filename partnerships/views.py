@@ -13,6 +13,7 @@ from partnerships.exports import (
 )
 from partnerships.filters import MunicipalityFilterSet, PartnershipFilterSet
 from partnerships.models import Grant, GrantRound, Partnership, granted_sek
+from partnerships.quality import CHECKS
 from partnerships.queries import partnership_counts, with_partnership_counts
 from reference.models import Organisation
 
@@ -75,6 +76,7 @@ class PartnershipDetailView(PreviewDetailView):
     model = Partnership
     template_name = "partnerships/partnership_detail.html"
     context_object_name = "partnership"
+    quality_checks = CHECKS
 
 
 class MunicipalitySource:

@@ -1,3 +1,16 @@
-from core.quality import lacks, record_checks
+from django.utils.translation import gettext_lazy as _
 
-CHECKS = record_checks(country=lacks("countries"))
+from core.quality import Check, all_of, lacks, missing, record_checks
+
+CHECKS = [
+    *record_checks(country=lacks("countries")),
+    Check(
+        "no-budget",
+        _("without a budget"),
+        all_of(missing("budget_sek"), lacks("yearly_budgets")),
+        fact=_("budget"),
+    ),
+    Check(
+        "no-participants", _("without participants"), lacks("participants"), fact=_("participants")
+    ),
+]

@@ -4,6 +4,7 @@ from core.views import FilteredExportView, FilteredListView, PreviewDetailView
 from projects.exports import project_dataset
 from projects.filters import ProjectFilterSet
 from projects.models import Project
+from projects.quality import CHECKS
 
 EXPORTS = (
     (_("Export CSV"), "projects:project-export", {}),
@@ -34,3 +35,4 @@ class ProjectDetailView(PreviewDetailView):
     model = Project
     template_name = "projects/project_detail.html"
     context_object_name = "project"
+    quality_checks = CHECKS

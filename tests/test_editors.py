@@ -662,12 +662,16 @@ def quality_records(goals, n=1, prefix="x"):
 
     from django.utils import timezone
 
-    from projects.models import Project
-    from reference.models import Source
-    from tests.conftest import make_project
+    from projects.models import Project, ProjectParticipant
+    from reference.models import OrganisationKind, Role, Source
+    from tests.conftest import make_municipality, make_project
 
     source = Source.objects.get_or_create(slug="kalla", defaults={"title": "Källa"})[0]
     for i in range(n):
+        swedish = make_municipality(f"Deltagare {prefix} {i}")
+        partner = make_municipality(
+            f"Partner {prefix} {i}", kind=OrganisationKind.PARTNER_GOVERNMENT, country="KE"
+        )
         complete = make_project(
             f"{prefix}-hel-{i}",
             countries=["KE"],
@@ -675,8 +679,14 @@ def quality_records(goals, n=1, prefix="x"):
             title_en="Whole",
             summary_en="All there",
             summary_sv="Allt finns",
+            start_year=2016,
+            end_year=2018,
+            budget_sek=1_000_000,
         )
         complete.sources.add(source)
+        ProjectParticipant.objects.create(
+            project=complete, organisation=swedish, role=Role.IMPLEMENTING
+        )
         lacking = make_project(
             f"{prefix}-brist-{i}",
             publication="draft",
@@ -688,6 +698,10 @@ def quality_records(goals, n=1, prefix="x"):
             f"{prefix}-helt-{i}",
             country="KE",
             goals=[goals[5]],
+            participants=[swedish],
+            partners=[partner],
+            start_year=2016,
+            end_year=2017,
             grants=[(2016, 300_000, 2)],
             title_en="Whole",
             summary_en="All there",
@@ -725,6 +739,9 @@ def test_data_quality_counts_link_to_the_records(client, editor, goals):
         ("projekt", "utan källa"): 1,
         ("projekt", "med en angiven status som datumen motsäger"): 1,
         ("projekt", "utkast äldre än 30 dagar"): 1,
+        ("projekt", "utan datum"): 0,
+        ("projekt", "utan budget"): 1,
+        ("projekt", "utan deltagare"): 1,
         ("partnerskap", "utan engelsk titel eller sammanfattning"): 1,
         ("partnerskap", "utan mål"): 1,
         ("partnerskap", "utan land"): 1,
@@ -732,6 +749,8 @@ def test_data_quality_counts_link_to_the_records(client, editor, goals):
         ("partnerskap", "med en angiven status som datumen motsäger"): 1,
         ("partnerskap", "utkast äldre än 30 dagar"): 0,
         ("partnerskap", "utan bidrag"): 1,
+        ("partnerskap", "utan datum"): 0,
+        ("partnerskap", "utan partnerkommun"): 1,
         ("organisationer", "(ej kommuner) utan identifierare"): 1,
         ("organisationer", "utkast äldre än 30 dagar"): 0,
     }

@@ -1,0 +1,67 @@
+"""Completeness per record, public (issue #24 point 5): each project and partnership
+page says which facts a reader expects the sources do not state, by the same conditions
+as the admin's data-quality counts; the about page sums them."""
+
+import re
+
+import pytest
+
+from core.quality import count_checks
+from partnerships.quality import CHECKS as PARTNERSHIP_CHECKS
+from projects.models import Project, ProjectParticipant
+from reference.models import Organisation, Role, Source
+from tests.conftest import describable_partnership, make_project
+
+pytestmark = pytest.mark.django_db
+
+
+def unstated_line(client, path):
+    html = client.get(path).content.decode()
+    found = re.search(r'<p class="unstated">(.*?)</p>', html, re.S)
+    return re.sub(r"<[^>]+>", "", found.group(1)) if found else ""
+
+
+def test_a_project_page_names_what_its_sources_do_not_state(client, seeded, goals):
+    make_project("tunn", countries=["KE"])
+    assert unstated_line(client, "/projekt/tunn/") == (
+        "Anges inte i källorna: engelsk text, period, globala mål, källa, budget, deltagare."
+    )
+    english = unstated_line(client, "/en/projects/tunn/")
+    assert english.startswith("Not stated in the sources: English text, period, global goals")
+
+    full = make_project(
+        "full",
+        countries=["KE"],
+        goals=[goals[11]],
+        start_year=2016,
+        end_year=2018,
+        title_en="Full",
+        summary_en="All of it.",
+        budget_sek=1_000_000,
+    )
+    full.sources.add(Source.objects.first())
+    ProjectParticipant.objects.create(
+        project=full, organisation=Organisation.objects.get(slug="skr"), role=Role.IMPLEMENTING
+    )
+    assert unstated_line(client, "/projekt/full/") == ""
+
+
+def test_a_partnership_page_agrees_with_the_admins_counts(client, seeded):
+    partnership = describable_partnership("kisumu")
+    line = unstated_line(client, "/partnerskap/kisumu/")
+    assert "partnerkommun" in line and "bidrag och belopp" not in line
+    counts = count_checks(type(partnership).objects.filter(pk=partnership.pk), PARTNERSHIP_CHECKS)
+    stated_missing = {c.key for c in PARTNERSHIP_CHECKS if c.fact and counts[c.key]}
+    assert len(line.split(":", 1)[1].split(",")) == len(stated_missing)
+
+
+def test_the_about_page_sums_the_published_records(client, seeded):
+    make_project("tunn", countries=["KE"])
+    make_project("utkast", publication="draft")
+    published = Project.objects.published().count()
+    html = client.get("/om-registret/").content.decode()
+    table = html.split('id="unstated-projects"')[1].split("</table>")[0]
+    assert f"Projekt: {published} publicerade" in table
+    budget = re.search(r"<th scope=\"row\">Budget</th><td class=\"num\">(\d+)</td>", table)
+    without_budget = Project.objects.published().filter(budget_sek=None, yearly_budgets=None)
+    assert int(budget.group(1)) == without_budget.count()

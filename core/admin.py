@@ -256,7 +256,11 @@ class PublishableAdmin(AuditedAdmin):
             from django.contrib.admin.utils import unquote
 
             record = self.get_object(request, unquote(object_id))
-            if record is not None and record.publication != Publication.PUBLISHED:
+            if (
+                record is not None
+                and record.publication != Publication.PUBLISHED
+                and self.has_view_or_change_permission(request, record)
+            ):
                 self.warn_of_drafts(request, self.model.objects.filter(pk=record.pk), False)
         return super().change_view(request, object_id, form_url, extra_context)
 

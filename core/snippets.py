@@ -4,6 +4,7 @@ has text in it, else in Swedish (marked lang="sv" on an English page). A record 
 another way (by its country's name, or by Swedish stemming on PostgreSQL) shows the start
 of its text, with nothing marked. Markdown is read as the page shows it, without markup."""
 
+import html
 import re
 
 from django.utils.html import escape, format_html, strip_tags
@@ -25,7 +26,9 @@ def words_pattern(query):
 
 
 def plain(text):
-    return " ".join(strip_tags(render_markdown(text)).split())
+    """The text as the page shows it, without markup (entities read back as characters:
+    marked() escapes them once)."""
+    return " ".join(html.unescape(strip_tags(render_markdown(text))).split())
 
 
 def window(text, start):

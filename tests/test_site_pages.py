@@ -93,12 +93,13 @@ def test_search_results_show_a_passage_with_the_words_marked(client, seeded):
     make_project(
         "nakuru-vatten",
         title_sv="Vatten i staden",
-        summary_sv=filler + "Reningsverket i **Nakuru** byggs ut <script>x</script>.",
+        summary_sv=filler + "Reningsverket i **Nakuru** byggs ut <script>x</script> & mer.",
     )
     (item,) = [i for i in result_items(client, "/sok/", "nakuru") if "nakuru-vatten" in i]
     assert '<p class="snippet">… ' in item  # a passage from the middle of the text
     assert "Reningsverket i <mark>Nakuru</mark> byggs ut" in item
     assert "<script>" not in item and "**" not in item
+    assert "&amp; mer" in item and "&amp;amp;" not in item
     (english,) = [i for i in result_items(client, "/en/search/", "nakuru") if "nakuru" in i]
     assert '<p class="snippet" lang="sv">' in english
     # Found by another way (its country's name): the start of its text, nothing marked.

@@ -184,3 +184,17 @@ def test_adduser_command_creates_an_editor(db, monkeypatch, client):
     )
     assert response.status_code == 302 and response["Location"] == "/admin/"
     assert client.get(reverse("admin:projects_project_add")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/projects/project/", "/admin/partnerships/partnership/", "/admin/projects/"]
+)
+def test_admin_breadcrumbs_do_not_repeat_a_name(admin_client, url):
+    """Issue #19 point 8: the projects' breadcrumbs read "Projekt › Projekt"."""
+    import re
+
+    html = admin_client.get(url).content.decode()
+    trail = re.search(r'<ol class="breadcrumbs">(.*?)</ol>', html, re.S).group(1)
+    names = [re.sub(r"<[^>]+>", "", item).strip() for item in trail.split("</li>")[:-1]]
+    assert len(names) >= 2
+    assert len(names) == len(set(names)), names

@@ -21,9 +21,25 @@ class Check:
     key: str
     label: str
     condition: object  # callable(model) -> Q
-    # The fact a reader expects, as the public pages name it when the sources do not state
-    # it ("period", "budget"); None for checks only editors need (an old draft).
-    fact: object = None
+    # The fact a reader expects (a key of FACTS) that the check finds unstated; None for
+    # checks only editors need (an old draft).
+    fact: str | None = None
+
+
+# The facts a reader expects of a record, as the public pages name them when the sources
+# do not state them. Each app's checks name theirs; the lists' filter `unstated` takes
+# these keys (one that does not apply to a kind of record selects none of it).
+FACTS = {
+    "english": _("English text"),
+    "period": _("period"),
+    "goals": _("global goals"),
+    "country": _("country"),
+    "source": _("source"),
+    "budget": _("budget"),
+    "participants": _("participants"),
+    "partner": _("partner local government"),
+    "grants": _("grants and amounts"),
+}
 
 
 def lacks(relation):
@@ -106,7 +122,7 @@ def unstated(record, checks):
     if not public:
         return []
     counts = count_checks(type(record)._base_manager.filter(pk=record.pk), public)
-    return [check.fact for check in public if counts[check.key]]
+    return [FACTS[check.fact] for check in public if counts[check.key]]
 
 
 def completeness(queryset, checks):
@@ -117,7 +133,7 @@ def completeness(queryset, checks):
         total=Count("pk"),
         **{c.key: Count("pk", filter=c.condition(queryset.model)) for c in public},
     )
-    return [(check.fact, counts[check.key]) for check in public], counts["total"]
+    return [(FACTS[check.fact], counts[check.key]) for check in public], counts["total"]
 
 
 def quality_list_filter(checks):
@@ -146,12 +162,12 @@ def record_checks(*, country):
             "no-english",
             _("without an English title or summary"),
             empty("title_en", "summary_en"),
-            fact=_("English text"),
+            fact="english",
         ),
-        Check("no-period", _("without dates"), undated, fact=_("period")),
-        Check("no-goals", _("without goals"), lacks("goals"), fact=_("global goals")),
-        Check("no-country", _("without a country"), country, fact=_("country")),
-        Check("no-source", _("without a source"), lacks("sources"), fact=_("source")),
+        Check("no-period", _("without dates"), undated, fact="period"),
+        Check("no-goals", _("without goals"), lacks("goals"), fact="goals"),
+        Check("no-country", _("without a country"), country, fact="country"),
+        Check("no-source", _("without a source"), lacks("sources"), fact="source"),
         Check(
             "status-contradicted",
             _("with a stated status that the dates contradict"),

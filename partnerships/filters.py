@@ -5,8 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from core.filters import SlugFilter, through_ids
 from core.models import published_at
 from partnerships.models import Partnership, PartnershipParticipant
+from partnerships.quality import CHECKS
 from partnerships.queries import swedish_links, with_partnership_counts
-from reference.filters import RegisterFilterSet, sort_filter, status_filter, year_filter
+from reference.filters import (
+    RegisterFilterSet,
+    sort_filter,
+    status_filter,
+    unstated_filter,
+    year_filter,
+)
 from reference.models import Organisation, OrganisationKind, Role
 
 SORT_OPTIONS = {
@@ -28,9 +35,20 @@ class PartnershipFilterSet(RegisterFilterSet):
         method="filter_municipality",
     )
     sort = sort_filter(SORT_OPTIONS)
+    unstated = unstated_filter()
 
     sort_options = SORT_OPTIONS
-    facet_names = ("country", "goal", "theme", "programme", "status", "year", "municipality")
+    quality_checks = CHECKS
+    facet_names = (
+        "country",
+        "goal",
+        "theme",
+        "programme",
+        "status",
+        "year",
+        "municipality",
+        "unstated",
+    )
 
     class Meta:
         model = Partnership
@@ -42,6 +60,7 @@ class PartnershipFilterSet(RegisterFilterSet):
             "status",
             "year",
             "municipality",
+            "unstated",
             "q",
             "sort",
         ]

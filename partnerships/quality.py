@@ -19,7 +19,7 @@ CHECKS = [
         "no-partner",
         _("without a partner local government"),
         no_partner,
-        fact=_("partner local government"),
+        fact="partner",
     ),
-    Check("no-grant", _("without a grant"), lacks("grants"), fact=_("grants and amounts")),
+    Check("no-grant", _("without a grant"), lacks("grants"), fact="grants"),
 ]

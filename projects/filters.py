@@ -1,7 +1,14 @@
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Project
-from reference.filters import RegisterFilterSet, sort_filter, status_filter, year_filter
+from projects.quality import CHECKS
+from reference.filters import (
+    RegisterFilterSet,
+    sort_filter,
+    status_filter,
+    unstated_filter,
+    year_filter,
+)
 
 # "title" is the title in the page's language (see RegisterFilterSet.filter_sort).
 SORT_OPTIONS = {
@@ -16,10 +23,23 @@ class ProjectFilterSet(RegisterFilterSet):
     status = status_filter()
     year = year_filter()
     sort = sort_filter(SORT_OPTIONS)
+    unstated = unstated_filter()
 
     country_m2m = "countries"
     sort_options = SORT_OPTIONS
+    quality_checks = CHECKS
+    facet_names = (*RegisterFilterSet.facet_names, "unstated")
 
     class Meta:
         model = Project
-        fields = ["country", "goal", "theme", "programme", "status", "year", "q", "sort"]
+        fields = [
+            "country",
+            "goal",
+            "theme",
+            "programme",
+            "status",
+            "year",
+            "unstated",
+            "q",
+            "sort",
+        ]

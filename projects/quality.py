@@ -8,9 +8,7 @@ CHECKS = [
         "no-budget",
         _("without a budget"),
         all_of(missing("budget_sek"), lacks("yearly_budgets")),
-        fact=_("budget"),
+        fact="budget",
     ),
-    Check(
-        "no-participants", _("without participants"), lacks("participants"), fact=_("participants")
-    ),
+    Check("no-participants", _("without participants"), lacks("participants"), fact="participants"),
 ]

@@ -6,9 +6,10 @@ from collections import Counter
 
 import django_filters
 from django.db import connection
-from django.db.models import Count, F, IntegerField, Value
+from django.db.models import Count, F, IntegerField, Q, Value
 from django.db.models.functions import Cast, Coalesce, ExtractYear, NullIf, Substr
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import (
@@ -23,12 +24,25 @@ from core.filters import (
     through_ids,
 )
 from core.models import Status, published_at
+from core.quality import FACTS, count_checks
 from core.text import page_language
 from reference.models import Country, Goal, Programme, Theme
 
 
 def english():
     return page_language() == "en"
+
+
+def unstated_filter():
+    """The filter `unstated`: records whose sources do not state a fact (core.quality's
+    FACTS, found by the list's quality_checks as on the record pages); several values
+    select any of them. A fact that does not apply to the kind of record selects none of
+    it, so the statistics of `unstated=budget` leave partnerships out."""
+    return django_filters.MultipleChoiceFilter(
+        label=_("Not stated in the sources"),
+        choices=list(FACTS.items()),
+        method="filter_unstated",
+    )
 
 
 class RegisterFilterSet(django_filters.FilterSet):
@@ -64,6 +78,28 @@ class RegisterFilterSet(django_filters.FilterSet):
     sort_options = {}
     sort_text_field = "title"  # "title" means title_sv, or the English title on English pages
     facet_names = ("country", "goal", "theme", "programme", "status", "year")
+    quality_checks = ()  # with unstated_filter(): the checks the filter `unstated` reads
+
+    def public_checks(self):
+        return {c.fact: c for c in self.quality_checks if c.fact}
+
+    def filter_unstated(self, queryset, name, value):
+        if not value:
+            return queryset
+        checks = self.public_checks()
+        applying = [checks[chosen] for chosen in value if chosen in checks]
+        if not applying:
+            return queryset.none()
+        condition = Q()
+        for check in applying:
+            condition |= check.condition(queryset.model)
+        return queryset.filter(condition)
+
+    def facet_unstated(self, queryset):
+        """The number of records the sources do not state each fact of, in one query."""
+        checks = self.public_checks()
+        counts = count_checks(queryset, list(checks.values()))
+        return {value: counts[check.key] for value, check in checks.items()}
 
     def filter_country(self, queryset, name, value):
         if not value:
@@ -206,6 +242,8 @@ class RegisterFilterSet(django_filters.FilterSet):
             return [(value, label) for value, label in Status.choices]
         if name == "year":
             return [(y, y) for y in sorted(counts, reverse=True)]
+        if name == "unstated":
+            return [(fact, capfirst(str(FACTS[fact]))) for fact in self.public_checks()]
         return self.extra_facet_options(name, counts)
 
     def extra_facet_options(self, name, counts):

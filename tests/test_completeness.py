@@ -65,3 +65,30 @@ def test_the_about_page_sums_the_published_records(client, seeded):
     budget = re.search(r"<th scope=\"row\">Budget</th><td class=\"num\">(\d+)</td>", table)
     without_budget = Project.objects.published().filter(budget_sek=None, yearly_budgets=None)
     assert int(budget.group(1)) == without_budget.count()
+
+
+def test_lists_and_the_api_filter_by_an_unstated_fact(client, seeded):
+    """The filter `unstated` (issue #24 point 5): the records the page would say it of,
+    with the count on the filter panel, on the list, the API and the statistics."""
+    make_project("med-budget", countries=["KE"], budget_sek=500_000)
+    make_project("utan-budget", countries=["KE"])
+    without = set(
+        Project.objects.published()
+        .filter(budget_sek=None, yearly_budgets=None)
+        .values_list("slug", flat=True)
+    )
+    page = client.get("/projekt/", {"unstated": "budget"})
+    assert {p.slug for p in page.context["object_list"]} == without
+    assert "utan-budget" in without and "med-budget" not in without
+    facet = dict((v, n) for v, _label, n, _sel in page.context["facets"]["unstated"])
+    assert facet["budget"] == len(without)
+    assert 'name="unstated" value="budget" checked' in page.content.decode()
+
+    api = client.get("/api/v1/projects", {"unstated": "budget", "page_size": 500}).json()
+    assert {p["slug"] for p in api["results"]} == without
+    assert client.get("/api/v1/projects", {"unstated": "påhittat"}).status_code == 400
+    statistics = client.get("/statistik/", {"unstated": "budget"})
+    assert "Anges inte i källorna: budget" in statistics.content.decode()
+    assert "kunde inte användas" not in statistics.content.decode()  # no notice
+    assert statistics.context["totals"]["projects"] == len(without)
+    assert statistics.context["totals"]["partnerships"] == 0  # no budget to lack

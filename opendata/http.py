@@ -127,16 +127,23 @@ def empty_selection(request, media="json"):
     """The answer to a selection that matched nothing, where the format's schema requires
     at least one record (360Giving: a grant; IATI: an activity): 404 with the reason in
     the format's media type, rather than a file that fails its own schema."""
+    requires = (
+        "(IATI: a date, a status and a participating organisation; 360Giving: a Swedish "
+        "recipient and a grant-maker)"
+    )
     if request.GET:
         message = (
-            "The filters matched nothing: no published record fits them, and the standard "
-            "does not allow a file without records. The list with the same parameters "
-            "shows what is there."
+            "The filters matched nothing this standard can describe: no published record "
+            f"that fits them has what it requires {requires}, and the standard does not "
+            "allow a file without records. The list with the same parameters shows what "
+            "is there."
         )
     else:
         message = (
-            "The register has published nothing of this kind yet, and the standard does "
-            "not allow a file without records."
+            "The register has published nothing this standard can describe yet: no record "
+            f"has what it requires {requires}, and the standard does not allow a file "
+            "without records. The lists, the API and the full download hold every "
+            "published record."
         )
     return json_error(message, 404) if media == "json" else xml_error(message, 404)
 

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core import fulltext
 from core.models import (
     NAME_EN_HELP,
     SLUG_HELP,
@@ -226,8 +227,18 @@ class OrganisationQuerySet(PublishableQuerySet):
 
     def matching(self, text):
         """Organisations any of whose names, former names or acronyms contains `text`, or
-        one of whose identifiers is `text`."""
-        return self.filter(identity_condition((text or "").strip(), "icontains"))
+        one of whose identifiers is `text`; on SQLite also by the full-text index of the
+        names, diacritics folded ("Borlange" finds Borlänge)."""
+        text = (text or "").strip()
+        condition = identity_condition(text, "icontains")
+        names = fulltext.matching(self.model, self.model.FULLTEXT_COLUMNS, text)
+        if names is not None:
+            condition |= Q(pk__in=names)
+        former = fulltext.matching(FormerName, FormerName.FULLTEXT_COLUMNS, text)
+        if former is not None:
+            renamed = FormerName.objects.filter(pk__in=former).values("organisation_id")
+            condition |= Q(pk__in=renamed)
+        return self.filter(condition)
 
     def resolve(self, text):
         """The one organisation whose name, former name, acronym or identifier is exactly
@@ -265,6 +276,9 @@ class Organisation(LeadImageModel, PublishableModel):
     identifiers and one target for the participation roles of projects and partnerships;
     the few fields only some kinds have (SCB codes, county) are checked per kind in the
     database."""
+
+    # The names in SQLite's full-text index (core.fulltext; its migration names the same).
+    FULLTEXT_COLUMNS = ("name_sv", "name_en", "acronym")
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True, help_text=SLUG_HELP)
     name_sv = models.CharField(
@@ -480,6 +494,9 @@ def org_id_expression(prefix=""):
 class FormerName(models.Model):
     """A name an organisation used to have (SKL before SKR, a landsting before it became a
     region), with the dates where the sources give them; searches for it still match."""
+
+    # The names in SQLite's full-text index (core.fulltext; its migration names the same).
+    FULLTEXT_COLUMNS = ("name", "acronym")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="former_names"

@@ -38,6 +38,22 @@ def test_a_word_without_its_diacritics_finds_the_record(client, seeded):
     assert "dalarna" not in listed(client, "Borlange Kiruna")  # every word must match
 
 
+def test_an_organisation_is_found_by_its_name_without_diacritics(client, seeded):
+    """ "what does Borlänge do abroad?" typed as "Borlange" (site search and the list of
+    municipalities); a former name too."""
+    response = client.get("/sok/", {"q": "Borlange"})
+    groups = {key: rows for key, _label, rows, _count in response.context["groups"]}
+    assert "borlange" in {o.slug for o in groups["municipalities"]}
+    listed = client.get("/kommuner/", {"q": "borlange"}).context["object_list"]
+    assert "borlange" in {o.slug for o in listed}
+    from reference.models import FormerName, Organisation
+
+    org = Organisation.objects.get(slug="borlange")
+    FormerName.objects.create(organisation=org, name="Stora Kopparbergs Läns Kommun")
+    found = Organisation.objects.matching("kopparbergs lans")
+    assert org in found
+
+
 def test_the_index_follows_every_write(client, seeded):
     project = make_project("skiftande", summary_sv="Om vattenrening i Nakuru.")
     assert "skiftande" in listed(client, "Nakúru")
@@ -68,7 +84,12 @@ def test_every_index_has_its_table_and_triggers_after_all_migrations():
     """A later migration that remakes an indexed table drops its triggers: this fails
     until that migration recreates the index (core.fulltext.operation)."""
     indexed = [m for m in apps.get_models() if getattr(m, "FULLTEXT_COLUMNS", None)]
-    assert {m._meta.label for m in indexed} >= {"projects.Project", "partnerships.Partnership"}
+    assert {m._meta.label for m in indexed} >= {
+        "projects.Project",
+        "partnerships.Partnership",
+        "reference.Organisation",
+        "reference.FormerName",
+    }
     with connection.cursor() as cursor:
         cursor.execute("SELECT type, name, tbl_name FROM sqlite_master")
         schema = set(cursor.fetchall())

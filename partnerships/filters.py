@@ -39,31 +39,11 @@ class PartnershipFilterSet(RegisterFilterSet):
 
     sort_options = SORT_OPTIONS
     quality_checks = CHECKS
-    facet_names = (
-        "country",
-        "goal",
-        "theme",
-        "programme",
-        "status",
-        "year",
-        "municipality",
-        "unstated",
-    )
+    facet_names = (*RegisterFilterSet.facet_names, "municipality", "unstated")
 
     class Meta:
         model = Partnership
-        fields = [
-            "country",
-            "goal",
-            "theme",
-            "programme",
-            "status",
-            "year",
-            "municipality",
-            "unstated",
-            "q",
-            "sort",
-        ]
+        fields = [*RegisterFilterSet.facet_names, "municipality", "unstated", "q", "sort"]
 
     def filter_municipality(self, queryset, name, value):
         if not value:

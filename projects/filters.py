@@ -32,14 +32,4 @@ class ProjectFilterSet(RegisterFilterSet):
 
     class Meta:
         model = Project
-        fields = [
-            "country",
-            "goal",
-            "theme",
-            "programme",
-            "status",
-            "year",
-            "unstated",
-            "q",
-            "sort",
-        ]
+        fields = [*RegisterFilterSet.facet_names, "unstated", "q", "sort"]

@@ -1,7 +1,7 @@
 """The register's groups and their permissions (DESIGN.md, Roles). Used by a data migration
 so that a fresh `migrate` gives working groups; rerunning it brings them up to date."""
 
-REGISTER_APPS = ("reference", "projects", "partnerships")
+REGISTER_APPS = ("reference", "projects", "partnerships", "corrections")
 REFERENCE_MODELS = {"goal", "country"}  # filled from seeds and libraries, not typed by editors
 # Rows that belong to a record (inline rows in the admin), which editors may remove.
 EDITOR_DELETABLE = {
@@ -58,9 +58,11 @@ def sync_groups(apps):
         app_config.models_module = original
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
+    present = {config.label for config in apps.get_app_configs()}
     models = [
         (model._meta.app_label, model._meta.model_name)
         for app_label in REGISTER_APPS
+        if app_label in present  # an app whose first migration has not run yet
         for model in apps.get_app_config(app_label).get_models()
         if not model._meta.model_name.startswith("historical")
     ]

@@ -29,6 +29,7 @@ class StaticSitemap(I18nSitemap):
             "pages:programme-list",
             "pages:about",
             "pages:statistics",
+            "corrections:log",
             "opendata:page",
             "opendata:data-dictionary",
         ]

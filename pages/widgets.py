@@ -10,18 +10,17 @@ title, heading, links that open the register in the top window). Its records are
 the list with the same filter shows (the filter contract: ?municipality=, ?country=,
 ?goal=, ?programme=), read with the lists' FilterSets (core.filters.selected)."""
 
-from urllib.parse import urlsplit
-
 from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import TemplateView
 
 from core.filters import selected
+from core.urls import resolve_own_address
 from partnerships.filters import PartnershipFilterSet
 from partnerships.models import Partnership
 from projects.filters import ProjectFilterSet
@@ -132,16 +131,8 @@ def oembed(request):
     widget, 501 for a format other than JSON (as the spec says)."""
     if request.GET.get("format", "json") != "json":
         return HttpResponse(status=501)
-    parts = urlsplit(request.GET.get("url", ""))
-    if parts.netloc and parts.netloc != request.get_host():
-        raise Http404
-    # The address's language decides how it resolves (the English routes are English).
-    language = translation.get_language_from_path(parts.path) or settings.LANGUAGE_CODE
+    match, language = resolve_own_address(request, request.GET.get("url", ""))
     with translation.override(language):
-        try:
-            match = resolve(parts.path or "/")
-        except Resolver404:
-            raise Http404 from None
         detail = match.view_name
         if detail not in DETAIL_TO_WIDGET:
             raise Http404

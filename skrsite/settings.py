@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "partnerships",
     "pages",
     "opendata",
+    "corrections",
     "ops",
     "ninja",  # its templates and static files serve the API docs page (opendata/api.py)
 ]
@@ -273,6 +274,15 @@ EXPORT_RETRY_AFTER = int(os.environ.get("EXPORT_RETRY_AFTER", "30"))
 EXPORT_DOWNLOADS_PER_MINUTE = int(
     os.environ.get("EXPORT_DOWNLOADS_PER_MINUTE", "0" if RUNNING_TESTS else "10")
 )
+
+# Reports of errors (corrections/): how many a client address may send an hour (0: no
+# limit, as in tests but those of the limit itself), and how many days a reporter's
+# e-mail address is kept at most (it is erased when the report is closed, and by the
+# daily `manage.py erase_report_addresses` after this).
+ERROR_REPORTS_PER_HOUR = int(
+    os.environ.get("ERROR_REPORTS_PER_HOUR", "0" if RUNNING_TESTS else "5")
+)
+ERROR_REPORT_EMAIL_DAYS = int(os.environ.get("ERROR_REPORT_EMAIL_DAYS", "90"))
 
 # The whole open-data files (no filter) are written once per data version into this
 # folder and served from there (opendata/wholefiles.py); empty: always computed. They

@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("", include("pages.urls")),
     path("", include("projects.urls")),
     path("", include("partnerships.urls")),
+    path("", include("corrections.urls")),
     prefix_default_language=False,
 )
 # Uploaded images in development; in production the web server or the storage serves them.

@@ -16,6 +16,7 @@ LAYERS = {
     "partnerships": 2,
     "pages": 3,
     "opendata": 3,
+    "corrections": 3,
     "ops": 4,
     "skrsite": 4,
 }
@@ -29,6 +30,7 @@ NAMESPACES = {
     "partnerships": "partnerships",
     "opendata": "opendata",
     "api-v1": "opendata",
+    "corrections": "corrections",
 }
 
 

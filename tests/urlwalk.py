@@ -224,6 +224,7 @@ QUERY_ADDRESSES = [
     "/projekt/?country=ZZ&page=99",
     "/sok/?q=kommun",
     "/statistik/?country=KE",
+    "/rapportera-fel/?url=/projekt/symbiocity-kenya/",
 ]
 
 

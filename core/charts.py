@@ -12,7 +12,8 @@ COLUMN_LABELS = {
 
 
 def bar_table(key, title, rows, columns):
-    """rows: [(label, {column: value}, query string for the lists or "")]"""
+    """rows: [(label, {column: value}, query string for the lists or "")]; a value of
+    None is one not recorded."""
     peak = max((values.get("sek") or 0 for _l, values, _q in rows), default=0)
     peak_count = max(
         (max(values.get("projects", 0), values.get("partnerships", 0)) for _l, values, _q in rows),
@@ -24,13 +25,15 @@ def bar_table(key, title, rows, columns):
         columns = [column for column in columns if column != "sek"]
     shaped = []
     for label, values, query in rows:
+        # An amount of None is not recorded: no bar, and the chart and table say so
+        # rather than show 0 (the comparison of municipalities).
         measure = (
-            values.get("sek") or 0
+            values.get("sek")
             if chart_column == "sek"
             else values.get("projects", 0) + values.get("partnerships", 0)
         )
         scale = peak if chart_column == "sek" else 2 * peak_count
-        bar = round(300 * measure / scale, 1) if scale else 0
+        bar = round(300 * (measure or 0) / scale, 1) if scale else 0
         top = 24 * len(shaped)
         shaped.append(
             {

@@ -314,6 +314,20 @@ class PartnershipQuerySet(DatedQuerySet):
             ),
         )
 
+    def for_comparison(self):
+        """What the comparison of municipalities counts of each partnership: its country,
+        goals, themes, grants and published partner local governments (`partner_list`)."""
+        return self.select_related("country").prefetch_related(
+            "goals",
+            "themes",
+            "grants",
+            Prefetch(
+                "participants",
+                queryset=self.published_participants(Role.PARTNER_GOVERNMENT),
+                to_attr="partner_list",
+            ),
+        )
+
     def with_swedish_participant(self, organisations):
         return self.filter(
             pk__in=PartnershipParticipant.objects.filter(

@@ -1,12 +1,15 @@
 """Selectors over partnerships for other layers' use (pages, exports, the API): "published
 partnerships per municipality" is read here and nowhere else."""
 
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from core.models import published_at
-from partnerships.models import PartnershipParticipant
-from reference.models import Role
+from partnerships.models import GrantRound, Partnership, PartnershipParticipant
+from reference.models import Organisation, Role
 
 
 def swedish_links(**lookups):
@@ -35,3 +38,98 @@ def with_partnership_counts(organisations):
         .values("n")
     )
     return organisations.annotate(n_published=Coalesce(Subquery(counted), 0))
+
+
+# At most this many municipalities or regions side by side (README, "Site pages").
+MAX_COMPARED = 5
+
+
+def comparable_municipalities():
+    """The published Swedish municipalities, county councils and regions, by name: the
+    choices of the comparison (a draft is none)."""
+    return Organisation.objects.published().swedish_local().order_by("name_sv", "id")
+
+
+@dataclass
+class Compared:
+    """One column of the comparison: what is recorded of an organisation's published
+    partnerships, and the rounds whose announcement names it."""
+
+    organisation: Organisation
+    partnerships: int = 0
+    countries: list = field(default_factory=list)  # [(country, partnerships)]
+    goals: list = field(default_factory=list)  # [(goal, partnerships)]
+    themes: list = field(default_factory=list)  # [(theme, partnerships)]
+    partners: list = field(default_factory=list)  # published partner local governments
+    grants: int = 0
+    sek: int = 0  # the whole of the recorded grants (SEK a year × years)
+    without_grant: int = 0  # partnerships with no grant recorded (unstated=grants)
+    grant_rounds: list = field(default_factory=list)  # public rounds of the grants
+    stated_rounds: list = field(default_factory=list)  # public rounds naming it
+
+
+def comparison(organisations):
+    """[Compared] for published Swedish participants, in the order given, counted as
+    their own pages count: their published partnerships as a Swedish participant (those
+    of the list ?municipality=<slug>), all the grants of those partnerships (a grant of a
+    partnership of two counts in full for each, as on both pages), and the public rounds
+    whose announcement names them. Ten queries, whatever the number of organisations."""
+    organisations = list(organisations)
+    ids = [organisation.pk for organisation in organisations]
+    members = defaultdict(set)
+    links = swedish_links(organisation_id__in=ids).order_by()
+    for organisation_id, partnership_id in links.values_list("organisation_id", "partnership_id"):
+        members[organisation_id].add(partnership_id)
+    partnerships = {
+        partnership.pk: partnership
+        for partnership in Partnership.objects.published()
+        .filter(pk__in=set().union(*members.values()))
+        .for_comparison()
+    }
+    round_ids = {
+        grant.grant_round_id for p in partnerships.values() for grant in p.grants.all()
+    } - {None}
+    public_rounds = {r.pk: r for r in GrantRound.objects.public().filter(pk__in=round_ids)}
+    stated = defaultdict(list)
+    named = GrantRound.participants.through.objects.filter(organisation_id__in=ids)
+    for grant_round in (
+        GrantRound.objects.public().filter(pk__in=named.values("grantround_id")).with_statements()
+    ):
+        for participant in grant_round.participants.all():
+            stated[participant.pk].append(grant_round)
+    return [
+        _compared(
+            organisation,
+            [partnerships[pk] for pk in members[organisation.pk] if pk in partnerships],
+            public_rounds,
+            stated[organisation.pk],
+        )
+        for organisation in organisations
+    ]
+
+
+def _counted(items, key):
+    """[(item, how many times)] ordered by `key`."""
+    return sorted(Counter(items).items(), key=lambda pair: key(pair[0]))
+
+
+def _compared(organisation, partnerships, public_rounds, stated_rounds):
+    grants = [grant for p in partnerships for grant in p.grants.all()]
+    rounds = {public_rounds[g.grant_round_id] for g in grants if g.grant_round_id in public_rounds}
+    partners = {link.organisation for p in partnerships for link in p.partner_list}
+    return Compared(
+        organisation=organisation,
+        partnerships=len(partnerships),
+        countries=_counted((p.country for p in partnerships if p.country), lambda c: c.name),
+        goals=_counted(
+            (goal for p in partnerships for goal in p.goals.all()),
+            lambda g: (not g.is_sdg, g.number),
+        ),
+        themes=_counted((theme for p in partnerships for theme in p.themes.all()), str),
+        partners=sorted(partners, key=lambda o: o.name),
+        grants=len(grants),
+        sek=sum(grant.total_sek for grant in grants),
+        without_grant=sum(1 for p in partnerships if not p.grants.all()),
+        grant_rounds=sorted(rounds, key=lambda r: (-(r.year or 0), r.title)),
+        stated_rounds=stated_rounds,
+    )

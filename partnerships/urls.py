@@ -38,6 +38,12 @@ urlpatterns = [
         views.MunicipalityListView.as_view(),
         name="municipality-list",
     ),
+    # Before the municipality pages: "jamfor" and "compare" are no municipality's slug.
+    path(
+        localized_route("kommuner/jamfor/", "municipalities/compare/"),
+        views.MunicipalityCompareView.as_view(),
+        name="municipality-compare",
+    ),
     path(
         localized_route("kommuner/<slug:slug>/", "municipalities/<slug:slug>/"),
         views.MunicipalityDetailView.as_view(),

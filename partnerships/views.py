@@ -1,8 +1,11 @@
 from django.db.models import Prefetch, Sum
-from django.http import QueryDict
+from django.http import HttpResponseRedirect, QueryDict
+from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 
-from core.charts import year_panel, year_table
+from core.charts import bar_table, year_panel, year_table
 from core.filters import selected
 from core.views import FilteredExportView, FilteredListView, PreviewDetailView
 from partnerships.exports import (
@@ -14,7 +17,13 @@ from partnerships.exports import (
 from partnerships.filters import MunicipalityFilterSet, PartnershipFilterSet
 from partnerships.models import Grant, GrantRound, Partnership, granted_sek
 from partnerships.quality import CHECKS
-from partnerships.queries import partnership_counts, with_partnership_counts
+from partnerships.queries import (
+    MAX_COMPARED,
+    comparable_municipalities,
+    comparison,
+    partnership_counts,
+    with_partnership_counts,
+)
 from reference.models import Organisation
 
 
@@ -166,3 +175,76 @@ class MunicipalityDetailView(PreviewDetailView):
             {str(year): value for year, value in sek},
         )
         return year_panel(table, query.urlencode())
+
+
+def shown_value(value, limit=50):
+    """A value from the address as a message may quote it: printable and short."""
+    shown = "".join(c if c.isprintable() else "\ufffd" for c in value[:limit])
+    return shown + ("…" if len(value) > limit else "")
+
+
+class MunicipalityCompareView(TemplateView):
+    """Two to five municipalities or regions side by side, ?municipality=a&municipality=b
+    in the order given (README, "Site pages, statistics and the map"); fewer: the form to
+    choose them. An address with empty or repeated choices moves to the one without."""
+
+    template_name = "partnerships/municipality_compare.html"
+    parameter = "municipality"
+
+    def get(self, request, *args, **kwargs):
+        given = request.GET.getlist(self.parameter)
+        self.slugs = list(dict.fromkeys(value.strip() for value in given if value.strip()))
+        if self.slugs != given:
+            query = urlencode([(self.parameter, slug) for slug in self.slugs])
+            return HttpResponseRedirect(request.path + (f"?{query}" if query else ""))
+        context = self.get_context_data(**kwargs)
+        return self.render_to_response(context, status=400 if context["problems"] else 200)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        choices = list(comparable_municipalities())
+        by_slug = {m.slug: m for m in choices}
+        problems = [
+            gettext(
+                "No published municipality, county council or region is found under “%(value)s”."
+            )
+            % {"value": shown_value(slug)}
+            for slug in self.slugs
+            if slug not in by_slug
+        ]
+        if len(self.slugs) > MAX_COMPARED:
+            problems.append(
+                gettext("Choose at most five municipalities or regions: the address names %(n)s.")
+                % {"n": len(self.slugs)}
+            )
+        chosen = [by_slug[slug] for slug in self.slugs if slug in by_slug][:MAX_COMPARED]
+        compared = comparison(chosen) if len(chosen) >= 2 and not problems else []
+        context.update(
+            choices=choices,
+            selects=[
+                (number, chosen[number - 1].slug if number <= len(chosen) else "")
+                for number in range(1, MAX_COMPARED + 1)
+            ],
+            problems=problems,
+            too_few=not problems and len(chosen) == 1,
+            compared=compared,
+            permanent=self.request.build_absolute_uri(
+                self.request.path + "?" + urlencode([(self.parameter, s) for s in self.slugs])
+            ),
+            chart=self.chart(compared),
+        )
+        return context
+
+    def chart(self, compared):
+        """Partnerships and SEK granted of each, as a bar chart with its table; the rows
+        link to each one's statistics."""
+        rows = [
+            (
+                column.organisation.name,
+                # No grant recorded: no amount, rather than 0 SEK.
+                {"partnerships": column.partnerships, "sek": column.sek if column.grants else None},
+                f"municipality={column.organisation.slug}",
+            )
+            for column in compared
+        ]
+        return bar_table("compare", _("By municipality or region"), rows, ("partnerships", "sek"))

@@ -218,13 +218,15 @@ NOT_FOUND = {"/api/", "/oembed"}  # and oEmbed without a page's address (its spe
 NOT_OUR_PAGES = {"/api/v1/docs"}
 
 # Addresses with a query string that show what the bare addresses do not: a filtered list
-# with notices for bad values, search results, a filtered statistics page.
+# with notices for bad values, search results, a filtered statistics page, a comparison
+# of municipalities (the bare address is its form).
 QUERY_ADDRESSES = [
     "/projekt/?country=KE&goal=11",
     "/projekt/?country=ZZ&page=99",
     "/sok/?q=kommun",
     "/statistik/?country=KE",
     "/rapportera-fel/?url=/projekt/symbiocity-kenya/",
+    "/kommuner/jamfor/?municipality=borlange&municipality=klimatanpassningsstadskommunen",
 ]
 
 

@@ -222,6 +222,8 @@ SCREENSHOTS = [
     ("borlange", "/kommuner/borlange/"),
     ("statistics", "/statistik/"),
     ("open-data", "/oppna-data/"),
+    ("compare", "/kommuner/jamfor/?municipality=borlange&municipality=gavle"),
+    ("report-an-error", "/rapportera-fel/?url=/projekt/symbiocity-kenya/"),
 ]
 
 

@@ -70,6 +70,11 @@ WIDGET_ROUTES = [
     ("country", "lander/<str:code>/", "countries/<str:code>/"),
     ("goal", "mal/<int:number>/", "goals/<int:number>/"),
     ("programme", "program/<slug:slug>/", "programmes/<slug:slug>/"),
+    ("organisation", "organisationer/<slug:slug>/", "organisations/<slug:slug>/"),
+    # The lists' widgets take the list's query string (before the records' own routes,
+    # so these are no project's or partnership's slug).
+    ("partnership-list", "partnerskap/", "partnerships/"),
+    ("project-list", "projekt/", "projects/"),
 ]
 urlpatterns += [
     path(

@@ -51,6 +51,7 @@ SAMPLE_ALIASES = {
     "pages:country-embed": "pages:country-detail",
     "pages:goal-embed": "pages:goal-detail",
     "pages:programme-embed": "pages:programme-detail",
+    "pages:organisation-embed": "pages:organisation-detail",
 }
 
 
@@ -243,6 +244,8 @@ QUERY_ADDRESSES = [
     "/sok/?q=kommun",
     "/statistik/?country=KE",
     "/rapportera-fel/?url=/projekt/symbiocity-kenya/",
+    "/partnerskap/inbaddning/?country=KE&goal=11",
+    "/projekt/inbaddning/?country=ZZ",
     "/kommuner/jamfor/?municipality=borlange&municipality=klimatanpassningsstadskommunen",
 ]
 

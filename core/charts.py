@@ -31,7 +31,6 @@ def bar_table(key, title, rows, columns):
         )
         scale = peak if chart_column == "sek" else 2 * peak_count
         bar = round(300 * measure / scale, 1) if scale else 0
-        top = 24 * len(shaped)
         shaped.append(
             {
                 "label": label,
@@ -39,8 +38,6 @@ def bar_table(key, title, rows, columns):
                 "query": query,
                 "measure": measure,
                 "bar_width": bar,
-                "bar_y": top + 4,
-                "y": top + 17,
                 "value_x": 236 + bar,
             }
         )
@@ -49,10 +46,37 @@ def bar_table(key, title, rows, columns):
         "title": title,
         "columns": columns,
         "headers": [(column, COLUMN_LABELS[column]) for column in columns],
-        "rows": shaped,
+        "rows": _placed(shaped),
         "height": 24 * len(shaped) + 4,
         "chart_column": chart_column,
     }
+
+
+def _placed(rows):
+    """The rows with their places in the chart: one bar every 24 units, from the top."""
+    return [dict(row, bar_y=24 * n + 4, y=24 * n + 17) for n, row in enumerate(rows)]
+
+
+# Bars a chart of a PDF holds: about 60 % of an A4 page's height at the PDF's width.
+PDF_CHART_BARS = 25
+
+
+def chart_parts(table, size=PDF_CHART_BARS):
+    """The chart of a bar_table cut into charts of at most `size` bars, on the same
+    scale, so that none is taller than a page of a PDF (a picture cannot break across
+    pages). The table beside them keeps every row."""
+    rows = table["rows"]
+    if len(rows) <= size:
+        return [table]
+    return [
+        {
+            **table,
+            "key": f"{table['key']}-{n}",
+            "rows": _placed(rows[start : start + size]),
+            "height": 24 * len(rows[start : start + size]) + 4,
+        }
+        for n, start in enumerate(range(0, len(rows), size), 1)
+    ]
 
 
 def year_table(counts, sek):

@@ -9,7 +9,7 @@ total."""
 
 from collections import defaultdict
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +22,16 @@ from partnerships.models import Grant, Partnership, PartnershipParticipant, gran
 from projects.filters import ProjectFilterSet
 from projects.models import Project
 from reference.counties import county_label
-from reference.models import Continent, Country, Goal, Organisation, Programme, Role, Theme
+from reference.models import (
+    Continent,
+    Country,
+    Goal,
+    Organisation,
+    Programme,
+    Role,
+    Source,
+    Theme,
+)
 
 GRANT_SEK = Sum(granted_sek())
 # The parameters of the filter contract that the statistics take.
@@ -279,6 +288,21 @@ def filter_words(params):
             shown = known.get(value.upper() if key == "country" else value)
             words.append((label, shown or choices.get(value) or value))
     return words
+
+
+def cited_sources(params, request=None):
+    """The sources of the records the statistics of `params` count (two subqueries)."""
+    _projects_fs, projects = filtered(ProjectFilterSet, Project, params, request)
+    _partnerships_fs, partnerships = filtered(PartnershipFilterSet, Partnership, params, request)
+    links = (
+        (Project.sources.through, "project__in", projects),
+        (Partnership.sources.through, "partnership__in", partnerships),
+    )
+    condition = Q()
+    for through, lookup, records in links:
+        cited = through.objects.filter(**{lookup: records.values("pk")}).values("source_id")
+        condition |= Q(pk__in=cited)
+    return list(Source.objects.filter(condition).select_related("publisher"))
 
 
 def lists_for(params):

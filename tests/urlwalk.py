@@ -45,12 +45,15 @@ def release_sample():
 
 # Routes whose values every walk makes the same way.
 SHARED_SAMPLES = {"release-file": release_sample}
-# Routes that take the values of another's (a widget those of its record's page).
+# Routes that take the values of another's (a widget, a PDF those of its record's page).
 SAMPLE_ALIASES = {
     "pages:municipality-embed": "partnerships:municipality-detail",
     "pages:country-embed": "pages:country-detail",
     "pages:goal-embed": "pages:goal-detail",
     "pages:programme-embed": "pages:programme-detail",
+    # A record's PDF (core/pdf.py) is at its page's address + pdf/.
+    "projects:project-pdf": "projects:project-detail",
+    "partnerships:partnership-pdf": "partnerships:partnership-detail",
 }
 
 
@@ -224,6 +227,7 @@ QUERY_ADDRESSES = [
     "/projekt/?country=ZZ&page=99",
     "/sok/?q=kommun",
     "/statistik/?country=KE",
+    "/statistik/pdf/?country=KE&goal=11",
 ]
 
 

@@ -11,6 +11,9 @@ COLUMN_LABELS = {
 }
 
 
+BAR_MAX = 260
+
+
 def bar_table(key, title, rows, columns):
     """rows: [(label, {column: value}, query string for the lists or "")]"""
     peak = max((values.get("sek") or 0 for _l, values, _q in rows), default=0)
@@ -30,7 +33,9 @@ def bar_table(key, title, rows, columns):
             else values.get("projects", 0) + values.get("partnerships", 0)
         )
         scale = peak if chart_column == "sek" else 2 * peak_count
-        bar = round(300 * measure / scale, 1) if scale else 0
+        # The longest bar leaves room in the 640 units for a value of 15 digits
+        # ("15 960 375 000") after it, which was cut off at 300.
+        bar = round(BAR_MAX * measure / scale, 1) if scale else 0
         shaped.append(
             {
                 "label": label,

@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.checks import Tags, Warning, register
 from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -136,3 +137,20 @@ class PdfMixin:
         )
         html = render_to_string(self.pdf_template_name, context, request=self.request)
         return pdf_response(self.request, html, self.pdf_filename_stem())
+
+
+@register(Tags.compatibility, deploy=True)
+def pdf_engine(app_configs=None, **kwargs):
+    """`check --deploy` warns when WeasyPrint cannot load Pango: every page but the PDFs
+    would be served."""
+    try:
+        import weasyprint  # noqa: F401
+    except (OSError, ImportError) as error:  # cffi reports missing libraries as OSError
+        return [
+            Warning(
+                f"WeasyPrint cannot make the PDFs: {str(error)[:200]}",
+                hint="Install Pango and a font: scripts/system-deps does (Debian).",
+                id="core.W001",
+            )
+        ]
+    return []

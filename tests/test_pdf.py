@@ -318,6 +318,16 @@ def test_nothing_is_fetched_from_other_hosts(client, seeded, settings, monkeypat
     assert client.get("/statistik/pdf/").status_code == 200
 
 
+def test_check_deploy_warns_when_weasyprint_cannot_load(monkeypatch):
+    import sys
+
+    from core.pdf import pdf_engine
+
+    assert pdf_engine() == []
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    assert [warning.id for warning in pdf_engine()] == ["core.W001"]
+
+
 @pytest.mark.browser
 def test_a_screenshot_of_the_statistics_pdf(client, register):
     """Writes page 1 of the statistics PDF as a picture to screenshots/ (ignored by git;

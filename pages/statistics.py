@@ -7,6 +7,7 @@ selected, published partnerships, counted in the year of the decision. A grant c
 towards every goal and theme of its partnership, so those tables do not add up to the
 total."""
 
+import re
 from collections import defaultdict
 
 from django.db.models import Count, Q, Sum
@@ -252,6 +253,9 @@ def by_programme(projects, partnerships, grants):
     return table("programme", _("By programme"), rows, ALL_COLUMNS)
 
 
+SLUG_LIKE = re.compile(r"[-a-zA-Z0-9_]{1,100}")
+
+
 def filter_words(params):
     """[(label, value in words)] of the contract's parameters in `params`: "Country:
     Kenya", not "country=KE" (a few small queries, only for the values given)."""
@@ -281,7 +285,10 @@ def filter_words(params):
         values = [v for v in values if v]
         if key not in CONTRACT or key in ("sort", "page") or not values:
             continue
-        known = names[key](values) if key in names else {}
+        # Only values that can be a code or slug are looked up: PostgreSQL refuses a NUL
+        # byte in a query (a 500), and no record has any other.
+        lookup = [value for value in values if SLUG_LIKE.fullmatch(value)]
+        known = names[key](lookup) if key in names and lookup else {}
         choices = dict(getattr(filters[key].field, "choices", None) or ())
         label = filters[key].label or key
         for value in values:

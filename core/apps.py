@@ -43,6 +43,8 @@ class CoreConfig(AppConfig):
 
         connection_created.connect(install_guard, dispatch_uid="core.readonly_guard")
 
+        from core import pdf  # noqa: F401 - registers its system check
+
 
 def _written(sender, using=None, **kwargs):
     from core.cache import bump_data_version

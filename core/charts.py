@@ -11,6 +11,9 @@ COLUMN_LABELS = {
 }
 
 
+BAR_MAX = 260
+
+
 def bar_table(key, title, rows, columns):
     """rows: [(label, {column: value}, query string for the lists or "")]; a value of
     None is one not recorded."""
@@ -33,8 +36,9 @@ def bar_table(key, title, rows, columns):
             else values.get("projects", 0) + values.get("partnerships", 0)
         )
         scale = peak if chart_column == "sek" else 2 * peak_count
-        bar = round(300 * (measure or 0) / scale, 1) if scale else 0
-        top = 24 * len(shaped)
+        # The longest bar leaves room in the 640 units for a value of 15 digits
+        # ("15 960 375 000") after it, which was cut off at 300.
+        bar = round(BAR_MAX * (measure or 0) / scale, 1) if scale else 0
         shaped.append(
             {
                 "label": label,
@@ -42,8 +46,6 @@ def bar_table(key, title, rows, columns):
                 "query": query,
                 "measure": measure,
                 "bar_width": bar,
-                "bar_y": top + 4,
-                "y": top + 17,
                 "value_x": 236 + bar,
             }
         )
@@ -52,10 +54,37 @@ def bar_table(key, title, rows, columns):
         "title": title,
         "columns": columns,
         "headers": [(column, COLUMN_LABELS[column]) for column in columns],
-        "rows": shaped,
+        "rows": _placed(shaped),
         "height": 24 * len(shaped) + 4,
         "chart_column": chart_column,
     }
+
+
+def _placed(rows):
+    """The rows with their places in the chart: one bar every 24 units, from the top."""
+    return [dict(row, bar_y=24 * n + 4, y=24 * n + 17) for n, row in enumerate(rows)]
+
+
+# Bars a chart of a PDF holds: about 60 % of an A4 page's height at the PDF's width.
+PDF_CHART_BARS = 25
+
+
+def chart_parts(table, size=PDF_CHART_BARS):
+    """The chart of a bar_table cut into charts of at most `size` bars, on the same
+    scale, so that none is taller than a page of a PDF (a picture cannot break across
+    pages). The table beside them keeps every row."""
+    rows = table["rows"]
+    if len(rows) <= size:
+        return [table]
+    return [
+        {
+            **table,
+            "key": f"{table['key']}-{n}",
+            "rows": _placed(rows[start : start + size]),
+            "height": 24 * len(rows[start : start + size]) + 4,
+        }
+        for n, start in enumerate(range(0, len(rows), size), 1)
+    ]
 
 
 def year_table(counts, sek):

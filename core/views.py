@@ -145,12 +145,16 @@ class KeptAddressMixin:
         except Http404:
             fate = former_address(self.get_queryset(), kwargs.get(self.slug_url_kwarg))
             if isinstance(fate, Moved):
-                address = fate.record.get_absolute_url()
+                address = self.moved_to(fate.record)
                 query = request.META.get("QUERY_STRING")
                 return HttpResponsePermanentRedirect(address + ("?" + query if query else ""))
             if isinstance(fate, Gone):
                 return TemplateResponse(request, "410.html", {"gone": fate}, status=410)
             raise
+
+    def moved_to(self, record):
+        """The address a renamed record's former address moves to."""
+        return record.get_absolute_url()
 
 
 class PreviewDetailView(KeptAddressMixin, DetailView):

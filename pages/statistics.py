@@ -7,9 +7,10 @@ selected, published partnerships, counted in the year of the decision. A grant c
 towards every goal and theme of its partnership, so those tables do not add up to the
 total."""
 
+import re
 from collections import defaultdict
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +23,16 @@ from partnerships.models import Grant, Partnership, PartnershipParticipant, gran
 from projects.filters import ProjectFilterSet
 from projects.models import Project
 from reference.counties import county_label
-from reference.models import Continent, Country, Goal, Organisation, Programme, Role, Theme
+from reference.models import (
+    Continent,
+    Country,
+    Goal,
+    Organisation,
+    Programme,
+    Role,
+    Source,
+    Theme,
+)
 
 GRANT_SEK = Sum(granted_sek())
 # The parameters of the filter contract that the statistics take.
@@ -243,6 +253,9 @@ def by_programme(projects, partnerships, grants):
     return table("programme", _("By programme"), rows, ALL_COLUMNS)
 
 
+SLUG_LIKE = re.compile(r"[-a-zA-Z0-9_]{1,100}")
+
+
 def filter_words(params):
     """[(label, value in words)] of the contract's parameters in `params`: "Country:
     Kenya", not "country=KE" (a few small queries, only for the values given)."""
@@ -272,13 +285,31 @@ def filter_words(params):
         values = [v for v in values if v]
         if key not in CONTRACT or key in ("sort", "page") or not values:
             continue
-        known = names[key](values) if key in names else {}
+        # Only values that can be a code or slug are looked up: PostgreSQL refuses a NUL
+        # byte in a query (a 500), and no record has any other.
+        lookup = [value for value in values if SLUG_LIKE.fullmatch(value)]
+        known = names[key](lookup) if key in names and lookup else {}
         choices = dict(getattr(filters[key].field, "choices", None) or ())
         label = filters[key].label or key
         for value in values:
             shown = known.get(value.upper() if key == "country" else value)
             words.append((label, shown or choices.get(value) or value))
     return words
+
+
+def cited_sources(params, request=None):
+    """The sources of the records the statistics of `params` count (two subqueries)."""
+    _projects_fs, projects = filtered(ProjectFilterSet, Project, params, request)
+    _partnerships_fs, partnerships = filtered(PartnershipFilterSet, Partnership, params, request)
+    links = (
+        (Project.sources.through, "project__in", projects),
+        (Partnership.sources.through, "partnership__in", partnerships),
+    )
+    condition = Q()
+    for through, lookup, records in links:
+        cited = through.objects.filter(**{lookup: records.values("pk")}).values("source_id")
+        condition |= Q(pk__in=cited)
+    return list(Source.objects.filter(condition).select_related("publisher"))
 
 
 def lists_for(params):

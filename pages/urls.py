@@ -60,6 +60,11 @@ urlpatterns = [
         views.StatisticsView.as_view(),
         name="statistics",
     ),
+    path(
+        localized_route("statistik/pdf/", "statistics/pdf/"),
+        views.StatisticsPdfView.as_view(),
+        name="statistics-pdf",
+    ),
     path("goal-colours.css", views.goal_colours_css, name="goal-colours"),
 ]
 

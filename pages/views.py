@@ -12,8 +12,10 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
 
 from core.cache import cached, page_cache_key
+from core.charts import chart_parts
 from core.exports import neutralise
 from core.filters import Q_MAX_LENGTH, text_search
+from core.pdf import PdfMixin
 from core.quality import completeness
 from core.views import KeptAddressMixin, PreviewDetailView
 from pages import statistics as stats
@@ -509,13 +511,41 @@ class StatisticsView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        params = self.request.GET.copy()
-        params.pop("format", None)
+        params = statistics_params(self.request)
         context.update(stats.statistics(params, self.request))
         context["world_map"] = map_context(context.pop("country_counts"))
         context["query"] = params.urlencode()
         context["filters"] = stats.filter_words(params)
         context["lists"] = stats.lists_for(params)
+        return context
+
+
+def statistics_params(request):
+    params = request.GET.copy()
+    params.pop("format", None)
+    return params
+
+
+class StatisticsPdfView(PdfMixin, TemplateView):
+    """The statistics page of the same filter as a PDF (core.pdf): the charts and their
+    tables, the filter in words, the sources of the records counted, the date and the
+    licence."""
+
+    pdf_template_name = "pages/statistics_pdf.html"
+
+    def pdf_filename_stem(self):
+        return "statistik"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = statistics_params(self.request)
+        context.update(stats.statistics(params, self.request))
+        context.pop("country_counts")
+        for table in context["tables"]:
+            table["parts"] = chart_parts(table)
+        context["query"] = params.urlencode()
+        context["filters"] = stats.filter_words(params)
+        context["sources"] = stats.cited_sources(params, self.request)
         return context
 
 

@@ -152,9 +152,9 @@ def records_for(subject):
         if subject.participant is not None:
             link = model.participants.rel  # the participation rows (role, organisation)
             records = records.filter(
-                pk__in=link.related_model.objects.filter(
-                    organisation=subject.participant
-                ).values(link.field.name)
+                pk__in=link.related_model.objects.filter(organisation=subject.participant).values(
+                    link.field.name
+                )
             )
         filterset = filterset_class(subject.params or None, queryset=records)
         problems += [m for messages in invalid_values(filterset).values() for m in messages]

@@ -34,6 +34,11 @@ urlpatterns = [
         name="partnership-detail",
     ),
     path(
+        localized_route("partnerskap/<slug:slug>/pdf/", "partnerships/<slug:slug>/pdf/"),
+        views.PartnershipPdfView.as_view(),
+        name="partnership-pdf",
+    ),
+    path(
         localized_route("kommuner/", "municipalities/"),
         views.MunicipalityListView.as_view(),
         name="municipality-list",

@@ -7,6 +7,7 @@ from django.views.generic import TemplateView
 
 from core.charts import bar_table, year_panel, year_table
 from core.filters import selected
+from core.pdf import PdfMixin
 from core.views import FilteredExportView, FilteredListView, PreviewDetailView
 from partnerships.exports import (
     grant_dataset,
@@ -86,6 +87,16 @@ class PartnershipDetailView(PreviewDetailView):
     template_name = "partnerships/partnership_detail.html"
     context_object_name = "partnership"
     quality_checks = CHECKS
+
+
+class PartnershipPdfView(PdfMixin, PartnershipDetailView):
+    """The partnership's page as a PDF (core.pdf); a draft only for those who may preview
+    it."""
+
+    pdf_template_name = "partnerships/partnership_pdf.html"
+
+    def pdf_filename_stem(self):
+        return self.object.slug
 
 
 class MunicipalitySource:

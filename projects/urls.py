@@ -21,4 +21,9 @@ urlpatterns = [
         views.ProjectDetailView.as_view(),
         name="project-detail",
     ),
+    path(
+        localized_route("projekt/<slug:slug>/pdf/", "projects/<slug:slug>/pdf/"),
+        views.ProjectPdfView.as_view(),
+        name="project-pdf",
+    ),
 ]

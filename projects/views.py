@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
+from core.pdf import PdfMixin
 from core.views import FilteredExportView, FilteredListView, PreviewDetailView
 from projects.exports import project_dataset
 from projects.filters import ProjectFilterSet
@@ -36,3 +37,12 @@ class ProjectDetailView(PreviewDetailView):
     template_name = "projects/project_detail.html"
     context_object_name = "project"
     quality_checks = CHECKS
+
+
+class ProjectPdfView(PdfMixin, ProjectDetailView):
+    """The project's page as a PDF (core.pdf); a draft only for those who may preview it."""
+
+    pdf_template_name = "projects/project_pdf.html"
+
+    def pdf_filename_stem(self):
+        return self.object.slug

@@ -223,7 +223,12 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint logs each step of every PDF at INFO; its warnings (a file it could
+        # not read) still show.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 
 # One cache that every process shares, so that a change is seen by all at once: Redis

@@ -175,6 +175,13 @@ def body(response):
         content = b"".join(response.streaming_content)
     else:
         content = response.content
+    if response.get("Content-Type", "").startswith("application/pdf"):
+        import subprocess
+
+        text = subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", "-", "-"], input=content, capture_output=True, check=True
+        )
+        return text.stdout.decode("utf-8")
     if response.get("Content-Type", "").startswith("application/zip"):
         import io
         import zipfile

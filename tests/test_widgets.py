@@ -33,9 +33,7 @@ def embed_code(page):
 
 @pytest.fixture
 def records(seeded, goals):
-    from reference.models import Organisation, Programme
-
-    from reference.models import OrganisationKind
+    from reference.models import Organisation, OrganisationKind, Programme
 
     borlange = Organisation.objects.get(slug="borlange")
     programme = Programme.objects.get(slug="kommunala-partnerskap")

@@ -45,13 +45,16 @@ def release_sample():
 
 # Routes whose values every walk makes the same way.
 SHARED_SAMPLES = {"release-file": release_sample}
-# Routes that take the values of another's (a widget those of its record's page).
+# Routes that take the values of another's (a widget, a PDF those of its record's page).
 SAMPLE_ALIASES = {
     "pages:municipality-embed": "partnerships:municipality-detail",
     "pages:country-embed": "pages:country-detail",
     "pages:goal-embed": "pages:goal-detail",
     "pages:programme-embed": "pages:programme-detail",
     "pages:organisation-embed": "pages:organisation-detail",
+    # A record's PDF (core/pdf.py) is at its page's address + pdf/.
+    "projects:project-pdf": "projects:project-detail",
+    "partnerships:partnership-pdf": "partnerships:partnership-detail",
 }
 
 
@@ -247,6 +250,7 @@ QUERY_ADDRESSES = [
     "/partnerskap/inbaddning/?country=KE&goal=11",
     "/projekt/inbaddning/?country=ZZ",
     "/kommuner/jamfor/?municipality=borlange&municipality=klimatanpassningsstadskommunen",
+    "/statistik/pdf/?country=KE&goal=11",
 ]
 
 

@@ -20,6 +20,8 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.throttle import limit_streams
+
 PDF_VARIANT = "pdf/ua-1"
 
 
@@ -115,6 +117,12 @@ class PdfMixin:
     pdf_template_name = None
     # The page this PDF prints is at the PDF's address less this ending.
     pdf_suffix = "pdf/"
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        # A PDF takes about a second of a worker: the limits of whole-file downloads
+        # apply (core.throttle), so a client looping on PDFs cannot starve the pages.
+        return limit_streams(super().as_view(**initkwargs))
 
     def pdf_filename_stem(self):
         return "register"

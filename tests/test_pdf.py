@@ -11,6 +11,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import override
@@ -351,3 +352,16 @@ def test_a_screenshot_of_the_statistics_pdf(client, register):
         if pictures[0] != target:
             pictures[0].replace(target)
         assert target.stat().st_size > 10_000
+
+
+def test_a_client_looping_on_pdfs_is_told_to_wait(client, register, settings):
+    """A PDF takes a second of a worker: the limits of whole-file downloads apply (per
+    client address and minute, and the slots shared by all workers)."""
+    settings.EXPORT_DOWNLOADS_PER_MINUTE = 2
+    cache.clear()  # no count of another test's
+    for query in ("goal=5", "country=KE"):
+        assert client.get(f"/statistik/pdf/?{query}", REMOTE_ADDR="192.0.2.9").status_code == 200
+    refused = client.get("/statistik/pdf/?goal=11", REMOTE_ADDR="192.0.2.9")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert client.get("/statistik/pdf/?goal=11", REMOTE_ADDR="192.0.2.10").status_code == 200
+    assert client.get("/statistik/?goal=11", REMOTE_ADDR="192.0.2.9").status_code == 200

@@ -98,6 +98,27 @@ def selected(filterset):
     return filterset.qs
 
 
+def selection(filterset, params):
+    """(records, notices) of a list for the query `params`: what `selected` gives, and a
+    notice for each value it cannot use and for each parameter of the filter contract
+    the list does not have (?municipality= on the projects selects nothing there, as the
+    statistics count it). The lists and their widgets read it."""
+    from django.utils.translation import gettext as _
+
+    from core.text import printable
+
+    records = selected(filterset)
+    notices = []
+    for name, errors in invalid_values(filterset).items():
+        label = filterset.filters[name].label if name in filterset.filters else name
+        notices.extend(printable(f"{label}: {error}") for error in errors)
+    for name in sorted(set(params) & contract_parameters() - set(filterset.filters)):
+        if name not in ("page", "format") and any(params.getlist(name)):
+            records = filterset.queryset.none()
+            notices.append(_("%(name)s: this list has no such filter.") % {"name": name})
+    return records, notices
+
+
 def invalid_values(filterset):
     """{parameter: [message]} for the values a FilterSet cannot use; {} when none."""
     if not filterset.is_bound or filterset.is_valid():

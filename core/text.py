@@ -48,3 +48,14 @@ def page_language():
     """The page's language as the register writes it: "en" on English pages, else "sv"
     (the one place that asks; Swedish is the default)."""
     return "en" if (get_language() or "sv").startswith("en") else "sv"
+
+
+def printable(text):
+    """Text with each character a page cannot show (a NUL byte, a control character from
+    an address) as the replacement character."""
+    return "".join(c if c.isprintable() else "\ufffd" for c in text)
+
+
+def quoted(value, limit=50):
+    """A value from an address as a page may quote it: printable and short."""
+    return printable(value[:limit]) + ("…" if len(value) > limit else "")

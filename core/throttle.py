@@ -82,24 +82,30 @@ def too_many_requests(retry_after=None):
     return response
 
 
+def over_limit(request, name, limit, seconds):
+    """Seconds to wait when this client address has done `name` `limit` times in the
+    current window of `seconds` already (this time counted), else 0; nothing is counted
+    while the shared cache is down or without a limit (0)."""
+    if not limit or cache_is_down():
+        return 0
+    now = time.time()
+    window = int(now // seconds)
+    address = get_client_ip_address(request) or "unknown"
+    key = f"{name}:{address}:{window}"
+    cache.add(key, 0, timeout=2 * seconds)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr: count this one only
+        count = 1
+    return int((window + 1) * seconds - now) + 1 if count > limit else 0
+
+
 def over_rate(request):
     """Seconds to wait when this client address has started EXPORT_DOWNLOADS_PER_MINUTE
     downloads of whole files in the current minute already, else 0: a file served from
     disk costs the server little, but a client looping on it still takes a worker and
     bandwidth from everyone else. Not counted while the cache is down."""
-    limit = settings.EXPORT_DOWNLOADS_PER_MINUTE
-    if not limit or cache_is_down():
-        return 0
-    now = time.time()
-    minute = int(now // 60)
-    address = get_client_ip_address(request) or "unknown"
-    key = f"download-rate:{address}:{minute}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr: count this one only
-        count = 1
-    return int((minute + 1) * 60 - now) + 1 if count > limit else 0
+    return over_limit(request, "download-rate", settings.EXPORT_DOWNLOADS_PER_MINUTE, 60)
 
 
 def limit_rate(view):

@@ -27,7 +27,10 @@ def resolve_own_address(request, address):
     from django.urls import Resolver404, resolve
     from django.utils import translation
 
-    parts = urlsplit(address)
+    try:
+        parts = urlsplit(address)
+    except ValueError:  # "http://[", an address no browser could have
+        raise Http404 from None
     if parts.scheme not in ("", "http", "https") or (
         parts.netloc and parts.netloc != request.get_host()
     ):

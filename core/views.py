@@ -8,14 +8,13 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
 
 from core.exports import EXPORT_PERMISSION, check_export_permission, csv_response, export_filename
-from core.filters import contract_parameters, invalid_values, selected
+from core.filters import selected, selection
 from core.formeraddresses import Gone, Moved, former_address
 from core.pagination import paginate
 from core.throttle import limit_streams
@@ -103,17 +102,7 @@ class FilteredListView(ActiveFiltersMixin, FilteredSourceMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = self.get_filterset()
-        notices = []
-        records = selected(filterset)
-        for name, errors in invalid_values(filterset).items():
-            label = filterset.filters[name].label if name in filterset.filters else name
-            notices.extend(f"{label}: {error}" for error in errors)
-        # A parameter of the contract that this list does not have (?municipality= on
-        # the projects) selects nothing here, as the statistics count it; say so.
-        for name in sorted(set(self.request.GET) & contract_parameters() - set(filterset.filters)):
-            if name not in ("page", "format") and any(self.request.GET.getlist(name)):
-                records = filterset.queryset.none()
-                notices.append(_("%(name)s: this list has no such filter.") % {"name": name})
+        records, notices = selection(filterset, self.request.GET)
         page, page_notice = paginate(records, self.request.GET.get("page"), self.paginate_by)
         if page_notice:
             notices.append(page_notice)

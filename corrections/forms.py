@@ -19,6 +19,7 @@ class ErrorReportForm(forms.ModelForm):
         model = ErrorReport
         fields = ["description", "source", "email"]
         widgets = {
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "description": forms.Textarea(attrs={"rows": 6}),
             "source": forms.Textarea(attrs={"rows": 3}),
         }
@@ -35,14 +36,17 @@ class ErrorReportForm(forms.ModelForm):
         }
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["email"].help_text = ngettext(
             "Only if you want the editors to be able to ask you about the report. The address "
-            "is personal data: it is never shown publicly, only the editors read it, and it "
-            "is deleted when the report is closed, at the latest after %(days)d day.",
+            "is personal data: it is never shown publicly, only the register's staff can read "
+            "it, and it is deleted when the report is closed, at the latest after %(days)d "
+            "day.",
             "Only if you want the editors to be able to ask you about the report. The address "
-            "is personal data: it is never shown publicly, only the editors read it, and it "
-            "is deleted when the report is closed, at the latest after %(days)d days.",
+            "is personal data: it is never shown publicly, only the register's staff can read "
+            "it, and it is deleted when the report is closed, at the latest after %(days)d "
+            "days.",
             settings.ERROR_REPORT_EMAIL_DAYS,
         ) % {"days": settings.ERROR_REPORT_EMAIL_DAYS}
 

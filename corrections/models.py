@@ -15,6 +15,8 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -147,17 +149,28 @@ class ErrorReport(models.Model):
             )
 
     def save(self, *args, **kwargs):
+        before = (
+            ErrorReport.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if self.pk
+            else None
+        )
         if self.is_closed:
             self.email = ""  # personal data is kept only while the report is open
-            if self.closed_at is None:
-                self.closed_at = timezone.now()
-                if self.status == Status.CORRECTED and self.record is not None:
-                    from corrections.history import changes_since
+        if self.status != before:
+            # Closed now, or reopened: the closing and what it changed say what it is now.
+            self.closed_at = timezone.now() if self.is_closed else None
+            self.changes = []
+            if self.status == Status.CORRECTED and self.record is not None:
+                from corrections.history import changes_since
 
-                    self.changes = changes_since(self.record, self.created_at or self.closed_at)
-        else:
-            self.closed_at = None
+                self.changes = changes_since(self.record, self.created_at or self.closed_at)
         super().save(*args, **kwargs)
-        if self.status == Status.CORRECTED:
+        if Status.CORRECTED in (self.status, before):
             # The log is on public pages, which are cached per data version.
             transaction.on_commit(bump_data_version)
+
+
+@receiver(post_delete, sender=ErrorReport)
+def _correction_deleted(sender, instance, **kwargs):
+    if instance.status == Status.CORRECTED:
+        transaction.on_commit(bump_data_version)

@@ -1,14 +1,11 @@
 """Report an error in a record (`/rapportera-fel/?url=<the record's page>`) and the log of
 corrections (`/rattelser/`). The form takes no report from a program that fills the
 hidden field, none beyond ERROR_REPORTS_PER_HOUR per client address (counted in the
-shared cache) and none while the register is archived."""
+shared cache, core.throttle.over_limit) and none while the register is archived."""
 
-import time
 from urllib.parse import urlsplit
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -18,9 +15,9 @@ from django.views import View
 from django.views.generic import TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
-from core.cache import cache_is_down
 from core.pagination import paginate
 from core.readonly import archived
+from core.throttle import over_limit
 from core.urls import resolve_own_address
 from corrections.forms import ErrorReportForm
 from corrections.models import public_queryset
@@ -43,22 +40,6 @@ def reported_record(request, address):
     if records is None or not records.filter(pk=record.pk).exists():
         raise Http404
     return record, urlsplit(address).path
-
-
-def over_hourly_limit(request):
-    """True when this client address has sent ERROR_REPORTS_PER_HOUR reports this hour
-    (not counted while the shared cache is down)."""
-    limit = settings.ERROR_REPORTS_PER_HOUR
-    if not limit or cache_is_down():
-        return False
-    address = get_client_ip_address(request) or "unknown"
-    key = f"error-reports:{address}:{int(time.time() // 3600)}"
-    cache.add(key, 0, timeout=7200)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        count = 1
-    return count > limit
 
 
 class ReportView(View):
@@ -87,7 +68,10 @@ class ReportView(View):
             return self.render(form, status=403)
         if form.is_trap_filled():
             return self.render(form, 400, _("The report could not be received."))
-        if over_hourly_limit(request):
+        if not form.is_valid():
+            return self.render(form, status=400)
+        # Only reports that would be stored count (core.throttle, the shared cache).
+        if over_limit(request, "error-reports", settings.ERROR_REPORTS_PER_HOUR, 3600):
             return self.render(
                 form,
                 429,
@@ -96,8 +80,6 @@ class ReportView(View):
                     "again in an hour; nothing of this report was stored."
                 ),
             )
-        if not form.is_valid():
-            return self.render(form, status=400)
         submit_report(self.record, self.path, translation.get_language(), form)
         return redirect("corrections:thanks")
 

@@ -25,7 +25,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import TemplateView
 
-from core.filters import invalid_values, selected
+from core.filters import contract_parameters, selection
+from core.text import quoted
 from core.urls import resolve_own_address
 from pages.statistics import filter_words
 from partnerships.filters import PartnershipFilterSet
@@ -41,13 +42,26 @@ WIDTH, HEIGHT = 600, 420
 @dataclass
 class Subject:
     """What a widget shows: its heading, the filter of the lists it reads (a QueryDict of
-    the filter contract), the kinds of record it lists and, for an organisation, the
+    the filter contract), the kinds of record it lists, whether it is a list's widget (a
+    parameter the list lacks is then said, as on the list) and, for an organisation, the
     organisation its records have as a participant."""
 
     title: str
     params: QueryDict
     kinds: tuple = ("partnerships", "projects")
+    listed: bool = False
     participant: Organisation | None = None
+
+
+def list_query(query):
+    """The parameters of the filter contract in a list's query string, without the page
+    and the order: what the list's widget shows (other parameters, such as a newsletter's
+    utm_source, are dropped)."""
+    kept = QueryDict(mutable=True)
+    for name, values in query.lists():
+        if name in contract_parameters() and name not in ("page", "sort", "format"):
+            kept.setlist(name, values)
+    return kept
 
 
 def _params(**values):
@@ -91,12 +105,11 @@ def filtered_list(kind, title):
     as the list's): its own kind of record, its title and the filter in words."""
 
     def lookup(params, described=True):
-        shown = QueryDict(mutable=True)
-        for name, values in params.lists():
-            if name not in ("page", "sort"):
-                shown.setlist(name, values)
-        words = described and ", ".join(str(value) for _label, value in filter_words(shown))
-        return Subject(f"{title}: {words}" if words else str(title), shown, kinds=(kind,))
+        shown = list_query(params)
+        words = described and ", ".join(quoted(str(value)) for _label, value in filter_words(shown))
+        return Subject(
+            f"{title}: {words}" if words else str(title), shown, kinds=(kind,), listed=True
+        )
 
     return lookup
 
@@ -143,8 +156,9 @@ def records_for(subject):
     counts = {}
     problems = []
     for key, (filterset_class, model) in FILTERSETS.items():
-        if key not in subject.kinds or any(
-            name not in filterset_class.base_filters for name in subject.params
+        if key not in subject.kinds or (
+            not subject.listed
+            and any(name not in filterset_class.base_filters for name in subject.params)
         ):
             counts[key] = None  # the filter does not apply to this kind (a municipality's projects)
             continue
@@ -157,8 +171,8 @@ def records_for(subject):
                 )
             )
         filterset = filterset_class(subject.params or None, queryset=records)
-        problems += [m for messages in invalid_values(filterset).values() for m in messages]
-        records = selected(filterset)
+        records, notices = selection(filterset, subject.params)
+        problems += notices
         counts[key] = records.count()
         found += list(records.order_by("-start_date", "-id")[:SHOWN])
     found.sort(key=lambda r: (r.start_date is not None, r.start_date), reverse=True)
@@ -202,11 +216,7 @@ class WidgetView(TemplateView):
 def widget_address(request, page_name, kwargs, query=None):
     """The widget of the page `page_name` (a record's page, or a list with `query`)."""
     if page_name in LIST_TO_WIDGET:
-        shown = QueryDict(mutable=True)
-        for name, values in (query or QueryDict()).lists():
-            if name not in ("page", "sort"):
-                shown.setlist(name, values)
-        encoded = shown.urlencode()
+        encoded = list_query(query or QueryDict()).urlencode()
         address = reverse(LIST_TO_WIDGET[page_name]) + (f"?{encoded}" if encoded else "")
     else:
         address = reverse(DETAIL_TO_WIDGET[page_name], kwargs=kwargs)

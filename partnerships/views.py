@@ -8,6 +8,7 @@ from django.views.generic import TemplateView
 from core.charts import bar_table, year_panel, year_table
 from core.filters import selected
 from core.pdf import PdfMixin
+from core.text import quoted
 from core.views import FilteredExportView, FilteredListView, PreviewDetailView
 from partnerships.exports import (
     grant_dataset,
@@ -188,12 +189,6 @@ class MunicipalityDetailView(PreviewDetailView):
         return year_panel(table, query.urlencode())
 
 
-def shown_value(value, limit=50):
-    """A value from the address as a message may quote it: printable and short."""
-    shown = "".join(c if c.isprintable() else "\ufffd" for c in value[:limit])
-    return shown + ("…" if len(value) > limit else "")
-
-
 class MunicipalityCompareView(TemplateView):
     """Two to five municipalities or regions side by side, ?municipality=a&municipality=b
     in the order given (README, "Site pages, statistics and the map"); fewer: the form to
@@ -219,7 +214,7 @@ class MunicipalityCompareView(TemplateView):
             gettext(
                 "No published municipality, county council or region is found under “%(value)s”."
             )
-            % {"value": shown_value(slug)}
+            % {"value": quoted(slug)}
             for slug in self.slugs
             if slug not in by_slug
         ]

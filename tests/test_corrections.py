@@ -141,7 +141,14 @@ def test_bad_input_gets_a_message_and_stores_nothing(client, project):
     bad_email = send(client, "/projekt/vatten-i-kisumu/", email="inte en adress")
     assert bad_email.status_code == 400
     assert not ErrorReport.objects.exists()
-    for address in ("/projekt/finns-inte/", "/statistik/", "http://example.org/projekt/x/", ""):
+    for address in (
+        "/projekt/finns-inte/",
+        "/statistik/",
+        "http://example.org/projekt/x/",
+        "http://[",
+        "//evil.example/projekt/vatten-i-kisumu/",
+        "",
+    ):
         assert client.get(report_address(address)).status_code in (404, 200)
         assert send(client, address).status_code == 404
     assert not ErrorReport.objects.exists()
@@ -282,3 +289,37 @@ def test_administrators_may_delete_reports_and_editors_may_not(client, editor, p
     client.force_login(make_user("chief", ADMINISTRATORS))
     assert client.post(delete, {"post": "yes"}).status_code == 302
     assert not ErrorReport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_report_rejected_then_corrected_or_reopened_says_what_it_is_now(
+    client, editor, project, django_capture_on_commit_callbacks
+):
+    from core.cache import data_version
+
+    report = ErrorReport.objects.create(record=project, record_title="x", description="x")
+    report.status, report.explanation_sv = Status.REJECTED, "Nej."
+    report.save()
+    rejected_on = report.closed_at
+    project.title_sv = "Nytt namn"
+    project.save()
+    report.status = Status.CORRECTED
+    report.save()
+    assert report.closed_at > rejected_on
+    assert [c["field"] for c in report.changes] == ["title_sv"]
+    assert "Nytt namn" in client.get("/rattelser/").content.decode()
+    # Reopened: out of the log, on pages cached before too (the data version moves).
+    before = data_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        report.status = Status.IN_PROGRESS
+        report.save()
+    assert data_version() != before
+    assert (report.closed_at, report.changes) == (None, [])
+    assert "Nytt namn" not in client.get("/rattelser/").content.decode()
+    # A corrected report deleted: the same.
+    report.status = Status.CORRECTED
+    report.save()
+    before = data_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        report.delete()
+    assert data_version() != before

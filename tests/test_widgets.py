@@ -143,3 +143,23 @@ def test_oembed_answers_per_the_spec_for_widget_pages_only(client, records):
     xml = client.get("/oembed", {"url": "http://testserver/lander/ke/", "format": "xml"})
     assert xml.status_code == 501
     assert client.get("/oembed", {"url": "http://testserver/kommuner/hemligt/"}).status_code == 404
+
+
+def test_a_list_widget_keeps_only_the_filter_and_says_what_the_list_lacks(client, records):
+    text = client.get("/partnerskap/?utm_source=nyhetsbrev&country=KE").content.decode()
+    assert '<iframe src="http://testserver/partnerskap/inbaddning/?country=KE"' in embed_code(text)
+    widget = client.get("/partnerskap/inbaddning/?utm_source=nyhetsbrev&country=KE")
+    assert "Borlänge och Kisumu" in widget.content.decode()
+    # The projects have no municipality filter: said, as on the list, and nothing listed.
+    lacking = client.get("/projekt/inbaddning/?municipality=borlange").content.decode()
+    assert "municipality: " in lacking and "0 projekt" in lacking
+
+
+def test_odd_values_are_quoted_printable_and_short(client, records):
+    response = client.get("/partnerskap/inbaddning/", {"country": "\x00" + "x" * 300})
+    assert response.status_code == 200
+    text = response.content.decode()
+    heading = re.sub(r"<[^>]+>", "", re.search(r"<h1>(.*?)</h1>", text, re.S)[1])
+    assert "\x00" not in text and "x" * 60 not in heading
+    for address in ("http://[", "http://[evil]/x"):
+        assert client.get("/oembed", {"url": address}).status_code == 404

@@ -172,21 +172,20 @@ def make_walk_records():
             grant_maker=organisation,
         )
     # A correction on the project's page (corrections/): its table of what changed.
-    from django.utils import timezone
-
     from corrections.models import ErrorReport, Status
 
-    ErrorReport.objects.create(
+    report = ErrorReport.objects.create(
         record=project,
         record_title=str(project),
         description="Fel titel.",
         status=Status.CORRECTED,
         explanation_sv=f"Titeln rättad enligt {LONG_WORD.lower()}s slutrapport: {LONG_URL}",
-        closed_at=timezone.now(),
+    )
+    ErrorReport.objects.filter(pk=report.pk).update(
         changes=[
             {"field": "title_sv", "old": LONG_WORD, "new": f"{LONG_WORD} i Nakuru"},
             {"field": "programme", "old": None, "new": None},
-        ],
+        ]
     )
 
 

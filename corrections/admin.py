@@ -1,9 +1,11 @@
 from django.contrib import admin
+from django.db import transaction
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from core.cache import bump_data_version
 from corrections.history import described
-from corrections.models import ErrorReport
+from corrections.models import ErrorReport, Status
 
 
 @admin.register(ErrorReport)
@@ -39,6 +41,21 @@ class ErrorReportAdmin(admin.ModelAdmin):
         "closed_at",
         "handled_by",
     ]
+
+    actions = ["withhold_values"]
+
+    @admin.action(
+        description=_("Withhold the old and new values of the changes (personal data)"),
+        permissions=["change"],
+    )
+    def withhold_values(self, request, queryset):
+        """The log then says only which fields changed: for a correction that removed
+        personal data or anything else that must not stay public."""
+        for report in queryset:
+            report.changes = [dict(change, old=None, new=None) for change in report.changes]
+            report.save(update_fields=["changes"])
+            if report.status == Status.CORRECTED:
+                transaction.on_commit(bump_data_version)
 
     def has_add_permission(self, request):
         return False  # reports come from readers, through the public form

@@ -49,7 +49,7 @@ def described(changes, model):
             field = model._meta.get_field(change["field"])
         except FieldDoesNotExist:  # a field removed since
             continue
-        if change["old"] is None and change["new"] is None and field.is_relation:
+        if change["old"] is None and change["new"] is None:  # a link, or values withheld
             rows.append((capfirst(field.verbose_name), None, None, ""))
         else:
             rows.append(

@@ -323,3 +323,25 @@ def test_a_report_rejected_then_corrected_or_reopened_says_what_it_is_now(
     with django_capture_on_commit_callbacks(execute=True):
         report.delete()
     assert data_version() != before
+
+
+@pytest.mark.django_db
+def test_an_editor_may_withhold_a_corrections_values(client, editor, project):
+    report = ErrorReport.objects.create(
+        record=project,
+        record_title="x",
+        description="x",
+        status=Status.CORRECTED,
+        explanation_sv="Personuppgift borttagen.",
+    )
+    ErrorReport.objects.filter(pk=report.pk).update(
+        changes=[{"field": "title_sv", "old": "Anna Andersson, 070-123", "new": "Vatten"}]
+    )
+    assert "070-123" in client.get("/rattelser/").content.decode()
+    client.force_login(editor)
+    listing = reverse("admin:corrections_errorreport_changelist")
+    response = client.post(listing, {"action": "withhold_values", "_selected_action": [report.pk]})
+    assert response.status_code == 302
+    client.logout()
+    text = client.get("/rattelser/").content.decode()
+    assert "070-123" not in text and "Personuppgift borttagen." in text and "ändrad" in text

@@ -112,6 +112,8 @@ def selection(filterset, params):
     for name, errors in invalid_values(filterset).items():
         label = filterset.filters[name].label if name in filterset.filters else name
         notices.extend(printable(f"{label}: {error}") for error in errors)
+    if hasattr(filterset, "selection_notices"):  # values valid but selecting none here
+        notices.extend(filterset.selection_notices())
     for name in sorted(set(params) & contract_parameters() - set(filterset.filters)):
         if name not in ("page", "format") and any(params.getlist(name)):
             records = filterset.queryset.none()

@@ -83,6 +83,20 @@ class RegisterFilterSet(django_filters.FilterSet):
     def public_checks(self):
         return {c.fact: c for c in self.quality_checks if c.fact}
 
+    def selection_notices(self):
+        """Notices of values that are valid but select none of this list's records: a fact
+        that does not apply to them (?unstated=budget on the partnerships)."""
+        if "unstated" not in self.filters or not self.is_bound:
+            return []
+        checks = self.public_checks()
+        kind = self.queryset.model._meta.verbose_name_plural
+        return [
+            _("%(fact)s is not a fact of %(kind)s: none of them is selected by it.")
+            % {"fact": capfirst(FACTS[value]), "kind": kind}
+            for value in dict.fromkeys(self.data.getlist("unstated"))
+            if value in FACTS and value not in checks
+        ]
+
     def filter_unstated(self, queryset, name, value):
         if not value:
             return queryset

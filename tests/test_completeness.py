@@ -92,3 +92,12 @@ def test_lists_and_the_api_filter_by_an_unstated_fact(client, seeded):
     assert "kunde inte användas" not in statistics.content.decode()  # no notice
     assert statistics.context["totals"]["projects"] == len(without)
     assert statistics.context["totals"]["partnerships"] == 0  # no budget to lack
+
+
+def test_a_list_says_when_a_fact_does_not_apply_to_its_records(client, seeded):
+    """?unstated=budget on the partnerships: none is selected, and the list says why
+    rather than look empty for no reason; a fact that applies gives no such notice."""
+    page = client.get("/partnerskap/", {"unstated": "budget"})
+    assert not page.context["object_list"]
+    assert "Budget anges inte för partnerskap" in page.content.decode()
+    assert "anges inte för" not in client.get("/projekt/", {"unstated": "budget"}).content.decode()

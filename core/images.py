@@ -24,7 +24,7 @@ def validate_lead_image(file):
     bytes and pixels (from the header, before decoding), then decoded to the end: JPEG's
     verify reads only its headers, and a file cut short would fail when it is resized.
     Raises ValidationError with a message in plain words."""
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageFile, UnidentifiedImageError
 
     if file.size > MAX_BYTES:
         raise ValidationError(
@@ -72,6 +72,9 @@ def validate_lead_image(file):
             code="image_too_narrow",
             params={"width": width, "min": MIN_WIDTH},
         )
+    # Decoded to the end whatever another library set process-wide (WeasyPrint, imported
+    # for the PDFs, makes Pillow accept files cut short).
+    tolerant, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         with Image.open(file) as image:
             image.draft(image.mode, (MIN_WIDTH, MIN_WIDTH))  # JPEG: decoded at a fraction
@@ -85,6 +88,7 @@ def validate_lead_image(file):
             code="image_damaged",
         ) from None
     finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
         file.seek(0)
 
 

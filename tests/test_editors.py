@@ -582,6 +582,22 @@ def test_a_truncated_jpeg_gets_a_message_and_nothing_is_stored(client, editor, s
     assert not media.exists() or stored_files(media) == []
 
 
+def test_a_truncated_jpeg_is_refused_whatever_a_library_set_in_pillow(
+    client, editor, seeded, media, monkeypatch
+):
+    """WeasyPrint (the PDFs) sets Pillow's LOAD_TRUNCATED_IMAGES when it is imported: the
+    check of an upload must not depend on that process-wide flag."""
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    whole = photo_jpeg()
+    project, response = image_on_new_project(
+        client, editor, "avklippt", whole[: len(whole) // 2], "foto.jpg"
+    )
+    assert response.status_code == 200
+    assert "Bilden kunde inte läsas till slut" in visible_text(response)
+
+
 def test_an_image_is_stored_under_the_extension_of_its_kind(client, editor, seeded, media):
     project, response = image_on_new_project(
         client, editor, "fel-namn", image_bytes(800, 600), "bild.pdf"

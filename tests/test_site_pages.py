@@ -216,10 +216,12 @@ def add_records(n, goals, offset):
     "url,expected",
     [
         ("/organisationer/", 1),
-        ("/organisationer/sida/", 10),
-        ("/organisationer/icld/", 10),
-        ("/program/kommunala-partnerskap/", 14),  # + the widget's subject (embed box)
-        ("/omgangar/icld-32-nya-partnerskap/", 8),
+        # Record pages: + their corrections (corrections.selectors.corrections_of);
+        # organisations: + the widget's subject (embed box) too.
+        ("/organisationer/sida/", 12),
+        ("/organisationer/icld/", 12),
+        ("/program/kommunala-partnerskap/", 15),  # + the widget's subject (embed box)
+        ("/omgangar/icld-32-nya-partnerskap/", 9),
         ("/statistik/", 26),  # + SEK by theme
         ("/statistik/?country=KE&goal=11", 28),  # + the filter in words (country, goal)
         ("/sok/?q=ss", 20),  # + rounds, countries and goals (list and count each)

@@ -7,7 +7,6 @@ selected, published partnerships, counted in the year of the decision. A grant c
 towards every goal and theme of its partnership, so those tables do not add up to the
 total."""
 
-import re
 from collections import defaultdict
 
 from django.db.models import Count, Q, Sum
@@ -16,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.charts import bar_table as table
 from core.charts import year_panel, year_table
-from core.filters import invalid_values, selected
+from core.filters import invalid_values, is_slug, selected
 from core.models import published_at
 from partnerships.filters import PartnershipFilterSet
 from partnerships.models import Grant, Partnership, PartnershipParticipant, granted_sek
@@ -253,9 +252,6 @@ def by_programme(projects, partnerships, grants):
     return table("programme", _("By programme"), rows, ALL_COLUMNS)
 
 
-SLUG_LIKE = re.compile(r"[-a-zA-Z0-9_]{1,100}")
-
-
 def filter_words(params):
     """[(label, value in words)] of the contract's parameters in `params`: "Country:
     Kenya", not "country=KE" (a few small queries, only for the values given)."""
@@ -287,7 +283,7 @@ def filter_words(params):
             continue
         # Only values that can be a code or slug are looked up: PostgreSQL refuses a NUL
         # byte in a query (a 500), and no record has any other.
-        lookup = [value for value in values if SLUG_LIKE.fullmatch(value)]
+        lookup = [value for value in values if is_slug(value)]
         known = names[key](lookup) if key in names and lookup else {}
         choices = dict(getattr(filters[key].field, "choices", None) or ())
         label = filters[key].label or key

@@ -511,18 +511,21 @@ class StatisticsView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        params = statistics_params(self.request)
-        context.update(stats.statistics(params, self.request))
+        params = statistics_context(self.request, context)
         context["world_map"] = map_context(context.pop("country_counts"))
-        context["query"] = params.urlencode()
-        context["filters"] = stats.filter_words(params)
         context["lists"] = stats.lists_for(params)
         return context
 
 
-def statistics_params(request):
+def statistics_context(request, context):
+    """What the statistics page and its PDF show of the request's filter, added to
+    `context`: the figures and tables, the query and the filter in words. Returns the
+    filter's parameters."""
     params = request.GET.copy()
     params.pop("format", None)
+    context.update(stats.statistics(params, request))
+    context["query"] = params.urlencode()
+    context["filters"] = stats.filter_words(params)
     return params
 
 
@@ -538,13 +541,10 @@ class StatisticsPdfView(PdfMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        params = statistics_params(self.request)
-        context.update(stats.statistics(params, self.request))
-        context.pop("country_counts")
+        params = statistics_context(self.request, context)
+        context.pop("country_counts")  # no map in the PDF
         for table in context["tables"]:
             table["parts"] = chart_parts(table)
-        context["query"] = params.urlencode()
-        context["filters"] = stats.filter_words(params)
         context["sources"] = stats.cited_sources(params, self.request)
         return context
 

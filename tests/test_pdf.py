@@ -310,7 +310,7 @@ def test_nothing_is_fetched_from_other_hosts(client, seeded, settings, monkeypat
     for address in (
         "http://example.org/static/css/pdf.css",
         "https://fonts.example.com/font.woff2",
-        "file:///etc/passwd",
+        Path(__file__).resolve().as_uri(),  # a file of this machine
         "http://testserver/static/../../skrsite/settings.py",
         "http://testserver/admin/",
     ):

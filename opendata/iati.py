@@ -364,15 +364,47 @@ def partnership_activity(partnership, request, reporting, related):
 # What each kind reads besides its own row: a function of a chunk of records.
 RELATED = {"project": project_related, "partnership": partnership_related}
 
+# The columns of its own row an activity writes (activity(), status_code(),
+# activity_dates()); the page text, image and sources are not read, so a chunk of records
+# stays small (with every column, 100 000 grants kept the process 65 MB larger).
+OWN_COLUMNS = (
+    "updated_at",
+    "slug",
+    "title_sv",
+    "title_en",
+    "summary_sv",
+    "summary_en",
+    "stated_status",
+    "start_date",
+    "start_precision",
+    "start_actual",
+    "end_date",
+    "end_precision",
+    "end_actual",
+)
+ACTIVITY_COLUMNS = {
+    "project": OWN_COLUMNS,
+    "partnership": (*OWN_COLUMNS, "country__code", "country__name_en"),
+}
+
 
 def described(request, records, build):
     """The records' activities, one element at a time, leaving out those IATI's required
     parts are missing from; the records are read in chunks of CHUNK_SIZE, each with one
     query per relation."""
     reporting = reporting_org()
-    gather = RELATED[records.model._meta.model_name]
+    kind = records.model._meta.model_name
+    gather = RELATED[kind]
     address = Address(request, records.model)
-    rows = records.prefetch_related(None).iterator(chunk_size=CHUNK_SIZE)
+    columns = ACTIVITY_COLUMNS[kind]
+    relations = {column.split("__")[0] for column in columns if "__" in column}
+    rows = (
+        records.prefetch_related(None)
+        .select_related(None)
+        .select_related(*relations)
+        .only(*columns)
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
     while chunk := list(islice(rows, CHUNK_SIZE)):
         related = gather(chunk)
         for record in chunk:

@@ -208,25 +208,25 @@ def layout():
     return result
 
 
-def table_rows(queryset, cols, visible):
+def table_rows(queryset, cols, hidden):
     """The CSV cells of each row, read in chunks."""
     values = queryset.order_by("pk").values_list(*[c for c, _f, _t in cols])
     for row in values.iterator(chunk_size=CHUNK):
         cells = []
         for value, (_column, _field, target) in zip(row, cols, strict=True):
-            if target is not None and value not in visible[target]:
+            if target is not None and value in hidden[target]:
                 value = None  # a link to what is not public reads as empty
             cells.append(cell(value))
         yield cells
 
 
-def link_rows(table, visible):
+def link_rows(table, hidden):
     """The rows of a many-to-many link table whose both ends are public."""
     (own, _f, name), (other, _g, target) = table.columns
     through = table.link.remote_field.through
     pairs = through.objects.order_by(own, other).values_list(own, other)
     for a, b in pairs.iterator(chunk_size=CHUNK):
-        if a in visible[name] and b in visible[target]:
+        if a not in hidden[name] and b not in hidden[target]:
             yield [cell(a), cell(b)]
 
 
@@ -234,19 +234,31 @@ def build_tables():
     """{table: (header, rows, schema)} of everything public; the rows are read lazily,
     once, as the CSV is written."""
     specs = layout()
-    visible = {t.name: set(t.queryset.values_list("pk", flat=True)) for t in specs if not t.link}
+    # What a link may not point to: the rows of each table that are not public. Drafts
+    # are few where public rows are many, so the sets stay small.
+    hidden = {
+        t.name: set(
+            t.model._base_manager.exclude(pk__in=t.queryset.values("pk")).values_list(
+                "pk", flat=True
+            )
+        )
+        for t in specs
+        if not t.link
+    }
     result = {}
     for table in specs:
         if table.link:
-            rows = link_rows(table, visible)
+            rows = link_rows(table, hidden)
         else:
-            rows = table_rows(table.queryset, table.columns, visible)
+            rows = table_rows(table.queryset, table.columns, hidden)
         result[table.name] = (table.header, rows, table.schema)
     return result
 
 
 def row_digest(row):
-    return hashlib.sha1("\x1f".join(row).encode(), usedforsecurity=False).hexdigest()
+    """Eight bytes that tell one version of a row from another: a release of 100 000
+    grants keeps one per row of a table while it writes it."""
+    return hashlib.blake2b("\x1f".join(row).encode(), digest_size=8).digest()
 
 
 def row_digests(header, rows, key):
@@ -264,21 +276,34 @@ def previous_digests(storage, previous, name, key):
         header = next(reader)
         if not set(key) <= set(header):
             return None
-        return row_digests(header, list(reader), key)
+        return row_digests(header, reader, key)
 
 
-def changes(before, after):
-    if before is None:
-        return {"added": len(after), "changed": 0, "removed": 0}
-    added = sorted(set(after) - set(before))
-    removed = sorted(set(before) - set(after))
-    changed = sorted(k for k in set(after) & set(before) if after[k] != before[k])
-    return {
-        "added": len(added),
-        "changed": len(changed),
-        "removed": len(removed),
-        "ids": {"added": added, "changed": changed, "removed": removed},
-    }
+class Changes:
+    """What changed in a table since the previous release, counted as its rows are
+    written: only the previous release's digests are held, one table at a time, and
+    none for a first release."""
+
+    def __init__(self, before, key):
+        self.before, self.key, self.rows = before, key, 0
+        self.added, self.changed = [], []
+
+    def row(self, key, row):
+        self.rows += 1
+        if self.before is None:
+            return
+        old = self.before.pop(key, None)
+        if old is None:
+            self.added.append(key)
+        elif old != row_digest(row):
+            self.changed.append(key)
+
+    def summary(self):
+        if self.before is None:
+            return {"rows": self.rows, "added": self.rows, "changed": 0, "removed": 0}
+        removed = sorted(self.before)
+        ids = {"added": sorted(self.added), "changed": sorted(self.changed), "removed": removed}
+        return {"rows": self.rows, **{k: len(v) for k, v in ids.items()}, "ids": ids}
 
 
 def release_names(storage):
@@ -369,29 +394,32 @@ def citation(name, base_url):
     ).encode()
 
 
-def write_table(handle, header, rows, key):
-    """Writes the CSV into the binary file `handle`; returns {primary key: row digest}."""
-    key_columns = [header.index(k) for k in key]
-    digests = {}
+def write_table(handle, header, rows, changes=None):
+    """Writes the CSV into the binary file `handle`, telling `changes` (Changes) of each
+    row by its primary key."""
+    key_columns = [header.index(k) for k in changes.key] if changes else []
     out = io.TextIOWrapper(handle, encoding="utf-8", newline="")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
     for row in rows:
         writer.writerow(row)
-        digests[",".join(row[i] for i in key_columns)] = row_digest(row)
+        if changes:
+            changes.row(",".join(row[i] for i in key_columns), row)
     out.flush()
     out.detach()
-    return digests
 
 
-def write_tables(open_file, data):
+def write_tables(open_file, data, before=None):
     """Writes every table of `data` (build_tables()) as `<table>.csv` into the binary file
-    that `open_file(filename)` opens (a context manager); yields (table, {primary key:
-    row digest}) as each is complete. Releases and the full download both write so."""
+    that `open_file(filename)` opens (a context manager); yields (table, Changes) as each
+    is complete, where `before(table, key)` gives the previous release's digests (or
+    None). Releases and the full download both write so."""
     for table, (header, rows, schema) in data.items():
+        key = schema["primaryKey"]
+        changes = Changes(before(table, key) if before else None, key)
         with open_file(f"{table}.csv") as handle:
-            digests = write_table(handle, header, rows, schema["primaryKey"])
-        yield table, digests
+            write_table(handle, header, rows, changes)
+        yield table, changes
 
 
 def write_full_download(out, base_url, created):
@@ -408,7 +436,7 @@ def write_full_download(out, base_url, created):
 
     with translation.override(LANGUAGE), zipfile.ZipFile(out, "w") as archive:
         data = build_tables()
-        for _table, _digests in write_tables(lambda f: archive.open(entry(f), "w"), data):
+        for _table, _changes in write_tables(lambda f: archive.open(entry(f), "w"), data):
             pass
         descriptor = package_descriptor(None, data, base_url, created=created)
         archive.writestr(
@@ -453,11 +481,14 @@ def make_release(base_url, today=None):
         folder = Path(folder)
         data = build_tables()
         tables = {}
-        for table, digests in write_tables(lambda f: open(folder / f, "wb"), data):
-            key = data[table][2]["primaryKey"]
-            before = previous and previous_digests(storage, previous, table, key)
-            tables[table] = {"rows": len(digests), **changes(before, digests)}
-            del digests, before
+        before = None
+        if previous:
+
+            def before(table, key):
+                return previous_digests(storage, previous, table, key)
+
+        for table, changes in write_tables(lambda f: open(folder / f, "wb"), data, before):
+            tables[table] = changes.summary()
         (folder / "datapackage.json").write_text(
             json.dumps(package_descriptor(name, data, base_url), ensure_ascii=False, indent=1),
             encoding="utf-8",

@@ -571,6 +571,30 @@ def test_iati_query_count_is_constant(client, goals, url, expected, no_stream_li
     assert few == many == expected
 
 
+@pytest.mark.parametrize(
+    "url,table",
+    [
+        ("/projekt/iati.xml", "projects_project"),
+        ("/partnerskap/iati.xml", "partnerships_partnership"),
+    ],
+)
+def test_iati_reads_only_the_columns_it_writes(
+    client, goals, url, table, no_stream_limits, settings
+):
+    """A record's page text, image and source are not in an activity; reading them for
+    100 000 grants kept a worker 65 MB larger (issue: the archive of record)."""
+    settings.OPEN_DATA_FILES_ROOT = ""
+    build(3, goals)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+        assert b"<iati-activity " in b"".join(response.streaming_content)
+    reads = [q["sql"] for q in ctx.captured_queries if f'"{table}"."title_sv"' in q["sql"]]
+    assert reads
+    for sql in reads:
+        for column in ("body_sv", "body_en", "image_renditions", "reference_source"):
+            assert column not in sql
+
+
 # DCAT-AP-SE ------------------------------------------------------------------------------
 
 

@@ -99,6 +99,28 @@ def test_no_draft_and_no_editor_is_in_a_release(releases):
     assert "created_by" not in (folder / "projects.csv").read_text().splitlines()[0]
 
 
+def test_a_link_to_a_record_that_is_not_public_is_empty(releases):
+    """A grant made by a draft organisation is released, with no grant-maker: the draft's
+    key would name a row that is not in the package."""
+    import csv
+
+    from partnerships.models import Grant
+    from reference.models import Organisation
+
+    draft = Organisation.objects.create(
+        name_sv="Utkastfonden", slug="utkastfonden", kind="other", publication=Publication.DRAFT
+    )
+    grant = Grant.objects.get(partnership__slug="borlange-kisumu")
+    grant.funding_source = draft
+    grant.save()
+    folder = release(releases)
+    rows = {r["id"]: r for r in csv.DictReader((folder / "grants.csv").open())}
+    assert rows[str(grant.pk)]["funding_source_id"] == ""
+    assert rows[str(grant.pk)]["grant_maker_id"] != ""
+    organisations = {r["id"] for r in csv.DictReader((folder / "organisations.csv").open())}
+    assert str(draft.pk) not in organisations
+
+
 def test_a_second_release_lists_exactly_what_changed(releases):
     from partnerships.models import Partnership
     from projects.models import Project

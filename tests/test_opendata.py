@@ -554,6 +554,30 @@ def test_iati_partnerships_follow_the_filters_and_hide_drafts(client, records, s
     assert client.get("/partnerskap/iati.xml?goal=99").status_code == 400
 
 
+def test_iati_text_with_markup_characters_reads_back_unchanged(client, seeded, no_stream_limits):
+    """The activities are written as text: what an editor typed, markup characters, line
+    breaks and quotes included, parses back as typed, and the file stays valid."""
+    from partnerships.models import Partnership
+    from reference.models import Organisation
+    from tests.conftest import describable_partnership
+
+    title = 'Vatten & "sanitet" <i>\r\n\tKisumu</i> > 2'
+    describable_partnership("tecken")
+    Partnership.objects.filter(slug="tecken").update(title_sv=title, summary_sv="Rad 1\x01\nRad 2")
+    Organisation.objects.filter(slug="borlange").update(iati_ref='SE-"1"&<2>\t')
+    document = parse_iati(client.get("/partnerskap/iati.xml"))
+    (activity,) = [
+        a
+        for a in document.findall("iati-activity")
+        if "tecken" in a.find("document-link").get("url")
+    ]
+    assert activity.findtext("title/narrative") == title
+    assert activity.findtext("description/narrative") == "Rad 1\nRad 2"
+    refs = [o.get("ref") for o in activity.findall("participating-org")]
+    assert 'SE-"1"&<2>\t' in refs
+    iati_schema().assertValid(document)
+
+
 def test_iati_drafts_are_nowhere(client, dated_project):
     from lxml import etree
 

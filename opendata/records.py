@@ -163,19 +163,7 @@ def programme_queryset():
 
 
 def grant_round_queryset():
-    return (
-        GrantRound.objects.filter(**published_at("programme"))
-        .select_related("programme", "grant_maker", "funding_source", "source__publisher")
-        .prefetch_related(
-            Prefetch(
-                "participants",
-                queryset=Organisation.objects.published().order_by("name_sv", "id"),
-                to_attr="published_participants",
-            ),
-            "leading_countries",
-            "themes",
-        )
-    )
+    return GrantRound.objects.described()
 
 
 # Pieces --------------------------------------------------------------------------------
@@ -446,6 +434,12 @@ def grant_round_data(grant_round, request):
         "decided_on": grant_round.decided_on,
         "grant_maker": org_ref(grant_round.grant_maker, request),
         "funding_source": org_ref(grant_round.funding_source, request),
+        "closed_on": grant_round.closed_on,
+        "closing_statement_sv": grant_round.closing_statement_sv,
+        "closing_statement_en": grant_round.closing_statement_en,
+        "closing_source": source_ref(grant_round.closing_source)
+        if grant_round.closing_source
+        else None,
         "stated": {
             "new_partnerships": grant_round.stated_new_partnerships,
             "ongoing_partnerships": grant_round.stated_ongoing_partnerships,

@@ -241,6 +241,13 @@ class GrantRound(Schema):
     decided_on: date | None
     grant_maker: OrganisationRef | None
     funding_source: OrganisationRef | None
+    closed_on: date | None = Field(
+        description="The day the round closed, when a source states that it closed on its "
+        "own; a closed programme's closing is the programme's."
+    )
+    closing_statement_sv: str
+    closing_statement_en: str
+    closing_source: SourceRef | None
     stated: StatedFigures
 
 

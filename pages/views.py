@@ -367,18 +367,7 @@ class GrantRoundDetailView(KeptAddressMixin, DetailView):
     context_object_name = "round"
 
     def get_queryset(self):
-        return (
-            GrantRound.objects.filter(programme__in=Programme.objects.published())
-            .select_related("programme", "grant_maker", "funding_source", "source__publisher")
-            .prefetch_related(
-                Prefetch(
-                    "participants",
-                    queryset=Organisation.objects.published().order_by("name_sv"),
-                ),
-                "leading_countries",
-                "themes",
-            )
-        )
+        return GrantRound.objects.described()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Prefetch, Q, Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -60,6 +61,31 @@ class GrantRoundQuerySet(models.QuerySet):
         return self.select_related("programme", "source__publisher").prefetch_related(
             "leading_countries",
             Prefetch("participants", queryset=Organisation.objects.published().order_by("name_sv")),
+        )
+
+    def described(self):
+        """Public rounds with everything their page and the API's description show: the
+        programme (and its closing), grant-maker, source of money, the sources of the
+        figures and of a closing, and the published Swedish participants as
+        `published_participants`."""
+        return (
+            self.public()
+            .select_related(
+                "programme__status_source__publisher",
+                "grant_maker",
+                "funding_source",
+                "source__publisher",
+                "closing_source__publisher",
+            )
+            .prefetch_related(
+                Prefetch(
+                    "participants",
+                    queryset=Organisation.objects.published().order_by("name_sv", "id"),
+                    to_attr="published_participants",
+                ),
+                "leading_countries",
+                "themes",
+            )
         )
 
     def stated(self):
@@ -201,6 +227,30 @@ class GrantRound(AuditedModel):
         related_name="grant_rounds",
         help_text=_("The announcement that states the figures of this round."),
     )
+    closing_statement_sv = models.TextField(
+        _("closing statement (Swedish)"),
+        blank=True,
+        help_text=_(
+            "When this round has closed while its programme goes on: why, in the source's "
+            "words. Needs the day it closed and the source; shown on the round's page and in "
+            "the open data. A closed programme's statement is shown on its rounds anyway."
+        ),
+    )
+    closing_statement_en = models.TextField(
+        _("closing statement (English)"), blank=True, help_text=_("The statement in English.")
+    )
+    closed_on = models.DateField(
+        _("closed on"), null=True, blank=True, help_text=_("The day the round closed.")
+    )
+    closing_source = models.ForeignKey(
+        Source,
+        verbose_name=_("source of the closing"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The document that states that the round closed."),
+    )
 
     history = HistoricalRecords()
     objects = GrantRoundQuerySet.as_manager()
@@ -234,6 +284,35 @@ class GrantRound(AuditedModel):
     @property
     def title(self):
         return localized(self, "title")
+
+    @property
+    def closing_statement(self):
+        return localized(self, "closing_statement")
+
+    @property
+    def is_closed(self):
+        return bool(self.closing_statement_sv or self.closing_statement_en)
+
+    @property
+    def closing_date(self):
+        return self.closed_on
+
+    def clean(self):
+        """A closing is a statement, the day and the source that says so, or nothing."""
+        super().clean()
+        if not (self.is_closed or self.closed_on or self.closing_source_id):
+            return
+        errors = {}
+        if self.closed_on is None:
+            errors["closed_on"] = _("A closed round needs the day it closed.")
+        elif self.closed_on > timezone.localdate():
+            errors["closed_on"] = _("A round cannot have closed on a day still to come.")
+        if self.closing_source_id is None:
+            errors["closing_source"] = _("Say which source states that the round closed.")
+        if not self.closing_statement_sv:
+            errors["closing_statement_sv"] = _("Write the statement in Swedish first.")
+        if errors:
+            raise ValidationError(errors)
 
     def recorded_figures(self):
         """What the recorded, published grants of this round add up to."""

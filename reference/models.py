@@ -746,6 +746,15 @@ class Programme(DatedModel, SourcedModel, LeadImageModel, PublishableModel):
         with an actual end date and its source)."""
         return bool(self.closing_statement_sv or self.closing_statement_en)
 
+    # What includes/closing.html shows of a closed programme or grant round.
+    @property
+    def closing_date(self):
+        return self.end_date
+
+    @property
+    def closing_source(self):
+        return self.status_source
+
     def clean(self):
         super().clean()
         if not self.is_closed:

@@ -70,3 +70,56 @@ def test_the_api_gives_the_statement_and_its_source(client, closed):
     assert data["closing_statement_sv"] == STATEMENT
     assert data["end_date"] == "2026-12-31"
     assert data["status_source"]["url"] == "https://example.org/beslut"
+
+
+ROUND_STATEMENT = "Omgången avslutades enligt källan."
+
+
+@pytest.fixture
+def closed_round(seeded):
+    source = Source.objects.create(
+        slug="omgang-avslutad", title="Omgången avslutad", url="https://example.org/omgang"
+    )
+    grant_round = GrantRound.objects.public().first()
+    grant_round.closing_statement_sv = ROUND_STATEMENT
+    grant_round.closed_on = date(2026, 11, 30)
+    grant_round.closing_source = source
+    grant_round.full_clean()
+    grant_round.save()
+    return grant_round
+
+
+def test_a_round_closes_on_its_own_with_date_and_source(client, closed_round):
+    text = client.get(closed_round.get_absolute_url()).content.decode()
+    assert f"{closed_round.title_sv} har avslutats" in text
+    assert ROUND_STATEMENT in text
+    assert "Upphörde den 30 november 2026" in text
+    assert 'href="https://example.org/omgang"' in text
+    # Its programme has not closed.
+    programme = client.get(closed_round.programme.get_absolute_url()).content.decode()
+    assert "har avslutats" not in programme
+
+
+def test_a_round_statement_needs_a_past_date_and_its_source(seeded):
+    grant_round = GrantRound.objects.public().first()
+    grant_round.closing_statement_sv = ROUND_STATEMENT
+    with pytest.raises(ValidationError) as error:
+        grant_round.full_clean()
+    assert {"closed_on", "closing_source"} <= set(error.value.message_dict)
+    grant_round.closed_on = date(2999, 1, 1)
+    with pytest.raises(ValidationError) as error:
+        grant_round.full_clean()
+    assert "closed_on" in error.value.message_dict
+    # A date or source alone says nothing: the statement is asked for.
+    grant_round.closing_statement_sv = ""
+    grant_round.closed_on = date(2026, 1, 1)
+    with pytest.raises(ValidationError) as error:
+        grant_round.full_clean()
+    assert "closing_statement_sv" in error.value.message_dict
+
+
+def test_the_api_gives_the_rounds_closing(client, closed_round):
+    data = client.get(f"/api/v1/grant-rounds/{closed_round.slug}").json()
+    assert data["closed_on"] == "2026-11-30"
+    assert data["closing_statement_sv"] == ROUND_STATEMENT
+    assert data["closing_source"]["url"] == "https://example.org/omgang"

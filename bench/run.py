@@ -172,7 +172,8 @@ def export_benchmark(sizes, repeats):
                     "seconds": median([r["seconds"] for r in runs]),
                     "first_byte_s": median([r["first_byte_s"] for r in runs]),
                     "growth_mb": median([r["growth_mb"] for r in runs]),
-                    "rss_idle_mb": median([r["rss_idle_mb"] for r in runs]),
+                    "rss_before_mb": median([r["rss_before_mb"] for r in runs]),
+                    "peak_from": runs[0]["peak_from"],
                 }
             )
         # Datasette's streamed CSV of the same grants table on SQLite.

@@ -149,6 +149,9 @@ def summary(runs):
         "errors": sum(r["non_2xx"] + r["socket_errors"] for r in runs),
         "requests": sum(r["requests"] for r in runs),
         "runs": len(runs),
+        # Each run's figures too, to show the spread the medians hide.
+        "rps_runs": [r["rps"] for r in runs],
+        "cpu_ms_per_request_runs": [r["cpu_ms_per_request"] for r in runs],
     }
 
 

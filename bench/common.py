@@ -5,6 +5,7 @@ import os
 import platform
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -89,9 +90,69 @@ def prepare_database(database_url, partnerships, grants_per_partnership=2, proje
     return {"migrate_s": migrate_s, "seed_s": seed_s, "generate_s": gen_s, "generated_rows": rows}
 
 
-def wait_for(url, timeout=60):
+def free_port():
+    """A TCP port nothing listens on now, chosen by the kernel (bind to port 0). Every
+    server of the benchmarks gets one at run time, never a fixed number: a fixed port
+    may be taken by a foreign server, which would then answer the health check and be
+    measured instead of ours."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def descendants(pid):
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    try:
+        pids = [int(p) for p in children.read_text().split()]
+    except OSError:
+        return []
+    return pids + [d for child in pids for d in descendants(child)]
+
+
+def listening_pids(port):
+    """Processes with a socket listening on 127.0.0.1 or any address at `port` (Linux
+    /proc/net/tcp{,6}: state 0A is LISTEN; socket inodes matched in /proc/<pid>/fd)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(fields[9])
+    pids = set()
+    for fd_dir in Path("/proc").glob("[0-9]*/fd"):
+        try:
+            for fd in fd_dir.iterdir():
+                target = os.readlink(fd)
+                if target.startswith("socket:[") and target[8:-1] in inodes:
+                    pids.add(int(fd_dir.parent.name))
+        except OSError:
+            continue
+    return pids
+
+
+def cpu_seconds(pids):
+    """User plus system CPU time of `pids`, with that of their children already waited
+    for (fields 14-17 of /proc/<pid>/stat: utime, stime, cutime, cstime), in seconds."""
+    ticks = 0
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue  # ended since it was listed; its parent's cutime/cstime holds its time
+        fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "
+        ticks += sum(int(v) for v in fields[11:15])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def wait_for(url, timeout=60, process=None):
     deadline = time.time() + timeout
     while time.time() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the server for {url} exited with {process.returncode}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
@@ -102,15 +163,48 @@ def wait_for(url, timeout=60):
 
 
 class Server:
-    def __init__(self, args, env, health_url, cwd=ROOT):
+    """A server on a free port; `base` is its address. After its health check answers,
+    the listening socket must belong to this process or one of its children."""
+
+    def __init__(self, args, env, port, health_path, cwd=ROOT, scratch=None):
+        self.port = port
+        self.scratch = scratch  # a folder of this server's own, removed when it stops
+        self.base = f"http://127.0.0.1:{port}"
         self.process = subprocess.Popen(
             args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
         try:
-            wait_for(health_url)
+            wait_for(self.base + health_path, process=self.process)
+            listeners = listening_pids(port)
+            if not listeners or not listeners <= set(self.pids()):
+                raise RuntimeError(
+                    f"port {port} is served by {sorted(listeners)}, not by our server "
+                    f"{self.process.pid}"
+                )
         except RuntimeError:
             self.stop()
             raise
+
+    def pids(self):
+        return [self.process.pid, *descendants(self.process.pid)]
+
+    def cpu_seconds(self):
+        """CPU time of the server so far: the process, its live children (gunicorn's
+        workers) and those that ended (recycled workers, via cutime/cstime)."""
+        return cpu_seconds(self.pids())
+
+    def wait_idle(self, interval=0.25, busy=0.005, timeout=60):
+        """Waits until the server spends less than `busy` CPU seconds in `interval`
+        (requests still in flight are done); its CPU seconds then."""
+        deadline = time.monotonic() + timeout
+        last = self.cpu_seconds()
+        while time.monotonic() < deadline:
+            time.sleep(interval)
+            now = self.cpu_seconds()
+            if now - last < busy:
+                return now
+            last = now
+        raise RuntimeError(f"{self.base} still busy {timeout} s after the load stopped")
 
     def stop(self):
         self.process.terminate()
@@ -118,9 +212,13 @@ class Server:
             self.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()
+        if self.scratch:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
 
-def gunicorn(database_url, port, workers, **extra):
+def gunicorn(database_url, workers, **extra):
+    port = free_port()
     # The whole open-data files (opendata/wholefiles.py) in a folder of this server's own,
     # empty at its start: a run measures writing them too, and never serves another
     # database's files.
@@ -138,11 +236,14 @@ def gunicorn(database_url, port, workers, **extra):
             "skrsite.wsgi",
         ],
         env,
-        f"http://127.0.0.1:{port}/healthz",
+        port,
+        "/healthz",
+        scratch=files if extra["OPEN_DATA_FILES_ROOT"] == files else None,
     )
 
 
-def datasette(path, port):
+def datasette(path):
+    port = free_port()
     return Server(
         [
             str(BIN / "datasette"),
@@ -167,11 +268,17 @@ def datasette(path, port):
             "4",
         ],
         os.environ.copy(),
-        f"http://127.0.0.1:{port}/-/versions.json",
+        port,
+        "/-/versions.json",
     )
 
 
-def wrk(url, seconds, connections=8, threads=2, script=None):
+def wrk(url, seconds, connections=8, threads=2, script=None, server=None):
+    """wrk's figures for `url`; with `server` (a Server), also the CPU time its processes
+    spent per request (cpu_ms_per_request): from just before wrk starts until the server
+    is idle again after wrk stops, divided by the requests wrk counted plus the
+    `connections` requests still in flight when it stopped, which the server completes
+    (a closed-loop client keeps one request outstanding on every connection)."""
     if not shutil.which("wrk"):
         raise RuntimeError("wrk is missing: apt-get install wrk")
     args = [
@@ -185,7 +292,11 @@ def wrk(url, seconds, connections=8, threads=2, script=None):
     ]
     if script:
         args += ["-s", str(script)]
+    if server:
+        server.wait_idle()
+        cpu_before = server.cpu_seconds()
     out = subprocess.run([*args, url], capture_output=True, text=True, timeout=seconds + 60).stdout
+    cpu = server.wait_idle() - cpu_before if server else None
 
     def pick(pattern, conv=float, default=0.0):
         m = re.search(pattern, out)
@@ -197,9 +308,16 @@ def wrk(url, seconds, connections=8, threads=2, script=None):
 
     p50 = re.search(r"50%\s+([\d.]+\w+)", out)
     p99 = re.search(r"99%\s+([\d.]+\w+)", out)
+    requests = pick(r"(\d+) requests in", int, 0)
     return {
         "rps": pick(r"Requests/sec:\s+([\d.]+)"),
-        "requests": pick(r"(\d+) requests in", int, 0),
+        "requests": requests,
+        "cpu_s": round(cpu, 2) if cpu is not None else None,
+        "cpu_ms_per_request": (
+            round(1000 * cpu / (requests + connections), 2)
+            if cpu is not None and requests
+            else None
+        ),
         "p50_ms": ms(p50.group(1)) if p50 else None,
         "p99_ms": ms(p99.group(1)) if p99 else None,
         "non_2xx": pick(r"Non-2xx or 3xx responses: (\d+)", int, 0),

@@ -52,7 +52,9 @@ from common import (  # noqa: E402
     DATA,
     PY,
     ROOT,
+    descendants,
     django_env,
+    free_port,
     gunicorn,
     manage,
     median,
@@ -85,15 +87,6 @@ def databases(size):
     return {"sqlite": sqlite_url(sqlite_path), "postgresql": pg}
 
 
-def descendants(pid):
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    try:
-        pids = [int(p) for p in children.read_text().split()]
-    except OSError:
-        return []
-    return pids + [d for child in pids for d in descendants(child)]
-
-
 def workers_rss_mb(server):
     """Resident memory of the gunicorn master, its workers and their children (a process
     writing an open-data file, opendata/wholefiles.py), summed, in MB."""
@@ -115,12 +108,12 @@ def load(seconds):
     for db, url in databases(10_000).items():
         for cache in ("on", "off"):
             extra = {"FACET_CACHE_SECONDS": 60 if cache == "on" else 0}
-            server = gunicorn(url, 8110, WORKERS, **extra)
+            server = gunicorn(url, WORKERS, **extra)
             try:
-                wrk("http://127.0.0.1:8110", 3, connections=16, script=MIXED)  # warm up
+                wrk(server.base, 3, connections=16, script=MIXED)  # warm up
                 for connections in (16, 64):
                     result = wrk(
-                        "http://127.0.0.1:8110",
+                        server.base,
                         seconds,
                         connections=connections,
                         threads=2,
@@ -156,17 +149,17 @@ def status_of(url):
 def unpublish(repeats=3):
     rows = []
     for db, url in databases(10_000).items():
-        server = gunicorn(url, 8111, WORKERS, FACET_CACHE_SECONDS=60)
+        server = gunicorn(url, WORKERS, FACET_CACHE_SECONDS=60)
         try:
             for attempt in range(repeats):
                 slug = f"demo-partnerskap-{100 + attempt}"
-                page = f"http://127.0.0.1:8111/partnerskap/{slug}/"
+                page = f"{server.base}/partnerskap/{slug}/"
                 manage(url, "shell", "-c", publish_code(slug, "published"))
                 for _ in range(50):  # every worker has the published page cached
                     assert status_of(page) == 200
                 load = threading.Thread(
                     target=wrk,
-                    args=("http://127.0.0.1:8111", 12),
+                    args=(server.base, 12),
                     kwargs={"connections": 16, "script": MIXED},
                 )
                 load.start()
@@ -353,12 +346,6 @@ def mixed_with_statuses():
     return path
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def wait_for_port(port, timeout=20):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -412,22 +399,20 @@ def export_client(port, source, stop, counts):
 def flood(seconds):
     rows = []
     for db, url in databases(10_000).items():
-        server = gunicorn(url, 8112, WORKERS, FACET_CACHE_SECONDS=60)
+        server = gunicorn(url, WORKERS, FACET_CACHE_SECONDS=60)
         try:
-            wrk("http://127.0.0.1:8112", 3, connections=16, script=MIXED)  # warm up
+            wrk(server.base, 3, connections=16, script=MIXED)  # warm up
             for connections in (16, 64):
                 for exports in (0, len(EXPORT_CLIENTS)):
                     stop, counts = threading.Event(), Counter()
                     clients = [
-                        threading.Thread(target=export_client, args=(8112, a, stop, counts))
+                        threading.Thread(target=export_client, args=(server.port, a, stop, counts))
                         for a in EXPORT_CLIENTS[:exports]
                     ]
                     rss_before = workers_rss_mb(server)
                     for client in clients:
                         client.start()
-                    result = wrk(
-                        "http://127.0.0.1:8112", seconds, connections=connections, script=MIXED
-                    )
+                    result = wrk(server.base, seconds, connections=connections, script=MIXED)
                     stop.set()
                     for client in clients:
                         client.join(timeout=180)
@@ -515,12 +500,12 @@ def redis_down(outage=30, before=15, after=15):
             server = None
             try:
                 manage(url, "shell", "-c", publish_code(project, "published", project_model))
-                server = gunicorn(url, 8113, WORKERS, FACET_CACHE_SECONDS=60, **cache)
-                page = f"http://127.0.0.1:8113/projekt/{project}/"
+                server = gunicorn(url, WORKERS, FACET_CACHE_SECONDS=60, **cache)
+                page = f"{server.base}/projekt/{project}/"
                 assert all(get(page)[0] == 200 for _ in range(10))  # now in the cache
                 load, results = background(
                     wrk,
-                    "http://127.0.0.1:8113",
+                    server.base,
                     before + outage + after,
                     connections=16,
                     script=script,
@@ -530,7 +515,7 @@ def redis_down(outage=30, before=15, after=15):
                 down_at = time.monotonic()
                 health, unpublished = Counter(), False
                 while time.monotonic() - down_at < outage:
-                    health[health_line(8113)] += 1
+                    health[health_line(server.port)] += 1
                     if not unpublished and time.monotonic() - down_at > 3:
                         manage(
                             url, "shell", "-c", publish_code(project, "unpublished", project_model)
@@ -539,7 +524,7 @@ def redis_down(outage=30, before=15, after=15):
                     time.sleep(1)
                 redis.start()
                 back = Counter(get(page)[0] for _ in range(30))
-                health_after = health_line(8113)
+                health_after = health_line(server.port)
                 load.join()
                 result = results[0]
                 rows.append(
@@ -627,8 +612,8 @@ def pg_down(repeats=3, outage=10):
         try:
             url = f"postgres://postgres@127.0.0.1:{port}/{name}"
             cache = f"redis://127.0.0.1:{redis.port}/0"
-            server = gunicorn(url, 8114, WORKERS, FACET_CACHE_SECONDS=60, CACHE_URL=cache)
-            base = "http://127.0.0.1:8114"
+            server = gunicorn(url, WORKERS, FACET_CACHE_SECONDS=60, CACHE_URL=cache)
+            base = server.base
             for attempt in range(repeats):
                 for path in cached:  # warm: the cache every worker shares
                     assert get(base + path)[0] == 200, path
@@ -640,7 +625,7 @@ def pg_down(repeats=3, outage=10):
                         cached_statuses[get(base + path)[0]] += 1
                     status, headers, _body = get(base + next(fresh))
                     fresh_answers[f"{status} Retry-After: {headers.get('Retry-After')}"] += 1
-                    health[health_line(8114)] += 1
+                    health[health_line(server.port)] += 1
                     time.sleep(0.5)
                 proxy = start_proxy(port)
                 back_at = time.monotonic()

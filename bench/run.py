@@ -16,6 +16,8 @@ import json
 import subprocess
 import sys
 import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -42,7 +44,122 @@ from common import (  # noqa: E402
 WORKERS = 5  # 2 × cores + 1 on this 2-core machine
 
 
+def active_in(year):
+    """SQL for ProjectFilterSet/PartnershipFilterSet's `year` (core.models active_in):
+    the period includes the year; no end means until now; no start, the end year only."""
+    first, last = f"'{year}-01-01'", f"'{year}-12-31'"
+    return (
+        f"((start_date IS NOT NULL AND end_date IS NOT NULL AND start_date <= {last} "
+        f"AND end_date >= {first}) OR (start_date IS NULL AND end_date BETWEEN {first} "
+        f"AND {last}) OR (start_date IS NOT NULL AND end_date IS NULL AND start_date <= {last}))"
+    )
+
+
+def sdg(link, column, number):
+    """SQL for the `goal` filter: linked to that SDG (reference.filters filter_goal)."""
+    return (
+        f"id IN (SELECT l.{column} FROM {link} l JOIN reference_goal g ON g.id = l.goal_id "
+        f"WHERE g.framework = 'sdg' AND g.number = {number})"
+    )
+
+
+PROJECTS_IN_KE = "id IN (SELECT project_id FROM projects_project_countries WHERE country_id = 'KE')"
+
+# Each compared page: our address, the API list with the same FilterSet (its count), and
+# Datasette's table with SQL conditions (`_where=`, one per filter) on the same SQLite
+# file, plus the facets Datasette counts on the page. Not `_through=`: Datasette 0.65
+# names that parameter p0 again when another filter is present, so `_through=` plus
+# `publication=published` matched nothing (three of the six pages measured before
+# 2026-12-03 listed no rows). run.py refuses to time a pair whose row counts differ.
+PROJECT_FACETS = [("_facet", "stated_status"), ("_facet", "start_date")]
+PARTNERSHIP_FACETS = [("_facet", "country_id"), *PROJECT_FACETS]
+PAIRS = [
+    ("projects, 0 filters", "/projekt/", "projects", "projects_project", [], PROJECT_FACETS),
+    (
+        "projects, 1 filter",
+        "/projekt/?country=KE",
+        "projects",
+        "projects_project",
+        [PROJECTS_IN_KE],
+        PROJECT_FACETS,
+    ),
+    (
+        "projects, 3 filters",
+        "/projekt/?country=KE&goal=16&year=2016",
+        "projects",
+        "projects_project",
+        [PROJECTS_IN_KE, sdg("projects_project_goals", "project_id", 16), active_in(2016)],
+        PROJECT_FACETS,
+    ),
+    (
+        "partnerships, 0 filters",
+        "/partnerskap/",
+        "partnerships",
+        "partnerships_partnership",
+        [],
+        PARTNERSHIP_FACETS,
+    ),
+    (
+        "partnerships, 1 filter",
+        "/partnerskap/?country=KE",
+        "partnerships",
+        "partnerships_partnership",
+        ["country_id = 'KE'"],
+        PARTNERSHIP_FACETS,
+    ),
+    (
+        "partnerships, 3 filters",
+        "/partnerskap/?country=KE&goal=11&year=2016",
+        "partnerships",
+        "partnerships_partnership",
+        [
+            "country_id = 'KE'",
+            sdg("partnerships_partnership_goals", "partnership_id", 11),
+            active_in(2016),
+        ],
+        PARTNERSHIP_FACETS,
+    ),
+]
+
+
+def get_json(url):
+    with urllib.request.urlopen(url, timeout=120) as response:
+        return json.load(response)
+
+
+def our_count(server, api, page):
+    query = urllib.parse.urlsplit(page).query
+    return get_json(f"{server.base}/api/v1/{api}?{query}&page_size=1")["count"]
+
+
+def datasette_url(server, path, table, conditions, facets, fmt=""):
+    params = [("publication", "published"), *(("_where", c) for c in conditions), *facets]
+    return f"{server.base}/{path.stem}/{table}{fmt}?{urllib.parse.urlencode(params)}"
+
+
+def summary(runs):
+    """Medians of the runs of one address (a run with no completed request has no CPU
+    per request and is left out of that median)."""
+    cpu = [r["cpu_ms_per_request"] for r in runs if r["cpu_ms_per_request"] is not None]
+    return {
+        "rps": round(median([r["rps"] for r in runs]), 1),
+        "p50_ms": median([r["p50_ms"] for r in runs]),
+        "p99_ms": median([r["p99_ms"] for r in runs]),
+        "cpu_ms_per_request": median(cpu),
+        "errors": sum(r["non_2xx"] + r["socket_errors"] for r in runs),
+        "requests": sum(r["requests"] for r in runs),
+        "runs": len(runs),
+        # Each run's figures too, to show the spread the medians hide.
+        "rps_runs": [r["rps"] for r in runs],
+        "cpu_ms_per_request_runs": [r["cpu_ms_per_request"] for r in runs],
+    }
+
+
 def page_benchmark(sizes, seconds, repeats):
+    """Per size: our pages with the caches on and off and Datasette's on the same file,
+    each pair checked for the same rows first; then, `repeats` times, every address for
+    `seconds` in turn (ours uncached, Datasette, ours cached), so that a change in the
+    machine's load falls on both sides; medians of the runs."""
     rows = []
     for size in sizes:
         path = DATA / f"pages-{size}.sqlite3"
@@ -56,89 +173,81 @@ def page_benchmark(sizes, seconds, repeats):
             env=django_env(url),
             check=True,
         )
-        ours = gunicorn(url, 8101, WORKERS)
-        try:
-            import urllib.request
-
-            html = urllib.request.urlopen("http://127.0.0.1:8101/").read().decode()
-            css = html.split('href="/static/css/')[1].split('"')[0]
-            targets = {
-                "static file (whitenoise)": f"http://127.0.0.1:8101/static/css/{css}",
-                "projects, 0 filters": "http://127.0.0.1:8101/projekt/",
-                "projects, 1 filter": "http://127.0.0.1:8101/projekt/?country=KE",
-                "projects, 3 filters": "http://127.0.0.1:8101/projekt/?country=KE&goal=16&year=2016",
-                "partnerships, 0 filters": "http://127.0.0.1:8101/partnerskap/",
-                "partnerships, 1 filter": "http://127.0.0.1:8101/partnerskap/?country=KE",
-                "partnerships, 3 filters": "http://127.0.0.1:8101/partnerskap/?country=KE&goal=11&year=2016",
-            }
-            measured = {
-                name: [wrk(u, seconds) for _ in range(repeats)] for name, u in targets.items()
-            }
-        finally:
-            ours.stop()
+        cached = gunicorn(url, WORKERS)
         # The same pages with the facet cache off: every request counts every facet.
-        ours = gunicorn(url, 8101, WORKERS, FACET_CACHE_SECONDS=0)
+        uncached = gunicorn(url, WORKERS, FACET_CACHE_SECONDS=0)
+        ds = datasette(path)
         try:
-            for name, u in list(targets.items())[1:]:
-                measured[f"{name} (uncached)"] = [wrk(u, seconds) for _ in range(repeats)]
-        finally:
-            ours.stop()
-        ds = datasette(path, 8102)
-        base = f"http://127.0.0.1:8102/{path.stem}"
-        through = '{"table":"projects_project_countries","column":"country_id","value":"KE"}'
-        import urllib.parse
-
-        thr = urllib.parse.quote(through)
-        gthr = urllib.parse.quote(
-            '{"table":"partnerships_partnership_goals","column":"goal_id","value":"11"}'
-        )
-        try:
-            ds_targets = {
-                "Datasette projects, 0 filters": f"{base}/projects_project?publication=published&_facet=stated_status&_facet=start_date",
-                "Datasette projects, 1 filter": f"{base}/projects_project?publication=published&_through={thr}&_facet=stated_status&_facet=start_date",
-                "Datasette projects, 3 filters": f"{base}/projects_project?publication=published&_through={thr}&stated_status=ongoing&start_date__lte=2016-12-31&_facet=stated_status&_facet=start_date",
-                "Datasette partnerships, 0 filters": f"{base}/partnerships_partnership?publication=published&_facet=country_id&_facet=stated_status&_facet=start_date",
-                "Datasette partnerships, 1 filter": f"{base}/partnerships_partnership?publication=published&country_id=KE&_facet=country_id&_facet=stated_status&_facet=start_date",
-                "Datasette partnerships, 3 filters": f"{base}/partnerships_partnership?publication=published&country_id=KE&_through={gthr}&start_date__lte=2016-12-31&_facet=country_id&_facet=stated_status&_facet=start_date",
-            }
-            measured.update(
-                {name: [wrk(u, seconds) for _ in range(repeats)] for name, u in ds_targets.items()}
-            )
-        finally:
-            ds.stop()
-        static_rps = median([r["rps"] for r in measured["static file (whitenoise)"]])
-        for name, runs in measured.items():
-            rps = median([r["rps"] for r in runs])
-            rows.append(
-                {
+            html = urllib.request.urlopen(cached.base + "/").read().decode()
+            css = html.split('href="/static/css/')[1].split('"')[0]
+            static = f"{cached.base}/static/css/{css}"
+            pairs = []
+            for name, page, api, table, conditions, facets in PAIRS:
+                ours_rows = our_count(uncached, api, page)
+                theirs = datasette_url(ds, path, table, conditions, facets)
+                theirs_rows = get_json(datasette_url(ds, path, table, conditions, facets, ".json"))[
+                    "filtered_table_rows_count"
+                ]
+                for server in (cached, uncached):  # the page answers, and warms up
+                    urllib.request.urlopen(server.base + page, timeout=120).read()
+                urllib.request.urlopen(theirs, timeout=120).read()
+                pair = {
                     "partnerships": size,
-                    "target": name,
-                    "rps": round(rps, 1),
-                    "p50_ms": median([r["p50_ms"] for r in runs]),
-                    "p99_ms": median([r["p99_ms"] for r in runs]),
-                    "errors": sum(r["non_2xx"] + r["socket_errors"] for r in runs),
-                    "vs_static": round(rps / static_rps, 3) if static_rps else None,
+                    "page": name,
+                    "ours_url": page,
+                    "datasette_url": theirs.removeprefix(ds.base),
+                    "rows_ours": ours_rows,
+                    "rows_datasette": theirs_rows,
+                    "same_rows": ours_rows == theirs_rows,
                 }
-            )
-        for kind in ("projects", "partnerships"):
-            for n in ("0 filters", "1 filter", "3 filters"):
-                ours_rps = next(
-                    r["rps"]
-                    for r in rows
-                    if r["partnerships"] == size and r["target"] == f"{kind}, {n}"
+                if not pair["same_rows"]:
+                    pair["refused"] = f"rows differ: {ours_rows} vs {theirs_rows}"
+                    print(f"!! {name}: {pair['refused']}; Datasette not timed", flush=True)
+                print(f"{name}: {ours_rows} rows ours, {theirs_rows} Datasette", flush=True)
+                pairs.append((pair, page, theirs))
+            runs = {"static": []}
+            for repeat in range(repeats):
+                runs["static"].append(wrk(static, seconds, server=cached))
+                for pair, page, theirs in pairs:
+                    key = pair["page"]
+                    runs.setdefault((key, "uncached"), []).append(
+                        wrk(uncached.base + page, seconds, server=uncached)
+                    )
+                    if pair["same_rows"]:
+                        runs.setdefault((key, "datasette"), []).append(
+                            wrk(theirs, seconds, server=ds)
+                        )
+                    runs.setdefault((key, "cached"), []).append(
+                        wrk(cached.base + page, seconds, server=cached)
+                    )
+                print(f"== pages, {size}: run {repeat + 1} of {repeats} done", flush=True)
+        finally:
+            for server in (cached, uncached, ds):
+                server.stop()
+        rows.append(
+            {
+                "partnerships": size,
+                "page": "static file (whitenoise)",
+                "cached": summary(runs["static"]),
+            }
+        )
+        for pair, _page, _theirs in pairs:
+            key = pair["page"]
+            pair["cached"] = summary(runs[(key, "cached")])
+            pair["uncached"] = summary(runs[(key, "uncached")])
+            if pair["same_rows"]:
+                pair["datasette"] = d = summary(runs[(key, "datasette")])
+                u = pair["uncached"]
+                pair["ratio_uncached"] = round(u["rps"] / d["rps"], 2) if d["rps"] else None
+                pair["ratio_cached"] = (
+                    round(pair["cached"]["rps"] / d["rps"], 2) if d["rps"] else None
                 )
-                ds_rps = next(
-                    r["rps"]
-                    for r in rows
-                    if r["partnerships"] == size and r["target"] == f"Datasette {kind}, {n}"
+                pair["cpu_ratio_uncached"] = (
+                    round(d["cpu_ms_per_request"] / u["cpu_ms_per_request"], 2)
+                    if d["cpu_ms_per_request"] and u["cpu_ms_per_request"]
+                    else None
                 )
-                rows.append(
-                    {
-                        "partnerships": size,
-                        "target": f"ratio ours/Datasette: {kind}, {n}",
-                        "ratio": round(ours_rps / ds_rps, 2) if ds_rps else None,
-                    }
-                )
+            rows.append(pair)
     return rows
 
 
@@ -172,14 +281,15 @@ def export_benchmark(sizes, repeats):
                     "seconds": median([r["seconds"] for r in runs]),
                     "first_byte_s": median([r["first_byte_s"] for r in runs]),
                     "growth_mb": median([r["growth_mb"] for r in runs]),
-                    "rss_idle_mb": median([r["rss_idle_mb"] for r in runs]),
+                    "rss_before_mb": median([r["rss_before_mb"] for r in runs]),
+                    "peak_from": runs[0]["peak_from"],
                 }
             )
         # Datasette's streamed CSV of the same grants table on SQLite.
         path = DATA / f"export-{grants}.sqlite3"
         if not path.exists():
             prepare_database(sqlite_url(path), grants // 2, grants_per_partnership=2, projects=0)
-        ds = datasette(path, 8103)
+        ds = datasette(path)
         try:
             times = []
             for _ in range(repeats):
@@ -188,7 +298,7 @@ def export_benchmark(sizes, repeats):
                     [
                         "curl",
                         "-s",
-                        f"http://127.0.0.1:8103/{path.stem}/partnerships_grant.csv?_stream=on&_size=max",
+                        f"{ds.base}/{path.stem}/partnerships_grant.csv?_stream=on&_size=max",
                     ],
                     capture_output=True,
                     timeout=1800,
@@ -245,10 +355,14 @@ def load_test(seconds):
     path = DATA / "pages-10000.sqlite3"
     if not path.exists():
         prepare_database(sqlite_url(path), 10_000)
-    server = gunicorn(sqlite_url(path), 8104, WORKERS)
+    server = gunicorn(sqlite_url(path), WORKERS)
     try:
         return wrk(
-            "http://127.0.0.1:8104", seconds, connections=16, script=ROOT / "bench" / "mixed.lua"
+            server.base,
+            seconds,
+            connections=16,
+            script=ROOT / "bench" / "mixed.lua",
+            server=server,
         )
     finally:
         server.stop()

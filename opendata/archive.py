@@ -36,17 +36,16 @@ FORM = re.compile(r"(<form\b[^>]*>)")
 
 
 def page_paths():
-    """Every page the sitemap lists, in Swedish and English."""
-    paths = []
+    """Every page the sitemap lists, in Swedish and English, in the sitemap's order (a
+    dict keeps it: 110 000 addresses are not searched in a list)."""
+    paths = {}
     for sitemap_class in SITEMAPS.values():
         sitemap = sitemap_class()
         for item in sitemap.items():
             for language in ("sv", "en"):
                 with translation.override(language):
-                    path = sitemap.location(item)
-                if path not in paths:
-                    paths.append(path)
-    return paths
+                    paths[sitemap.location(item)] = None
+    return list(paths)
 
 
 def file_for(path):
@@ -183,7 +182,8 @@ def make_archive(directory, base_url):
     release_dir.mkdir(parents=True)
     for filename in storage.listdir(name)[1]:
         with storage.open(f"{name}/{filename}", "rb") as source:
-            (release_dir / filename).write_bytes(source.read())
+            with open(release_dir / filename, "wb") as target:
+                shutil.copyfileobj(source, target, 1 << 20)
     pages = 0
     with open(directory / "register.warc.gz", "wb") as handle:
         copy = SiteCopy(base_url, directory / "site", WARCWriter(handle, gzip=True))

@@ -140,7 +140,11 @@ class SiteCopy:
     def save_page(self, path):
         response, body = self.capture(path)
         if response.status_code != 200:
-            return False
+            raise ValueError(
+                f"{path} answered {response.status_code}, so the archive was not made: a "
+                "copy without that page would not be whole (is the site as served working, "
+                "its static files collected?)."
+            )
         current = file_for(path)
         language = "en" if path.startswith("/en/") else "sv"
         with translation.override(language):
@@ -155,7 +159,6 @@ class SiteCopy:
         target = self.root / current
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html, encoding="utf-8")
-        return True
 
 
 def staticfiles_prefix():
@@ -166,16 +169,29 @@ def staticfiles_prefix():
 
 def make_archive(directory, base_url):
     """Writes the bag into `directory` (which must not exist or be empty); returns
-    {"release": name, "pages": count, "files": count}."""
+    {"release": name, "pages": count, "files": count}; leaves the folder empty when a page
+    fails."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    if any(directory.iterdir()):
+        raise ValueError(f"{directory} is not empty.")
+    try:
+        return write_bag(directory, base_url)
+    except BaseException:
+        for entry in directory.iterdir():  # nothing half-written stays
+            if entry.is_dir():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+        raise
+
+
+def write_bag(directory, base_url):
     import bagit
     from django.conf import settings
     from django.core.files.storage import storages
     from warcio.warcwriter import WARCWriter
 
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    if any(directory.iterdir()):
-        raise ValueError(f"{directory} is not empty.")
     name = make_release(base_url)
     storage = storages["releases"]
     release_dir = directory / "release" / name
@@ -188,7 +204,8 @@ def make_archive(directory, base_url):
     with open(directory / "register.warc.gz", "wb") as handle:
         copy = SiteCopy(base_url, directory / "site", WARCWriter(handle, gzip=True))
         for path in sorted(copy.pages):
-            pages += copy.save_page(path)
+            copy.save_page(path)
+            pages += 1
     bagit.make_bag(
         str(directory),
         {

@@ -84,3 +84,26 @@ def test_the_archive_refuses_a_folder_in_use(bag):
     with pytest.raises(CommandError):
         call_command("archive", str(bag), "--base-url", "http://testserver", verbosity=0)
     assert Path(bag, "bagit.txt").exists()
+
+
+def test_a_page_that_fails_stops_the_archive_and_leaves_nothing(seeded, tmp_path, monkeypatch):
+    """A copy missing a page is no archive: a sitemap page that does not answer 200 (an
+    error of the site, as a deployment without its static files gives on every page)
+    stops it with the address, and the folder is left as it was, empty."""
+    from django.core.management.base import CommandError
+    from django.http import HttpResponseServerError
+
+    from opendata import archive
+
+    served = archive.render_as_served
+
+    def failing(address):
+        if address.endswith("/partnerskap/"):
+            return HttpResponseServerError("fel")
+        return served(address)
+
+    monkeypatch.setattr(archive, "render_as_served", failing)
+    directory = tmp_path / "bag"
+    with pytest.raises(CommandError, match="/partnerskap/ answered 500"):
+        call_command("archive", str(directory), "--base-url", "http://testserver", verbosity=0)
+    assert not directory.exists() or not any(directory.iterdir())

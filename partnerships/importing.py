@@ -23,7 +23,7 @@ import re
 import time
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.cache import bump_data_version
-from core.models import DatePrecision, Publication
+from core.models import Publication
 from core.xmltext import validate_xml_text
 from partnerships.models import (
     INT32_MAX,
@@ -696,13 +696,7 @@ def grant_round_import(*, grant_round: GrantRound, results, user):
         partnership.title_sv = c["title"]
         partnership.updated_by = user
         partnership.updated_at = now
-        end = c["year"] + c["years"] - 1
-        starts = [d.year for d in [partnership.start_date] if d] + [c["year"]]
-        ends = [d.year for d in [partnership.end_date] if d] + [end]
-        partnership.start_date = date(min(starts), 1, 1)
-        partnership.start_precision = DatePrecision.YEAR
-        partnership.end_date = date(max(ends), 12, 31)
-        partnership.end_precision = DatePrecision.YEAR
+        partnership.cover_years(c["year"], c["year"] + c["years"] - 1)
         row.match = partnership
     bulk_create_with_history(new, Partnership, batch_size=BATCH, default_user=user)
     if any(p.pk is None for p in new):  # a database that returns no ids from bulk inserts

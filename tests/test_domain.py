@@ -69,7 +69,7 @@ def test_two_rounds_give_one_partnership_with_two_grants(client, rounds, editor)
         (2016, 400_000),
         (2018, 450_000),
     ]
-    assert (nakuru.start_year, nakuru.end_year) == (2016, 2020)
+    assert (nakuru.start_date, nakuru.end_date) == (date(2016, 1, 1), date(2020, 12, 31))
     # Re-importing either file changes nothing.
     for grant_round, text in ((first, FIRST), (second, SECOND)):
         header, body = parse_bytes(text.encode("utf-8"))
@@ -199,6 +199,29 @@ def test_status_comes_from_the_dates(seeded):
         "planned",
         "ongoing",
     )
+
+
+def test_bulk_writes_follow_the_rules_of_save(seeded):
+    """bulk_create() and bulk_update() call no save(): the QuerySet applies its rules (the
+    first publication date, dates put on the ends of their periods) all the same."""
+    made = [
+        Project(slug=slug, title_sv=slug, publication=state, **dates)
+        for slug, state, dates in (
+            ("bulk-published", "published", {"end_date": date(2019, 6, 15)}),
+            ("bulk-draft", "draft", {"start_date": date(2017, 5, 3), "start_precision": "month"}),
+        )
+    ]
+    Project.objects.bulk_create(made)
+    stored = {p.slug: p for p in Project.objects.filter(slug__startswith="bulk-")}
+    assert stored["bulk-published"].published_at is not None
+    assert stored["bulk-published"].end_date == date(2019, 12, 31)
+    assert stored["bulk-draft"].published_at is None
+    assert stored["bulk-draft"].start_date == date(2017, 5, 1)
+    draft = stored["bulk-draft"]
+    draft.publication, draft.end_date = "published", date(2018, 2, 2)
+    Project.objects.bulk_update([draft], ["publication", "published_at", "end_date"])
+    draft.refresh_from_db()
+    assert draft.published_at is not None and draft.end_date == date(2018, 12, 31)
 
 
 def test_stated_status_shows_its_source_and_date(client, seeded):

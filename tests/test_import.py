@@ -81,7 +81,6 @@ def test_preview_writes_nothing_then_confirm_writes_all(admin_client, round_, ed
     assert list(nakuru.sources.all()) == [round_.source]
 
 
-@pytest.mark.xfail(strict=True, reason="bulk_create skips PublishableModel.save")
 def test_a_municipality_the_import_publishes_has_its_publication_date(admin_client, round_):
     """Added from SCB's list, Piteå is published, so it gets the date it was first
     published, as save() gives every record (the bulk write once left it empty)."""

@@ -22,8 +22,10 @@ import io
 import re
 import time
 import zipfile
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import islice
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
@@ -116,9 +118,7 @@ class RowResult:
 
 
 def read_upload(upload):
-    """Rows from an uploaded file, CSV or Excel (xlsx): checks size, and for CSV the
-    encoding (UTF-8 with or without BOM, else Windows-1252 as Excel writes it) and the
-    delimiter (comma or semicolon)."""
+    """Rows from an uploaded file, CSV or Excel (xlsx), after a check of its size."""
     if upload.size > MAX_UPLOAD_BYTES:
         raise ImportFileError(
             _("The file is %(size)s MB; the largest allowed is %(max)s MB.")
@@ -127,15 +127,34 @@ def read_upload(upload):
                 "max": MAX_UPLOAD_BYTES // 1024 // 1024,
             }
         )
-    raw = upload.read()
-    return parse_bytes(raw)
+    return read_rows(upload.read())
 
 
-def parse_bytes(raw):
-    if raw.startswith(b"PK\x03\x04"):
-        return parse_xlsx(raw)
-    if not raw.strip():
-        raise ImportFileError(_("The file is empty."))
+def read_rows(raw):
+    """(header, body) of a CSV or Excel (xlsx) file: the column key (COLUMNS) of each header
+    cell, None for a column the import does not know, and the rows under it as text, a cell
+    as the same cell in the other format gives it. At most MAX_ROWS rows are read."""
+    rows = _xlsx_rows(raw) if raw.startswith(b"PK\x03\x04") else _csv_rows(raw)
+    with closing(rows):
+        header = _texts(next(rows, ()))
+        while header and not header[-1]:
+            header.pop()
+        if not header:
+            raise ImportFileError(_("The file is empty."))
+        keys = map_header(header)
+        body = [_texts(values) for values in islice(rows, MAX_ROWS + 1)]
+    while body and not any(body[-1]):
+        body.pop()
+    if len(body) > MAX_ROWS:
+        raise ImportFileError(
+            _("The file has more than %(max)s rows.") % {"max": intcomma(MAX_ROWS)}
+        )
+    return keys, body
+
+
+def _csv_rows(raw):
+    """The rows of a CSV file, the header first: UTF-8 with or without BOM, else
+    Windows-1252 as Excel writes it; comma or semicolon between the cells."""
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportFileError(
             _("The file is in Excel's old format (xls). Save it as xlsx or CSV and try again.")
@@ -151,28 +170,19 @@ def parse_bytes(raw):
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")
-    if not text.strip():  # a byte-order mark and nothing else
-        raise ImportFileError(_("The file is empty."))
-    first_line = text.splitlines()[0]
+    first_line = next(iter(text.splitlines()), "")
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     # newline="": lines may end in CRLF (Windows), LF or a lone CR (old Mac).
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        rows = list(reader)
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     except csv.Error as error:
         raise ImportFileError(
             _("The file could not be read as CSV: %(error)s") % {"error": error}
         ) from None
-    if len(rows) > MAX_ROWS + 1:
-        raise ImportFileError(
-            _("The file has more than %(max)s rows.") % {"max": intcomma(MAX_ROWS)}
-        )
-    header, body = rows[0], rows[1:]
-    return map_header(header), body
 
 
-def parse_xlsx(raw):
-    """The first sheet of an Excel file as rows of text, as the same rows in CSV give."""
+def _xlsx_rows(raw):
+    """The rows of an Excel file's first sheet, the header first."""
     from openpyxl import load_workbook
 
     try:
@@ -189,59 +199,51 @@ def parse_xlsx(raw):
         ) from None
     try:
         sheet = workbook.worksheets[0]
-        header = [
-            cell_text(value) for value in next(sheet.iter_rows(max_row=1, values_only=True), ())
-        ]
-        if not any(header):
-            raise ImportFileError(_("The file is empty."))
-        mapped = map_header(header)
+        header = next(sheet.iter_rows(max_row=1, values_only=True), ())
+        yield header
         # Only the header's known columns are read: a sheet's dimension may claim all
         # 16 384 of Excel's columns, and openpyxl pads every row to it. Reading stops after
-        # the row limit, and after a few seconds.
-        width = max(i for i, key in enumerate(mapped) if key) + 1
+        # a few seconds.
+        width = max((i for i, name in enumerate(header) if column_key(name)), default=0) + 1
         deadline = time.monotonic() + MAX_XLSX_SECONDS
-        body = []
-        for values in sheet.iter_rows(
-            min_row=2, max_row=MAX_ROWS + 2, max_col=width, values_only=True
-        ):
+        for values in sheet.iter_rows(min_row=2, max_col=width, values_only=True):
             if time.monotonic() > deadline:
                 raise ImportFileError(
                     _("The Excel file takes too long to read. Save it as CSV and try again.")
                 )
-            body.append([cell_text(value) for value in values])
+            yield values
     finally:
         workbook.close()
-    while body and not any(body[-1]):
-        body.pop()
-    if len(body) > MAX_ROWS:
-        raise ImportFileError(
-            _("The file has more than %(max)s rows.") % {"max": intcomma(MAX_ROWS)}
-        )
-    return mapped[:width], body
 
 
-def cell_text(value):
-    """An Excel cell as the text the same cell has in a CSV file."""
+def _texts(values):
+    """A row's cells as text: an Excel cell as the same cell in a CSV file."""
+    return [_text(value) for value in values]
+
+
+def _text(value):
+    if isinstance(value, str):
+        return value.strip()
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return str(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
         return value.date().isoformat()
-    return str(value).strip()
+    return str(value)
+
+
+ALIASES = {name: key for key, names in COLUMNS.items() for name in [key, *names]}
+
+
+def column_key(name):
+    """The key (COLUMNS) of a header cell, or None."""
+    name = _text(name)
+    return ALIASES.get(slugify(name).replace("-", "_"), ALIASES.get(name.lower()))
 
 
 def map_header(header):
-    aliases = {}
-    for key, names in COLUMNS.items():
-        for name in [key, *names]:
-            aliases[name] = key
-    header = [h or "" for h in header]
-    mapped = [
-        aliases.get(slugify(h).replace("-", "_"), aliases.get(h.strip().lower())) for h in header
-    ]
+    mapped = [column_key(name) for name in header]
     missing = [c for c in REQUIRED if c not in mapped]
     if missing:
         raise ImportFileError(

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships.importing import RoundImport, grant_round_import, parse_bytes
+from partnerships.importing import RoundImport, grant_round_import, read_rows
 from partnerships.models import Grant, GrantRound, Partnership
 from projects.models import Project, ProjectBudget, ProjectParticipant
 from reference.models import Organisation, Source
@@ -31,7 +31,7 @@ SECOND = HEADER + (
 
 
 def run_import(grant_round, text, user):
-    header, body = parse_bytes(text.encode("utf-8"))
+    header, body = read_rows(text.encode("utf-8"))
     results = RoundImport(grant_round).check(header, body)
     assert not [r.errors for r in results if r.errors]
     grant_round_import(grant_round=grant_round, results=results, user=user)
@@ -72,7 +72,7 @@ def test_two_rounds_give_one_partnership_with_two_grants(client, rounds, editor)
     assert (nakuru.start_date, nakuru.end_date) == (date(2016, 1, 1), date(2020, 12, 31))
     # Re-importing either file changes nothing.
     for grant_round, text in ((first, FIRST), (second, SECOND)):
-        header, body = parse_bytes(text.encode("utf-8"))
+        header, body = read_rows(text.encode("utf-8"))
         assert {r.action for r in RoundImport(grant_round).check(header, body)} == {"unchanged"}
     # Published, the partnership counts once in the list, its facets and the municipality.
     Partnership.objects.update(publication="published")
@@ -88,7 +88,7 @@ def test_round_bounds_are_the_rounds_own(rounds, editor):
     first, second = rounds
     second.max_years = 5
     second.save()
-    header, body = parse_bytes((HEADER + "Borlänge;;KE;Lång;;400000;5;2018\n").encode())
+    header, body = read_rows((HEADER + "Borlänge;;KE;Lång;;400000;5;2018\n").encode())
     assert not RoundImport(second).check(header, body)[0].errors
     assert RoundImport(first).check(header, body)[0].errors
 

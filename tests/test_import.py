@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from partnerships.importing import RoundImport, grant_round_import, parse_bytes
+from partnerships.importing import RoundImport, grant_round_import, read_rows
 from partnerships.models import Grant, GrantRound, Partnership
 from reference.models import Organisation as Municipality
 from tests.conftest import admin_form_data
@@ -261,7 +261,7 @@ def test_failing_row_rolls_back_everything(round_, editor, monkeypatch):
     """A failure in the last write (the grants) leaves nothing of the earlier ones."""
     from partnerships import importing
 
-    header, body = parse_bytes(GOOD.encode())
+    header, body = read_rows(GOOD.encode())
     results = RoundImport(round_).check(header, body)
     before = counts()
     original = importing.bulk_create_with_history
@@ -292,6 +292,34 @@ def test_bad_files_get_a_clear_message(admin_client, round_, content, message):
     assert response.status_code == 200
     assert message in response.content.decode()
     assert counts() == before
+
+
+def test_the_row_limit_holds_for_both_formats_and_blank_rows_at_the_end_do_not_count(
+    admin_client, round_, monkeypatch
+):
+    from partnerships import importing
+
+    monkeypatch.setattr(importing, "MAX_ROWS", 2)
+    for name, content in (("beslut.csv", GOOD), ("beslut.xlsx", wide_xlsx(rows_below=0))):
+        response = upload(admin_client, round_, content, name=name)
+        assert "Filen har fler än 2 rader." in response.content.decode(), name
+    two_rows = "\n".join(GOOD.split("\n")[:3]) + "\n;;;;;;;;\n\n\n"
+    assert upload(admin_client, round_, two_rows).context["summary"]["create"] == 2
+
+
+def test_an_xlsx_that_unpacks_too_large_is_refused(admin_client, round_, monkeypatch):
+    from partnerships import importing
+
+    monkeypatch.setattr(importing, "MAX_XLSX_UNPACKED_BYTES", 1000)
+    response = upload(admin_client, round_, wide_xlsx(rows_below=0), name="beslut.xlsx")
+    assert "Excelfilen är för stor när den packas upp." in response.content.decode()
+
+
+def test_an_old_excel_file_and_a_broken_csv_are_explained(admin_client, round_):
+    old_excel = upload(admin_client, round_, b"\xd0\xcf\x11\xe0" + b"x" * 100, name="b.xls")
+    assert "Excels gamla format (xls)" in old_excel.content.decode()
+    broken = HEADER + 'Borlänge;;KE;"' + "x" * 200_000 + '";;;400000;3;2016\n'
+    assert "Filen kunde inte läsas som CSV" in upload(admin_client, round_, broken).content.decode()
 
 
 def test_excel_latin1_semicolon_and_bom(admin_client, round_):

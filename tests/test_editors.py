@@ -334,7 +334,7 @@ def test_the_templates_example_is_a_valid_row(round_):
     example = [lines[0], lines[2].removeprefix("# ")]  # the header, the example without "#"
     header, body = read_rows("\n".join(example).encode())
     [row] = RoundImport(round_).check(header, body)
-    assert row.errors == [] and row.cleaned["amount"] == 400_000
+    assert row.errors == [] and row.cleaned["sek_per_year"] == 400_000
 
 
 def test_xlsx_gives_the_same_result_as_csv(client, editor, round_):

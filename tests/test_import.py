@@ -257,6 +257,29 @@ def test_row_errors_are_explained_in_swedish(admin_client, round_):
     assert counts() == before
 
 
+@pytest.mark.parametrize(
+    "cells,column,message",
+    [
+        ("Borlänge;;KE;A;;;;3;2016", "sek_per_year", "Belopp saknas."),
+        ("Borlänge;;KE;A;;;0;3;2016", "sek_per_year", "Beloppet måste vara större än 0."),
+        ("Borlänge;;KE;A;;;3000000000;3;2016", "sek_per_year", "större än registret kan lagra"),
+        ("Borlänge;;KE;A;;;400000;0;2016", "years", "Längden måste vara större än 0."),
+        ("Borlänge;;KE;A;;;400000;11;2016", "years", "Längden får vara högst 10 år, inte 11."),
+        ("Borlänge;;KE;A;;;400000;3;1800", "year", "”1800” är inte ett årtal mellan 1990"),
+        ("Borlänge;;KE;A;;;400000;3;tjugo", "year", "”tjugo” är inte ett årtal mellan 1990"),
+        ("Borlänge;;KE;" + "x" * 301 + ";;;400000;3;2016", "title", "300 tecken (den har 301)"),
+        ("Borlänge;;Atlantis;A;;;400000;3;2016", "country", "Okänt land ”Atlantis”."),
+        ("Borlänge;;KE;A;ingenting;;400000;3;2016", "themes", "Okänt tema ”ingenting”."),
+    ],
+)
+def test_each_cell_gets_the_message_of_its_rule(round_, cells, column, message):
+    """The row's form checks each cell by the model's own rules; the message goes to the
+    cell, in Swedish."""
+    (row,) = RoundImport(round_).check(*read_rows((HEADER + cells + "\n").encode()))
+    assert message in " ".join(row.column_errors[column]), row.column_errors
+    assert list(row.column_errors) == [column] and row.row_errors == []
+
+
 def test_failing_row_rolls_back_everything(round_, editor, monkeypatch):
     """A failure in the last write (the grants) leaves nothing of the earlier ones."""
     from partnerships import importing

@@ -207,7 +207,7 @@ django.setup()
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from partnerships.importing import RoundImport, grant_round_import, parse_bytes
+from partnerships.importing import RoundImport, grant_round_import, read_rows
 from partnerships.models import GrantRound
 from reference.services import read_municipality_codes
 
@@ -228,7 +228,7 @@ user = User.objects.filter(is_superuser=True).first() or User.objects.create_sup
 grant_round = GrantRound.objects.get(slug="icld-32-nya-partnerskap")
 started = time.perf_counter()
 with CaptureQueriesContext(connection) as check_queries:
-    header, body = parse_bytes(raw)
+    header, body = read_rows(raw)
     results = RoundImport(grant_round).check(header, body)
 check_s = time.perf_counter() - started
 assert not [r for r in results if r.errors], [r.errors for r in results if r.errors][:3]

@@ -65,6 +65,38 @@ def localized_html(obj, field):
     return format_html("{}", text)
 
 
+class SaveRulesModel(models.Model):
+    """A model whose save() first applies rules to the instance (`prepare_to_save`, which
+    each base extends); the bulk writes of its QuerySet apply them too (SaveRulesQuerySet),
+    as bulk_create() and bulk_update() call no save()."""
+
+    class Meta:
+        abstract = True
+
+    def prepare_to_save(self):
+        """What save() does to the instance before it is written."""
+
+    def save(self, *args, **kwargs):
+        self.prepare_to_save()
+        super().save(*args, **kwargs)
+
+
+class SaveRulesQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.prepare_to_save()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        """Writes only `fields`, as Django's does: a rule's change to another field stays
+        in memory."""
+        objs = list(objs)
+        for obj in objs:
+            obj.prepare_to_save()
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
 class AuditedModel(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -123,7 +155,7 @@ def published_at(path):
     return {f"{path}__publication": Publication.PUBLISHED}
 
 
-class PublishableQuerySet(models.QuerySet):
+class PublishableQuerySet(SaveRulesQuerySet):
     def published(self):
         return self.filter(publication=Publication.PUBLISHED)
 
@@ -155,7 +187,7 @@ class PublishableQuerySet(models.QuerySet):
         return self.published()._set_publication(Publication.UNPUBLISHED, user)
 
 
-class PublishableModel(AuditedModel):
+class PublishableModel(AuditedModel, SaveRulesModel):
     publication = models.CharField(
         _("publication state"),
         max_length=12,
@@ -183,10 +215,10 @@ class PublishableModel(AuditedModel):
     def is_published(self):
         return self.publication == Publication.PUBLISHED
 
-    def save(self, *args, **kwargs):
+    def prepare_to_save(self):
+        super().prepare_to_save()
         if self.is_published and self.published_at is None:
             self.published_at = timezone.now()
-        super().save(*args, **kwargs)
 
 
 class BilingualTitleMixin(models.Model):
@@ -312,7 +344,7 @@ def status_derived_expression(today=None):
     )
 
 
-class DatedModel(models.Model):
+class DatedModel(SaveRulesModel):
     """A period with the precision each end is known to (a year, a month or a day), each
     planned or actual, and a status stated by a source for when the dates do not decide.
 
@@ -369,11 +401,18 @@ class DatedModel(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def prepare_to_save(self):
+        super().prepare_to_save()
         # Normalise to the first day of the start's period and the last of the end's.
         self.start_date = period_bounds(self.start_date, self.start_precision)[0]
         self.end_date = period_bounds(self.end_date, self.end_precision)[1]
-        super().save(*args, **kwargs)
+
+    def cover_years(self, first, last):
+        """Widens the period to take in the years first–last, known to the year (a grant
+        gives years, not days); saving puts the ends on 1 January and 31 December."""
+        self.start_date = min(d for d in (self.start_date, date(first, 1, 1)) if d)
+        self.end_date = max(d for d in (self.end_date, date(last, 1, 1)) if d)
+        self.start_precision = self.end_precision = DatePrecision.YEAR
 
     @property
     def start_year(self):

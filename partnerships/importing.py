@@ -1,7 +1,9 @@
 """Importing a grant round's decisions from a CSV or Excel (xlsx) file: parse, check every
 row, show a preview, then write all rows or none. Both formats give the same rows and the
 same checks; a line whose first cell starts with "#" is a comment and is skipped (the
-downloadable template's example row is one).
+downloadable template's example row is one). Each row is checked by a form
+(DecisionForm) whose fields are the columns, with the models' own validators, so that each
+message is shown in its cell.
 
 Matching: a row belongs to an existing partnership of the round's programme when the
 Swedish participant, the partner local government (or none) and the country are the same:
@@ -22,23 +24,27 @@ import io
 import re
 import time
 import zipfile
+from contextlib import closing
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
+from itertools import islice
 
+from django import forms
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.cache import bump_data_version
-from core.models import DatePrecision, Publication
+from core.models import Publication
 from core.xmltext import validate_xml_text
 from partnerships.models import (
-    INT32_MAX,
+    GRANT_YEARS,
     Grant,
     GrantRound,
     Partnership,
@@ -57,10 +63,6 @@ from reference.models import (
 from reference.services import read_municipality_codes
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-# The model's limits, checked in the preview so that saving never fails on them.
-TITLE_MAX = Partnership._meta.get_field("title_sv").max_length
-NAME_MAX = Organisation._meta.get_field("name_sv").max_length
-MAX_YEARS = 10  # Grant.duration_years: the database allows 1–10
 MAX_ROWS = 5000
 # An xlsx file is a zip archive: refuse one that unpacks to more than this.
 MAX_XLSX_UNPACKED_BYTES = 50 * 1024 * 1024
@@ -105,7 +107,6 @@ class RowResult:
     match: object = None  # the existing Partnership the row updates
     column_errors: dict = field(default_factory=dict)  # {column: [messages]}, shown in the cell
     row_errors: list = field(default_factory=list)  # messages about no one column
-    shown: dict = field(default_factory=dict)  # what was read, for the preview
 
     def add_error(self, message, column=None):
         self.errors.append(message)
@@ -114,11 +115,36 @@ class RowResult:
         else:
             self.row_errors.append(message)
 
+    def take(self, form):
+        """The row as its form (DecisionForm) has checked it: the form's messages, each in
+        its cell, and what the cells name; with the participant and the country, the key
+        that matches the row with a partnership."""
+        for column, messages in form.errors.items():  # form.errors cleans the form
+            for message in messages:
+                self.add_error(message, None if column == NON_FIELD_ERRORS else column)
+        self.cleaned = c = form.cleaned_data
+        if "swedish_participant" in c and "country" in c:
+            participant, partner = c["swedish_participant"], c.get("partner_government")
+            self.key = (org_key(participant), org_key(partner), c["country"].code)
+
+    @property
+    def shown(self):
+        """What the cells name, for the preview, and whether the import would add it."""
+        c = self.cleaned
+        participant, partner = c.get("swedish_participant"), c.get("partner_government")
+        return {
+            "participant": getattr(participant, "name_sv", participant),
+            "participant_new": isinstance(participant, str),
+            "partner": getattr(partner, "name_sv", partner),
+            "partner_new": isinstance(partner, str),
+            "country": getattr(c.get("country"), "name", None),
+            "goals": c.get("goals", []),
+            "themes": c.get("themes", []),
+        }
+
 
 def read_upload(upload):
-    """Rows from an uploaded file, CSV or Excel (xlsx): checks size, and for CSV the
-    encoding (UTF-8 with or without BOM, else Windows-1252 as Excel writes it) and the
-    delimiter (comma or semicolon)."""
+    """Rows from an uploaded file, CSV or Excel (xlsx), after a check of its size."""
     if upload.size > MAX_UPLOAD_BYTES:
         raise ImportFileError(
             _("The file is %(size)s MB; the largest allowed is %(max)s MB.")
@@ -127,15 +153,34 @@ def read_upload(upload):
                 "max": MAX_UPLOAD_BYTES // 1024 // 1024,
             }
         )
-    raw = upload.read()
-    return parse_bytes(raw)
+    return read_rows(upload.read())
 
 
-def parse_bytes(raw):
-    if raw.startswith(b"PK\x03\x04"):
-        return parse_xlsx(raw)
-    if not raw.strip():
-        raise ImportFileError(_("The file is empty."))
+def read_rows(raw):
+    """(header, body) of a CSV or Excel (xlsx) file: the column key (COLUMNS) of each header
+    cell, None for a column the import does not know, and the rows under it as text, a cell
+    as the same cell in the other format gives it. At most MAX_ROWS rows are read."""
+    rows = _xlsx_rows(raw) if raw.startswith(b"PK\x03\x04") else _csv_rows(raw)
+    with closing(rows):
+        header = _texts(next(rows, ()))
+        while header and not header[-1]:
+            header.pop()
+        if not header:
+            raise ImportFileError(_("The file is empty."))
+        keys = map_header(header)
+        body = [_texts(values) for values in islice(rows, MAX_ROWS + 1)]
+    while body and not any(body[-1]):
+        body.pop()
+    if len(body) > MAX_ROWS:
+        raise ImportFileError(
+            _("The file has more than %(max)s rows.") % {"max": intcomma(MAX_ROWS)}
+        )
+    return keys, body
+
+
+def _csv_rows(raw):
+    """The rows of a CSV file, the header first: UTF-8 with or without BOM, else
+    Windows-1252 as Excel writes it; comma or semicolon between the cells."""
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportFileError(
             _("The file is in Excel's old format (xls). Save it as xlsx or CSV and try again.")
@@ -151,28 +196,19 @@ def parse_bytes(raw):
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")
-    if not text.strip():  # a byte-order mark and nothing else
-        raise ImportFileError(_("The file is empty."))
-    first_line = text.splitlines()[0]
+    first_line = next(iter(text.splitlines()), "")
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     # newline="": lines may end in CRLF (Windows), LF or a lone CR (old Mac).
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        rows = list(reader)
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     except csv.Error as error:
         raise ImportFileError(
             _("The file could not be read as CSV: %(error)s") % {"error": error}
         ) from None
-    if len(rows) > MAX_ROWS + 1:
-        raise ImportFileError(
-            _("The file has more than %(max)s rows.") % {"max": intcomma(MAX_ROWS)}
-        )
-    header, body = rows[0], rows[1:]
-    return map_header(header), body
 
 
-def parse_xlsx(raw):
-    """The first sheet of an Excel file as rows of text, as the same rows in CSV give."""
+def _xlsx_rows(raw):
+    """The rows of an Excel file's first sheet, the header first."""
     from openpyxl import load_workbook
 
     try:
@@ -189,59 +225,51 @@ def parse_xlsx(raw):
         ) from None
     try:
         sheet = workbook.worksheets[0]
-        header = [
-            cell_text(value) for value in next(sheet.iter_rows(max_row=1, values_only=True), ())
-        ]
-        if not any(header):
-            raise ImportFileError(_("The file is empty."))
-        mapped = map_header(header)
+        header = next(sheet.iter_rows(max_row=1, values_only=True), ())
+        yield header
         # Only the header's known columns are read: a sheet's dimension may claim all
         # 16 384 of Excel's columns, and openpyxl pads every row to it. Reading stops after
-        # the row limit, and after a few seconds.
-        width = max(i for i, key in enumerate(mapped) if key) + 1
+        # a few seconds.
+        width = max((i for i, name in enumerate(header) if column_key(name)), default=0) + 1
         deadline = time.monotonic() + MAX_XLSX_SECONDS
-        body = []
-        for values in sheet.iter_rows(
-            min_row=2, max_row=MAX_ROWS + 2, max_col=width, values_only=True
-        ):
+        for values in sheet.iter_rows(min_row=2, max_col=width, values_only=True):
             if time.monotonic() > deadline:
                 raise ImportFileError(
                     _("The Excel file takes too long to read. Save it as CSV and try again.")
                 )
-            body.append([cell_text(value) for value in values])
+            yield values
     finally:
         workbook.close()
-    while body and not any(body[-1]):
-        body.pop()
-    if len(body) > MAX_ROWS:
-        raise ImportFileError(
-            _("The file has more than %(max)s rows.") % {"max": intcomma(MAX_ROWS)}
-        )
-    return mapped[:width], body
 
 
-def cell_text(value):
-    """An Excel cell as the text the same cell has in a CSV file."""
+def _texts(values):
+    """A row's cells as text: an Excel cell as the same cell in a CSV file."""
+    return [_text(value) for value in values]
+
+
+def _text(value):
+    if isinstance(value, str):
+        return value.strip()
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return str(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
         return value.date().isoformat()
-    return str(value).strip()
+    return str(value)
+
+
+ALIASES = {name: key for key, names in COLUMNS.items() for name in [key, *names]}
+
+
+def column_key(name):
+    """The key (COLUMNS) of a header cell, or None."""
+    name = _text(name)
+    return ALIASES.get(slugify(name).replace("-", "_"), ALIASES.get(name.lower()))
 
 
 def map_header(header):
-    aliases = {}
-    for key, names in COLUMNS.items():
-        for name in [key, *names]:
-            aliases[name] = key
-    header = [h or "" for h in header]
-    mapped = [
-        aliases.get(slugify(h).replace("-", "_"), aliases.get(h.strip().lower())) for h in header
-    ]
+    mapped = [column_key(name) for name in header]
     missing = [c for c in REQUIRED if c not in mapped]
     if missing:
         raise ImportFileError(
@@ -251,15 +279,171 @@ def map_header(header):
     return mapped
 
 
-def parse_int(text):
-    cleaned = re.sub(r"(?i)\s|kr|sek|\u00a0", "", text or "")
-    if not cleaned.isdigit():
-        raise ValueError
-    return int(cleaned)
+class RowField:
+    """A field of DecisionForm. A form copies its class's fields so that one form may
+    change its own; a DecisionForm never does, and a file makes thousands of them, so they
+    share the class's fields."""
+
+    def __deepcopy__(self, memo):
+        return self
 
 
-def split_list(text):
-    return [part.strip() for part in re.split(r"[;,|]", text or "") if part.strip()]
+class TextField(RowField, forms.CharField):
+    """A cell of text: nothing that XML cannot carry, as in every form of the register."""
+
+    default_validators = [validate_xml_text]
+
+
+class WholeNumberField(RowField, forms.IntegerField):
+    """A whole number as a spreadsheet cell may write it: "400 000", "400000 kr"; digits
+    only otherwise (no sign, no decimals). The message for anything else names the cell's
+    text: `invalid` gets %(value)s."""
+
+    def to_python(self, value):
+        text = re.sub(r"(?i)\s|kr|sek|\u00a0", "", value or "")
+        if not text:
+            return None
+        if not text.isdecimal():
+            raise ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"value": value}
+            )
+        return int(text)
+
+
+def model_field(model, name):
+    return model._meta.get_field(name)
+
+
+YEAR_MESSAGE = _lazy("The year granted “%(value)s” is not a year between 1990 and 2100.")
+UNKNOWN_GOAL = _lazy("“%(value)s” is not a goal number 1–17.")
+UNKNOWN_THEME = _lazy("Unknown theme “%(value)s”.")
+
+
+class DecisionForm(forms.Form):
+    """One row of a round's file, a field a column (COLUMNS), so that each message is
+    shown in its cell. The names the cells give are looked up in what `importer` (a
+    RoundImport) has read once for the whole file: `cleaned_data` holds what they name,
+    organisations (or the name of one to add), the country, goals and themes."""
+
+    swedish_participant = TextField(
+        error_messages={"required": _lazy("The Swedish participant is missing.")}
+    )
+    country = TextField(error_messages={"required": _lazy("The country is missing.")})
+    partner_government = TextField(
+        required=False, max_length=model_field(Organisation, "name_sv").max_length
+    )
+    title = TextField(
+        max_length=model_field(Partnership, "title_sv").max_length,
+        error_messages={"required": _lazy("The title is missing.")},
+    )
+    sek_per_year = WholeNumberField(
+        validators=model_field(Grant, "amount_sek_per_year").validators,
+        error_messages={
+            "required": _lazy("The amount is missing."),
+            "invalid": _lazy("The amount “%(value)s” is not a number."),
+            "min_value": _lazy("The amount must be more than 0."),
+            "max_value": _lazy("The amount is larger than the register can hold."),
+        },
+    )
+    years = WholeNumberField(
+        validators=model_field(Grant, "duration_years").validators,
+        error_messages={
+            "required": _lazy("The duration is missing."),
+            "invalid": _lazy("The duration “%(value)s” is not a number of years."),
+            "min_value": _lazy("The duration must be more than 0."),
+            "max_value": _lazy(
+                "The duration must be at most %(limit_value)s years, not %(value)s."
+            ),
+        },
+    )
+    year = WholeNumberField(
+        required=False,
+        min_value=GRANT_YEARS[0],
+        max_value=GRANT_YEARS[1],
+        error_messages=dict.fromkeys(["invalid", "min_value", "max_value"], YEAR_MESSAGE),
+    )
+    goals = TextField(required=False)
+    themes = TextField(required=False)
+
+    def __init__(self, data, *, importer):
+        super().__init__(data)
+        self.importer = importer
+
+    def clean_swedish_participant(self):
+        name = self.cleaned_data["swedish_participant"]
+        found = self.importer.swedish.get(name.lower())
+        if found:
+            return found
+        if name in self.importer.scb:
+            return name  # a municipality from SCB's list, new to the register
+        suggestion = self.importer.closest(name)
+        if suggestion:
+            raise ValidationError(
+                _("Unknown municipality “%(name)s”. Did you mean “%(suggestion)s”?"),
+                params={"name": name, "suggestion": suggestion},
+            )
+        raise ValidationError(_("Unknown municipality “%(name)s”."), params={"name": name})
+
+    def clean_country(self):
+        name = self.cleaned_data["country"]
+        if name.lower() not in self.importer.countries:
+            raise ValidationError(_("Unknown country “%(country)s”."), params={"country": name})
+        return self.importer.countries[name.lower()]
+
+    def clean_sek_per_year(self):
+        return self._within_round(self.cleaned_data["sek_per_year"], None)
+
+    def clean_years(self):
+        return self._within_round(None, self.cleaned_data["years"])
+
+    def _within_round(self, amount, years):
+        """The amount or the duration, within the bounds the round's announcement states."""
+        errors = self.importer.round.bound_errors(amount, years)
+        if errors:
+            raise ValidationError(errors)
+        return years if amount is None else amount
+
+    def clean_year(self):
+        year = self.cleaned_data["year"] or self.importer.round.year
+        if year is None:
+            # The round has no year and the row gives none: one message for the whole
+            # file (RoundImport.messages), a short mark in the cell.
+            raise ValidationError(_("missing"), code="missing")
+        return year
+
+    def clean_goals(self):
+        return self._listed("goals", self.importer.goals, UNKNOWN_GOAL)
+
+    def clean_themes(self):
+        return self._listed("themes", self.importer.themes, UNKNOWN_THEME)
+
+    def _listed(self, name, known, message):
+        """The records a cell lists, separated by ; , or |, each looked up in `known`."""
+        found, errors = {}, []
+        for item in re.split(r"[;,|]", self.cleaned_data[name]):
+            if not item.strip():
+                continue
+            record = known.get(item.strip().lower())
+            if record is None:
+                errors.append(ValidationError(message, params={"value": item.strip()}))
+            else:
+                found[record.pk] = record
+        if errors:
+            raise ValidationError(errors)
+        return list(found.values())
+
+    def clean(self):
+        """The partner local government is looked up in the row's country; one new to the
+        register stays a name (it is added as a draft)."""
+        cleaned = self.cleaned_data
+        partner, country = cleaned.get("partner_government"), cleaned.get("country")
+        if "partner_government" in cleaned:
+            cleaned["partner_government"] = (
+                self.importer.partners.get((partner.lower(), country.code), partner)
+                if partner and country
+                else None
+            )
+        return cleaned
 
 
 class RoundImport:
@@ -286,7 +470,7 @@ class RoundImport:
         for c in Country.objects.all():
             for key in (c.code.lower(), c.name_sv.lower(), c.name_en.lower()):
                 self.countries[key] = c
-        self.goals = {g.number: g for g in Goal.objects.filter(framework="sdg")}
+        self.goals = {str(g.number): g for g in Goal.objects.filter(framework="sdg")}
         self.themes = {}
         for t in Theme.objects.all():
             for key in (t.slug, t.name_sv.lower(), t.name_en.lower()):
@@ -296,7 +480,7 @@ class RoundImport:
     def check(self, header, body):
         """Checks every row; messages about the file as a whole go to `self.messages`."""
         self.messages = []
-        results, seen = [], {}
+        results, seen, without_year = [], {}, []
         for number, cells in enumerate(body, start=2):
             if not any(cell.strip() for cell in cells):
                 continue
@@ -321,7 +505,10 @@ class RoundImport:
                 )
                 results.append(result)
                 continue
-            self.check_row(result)
+            form = DecisionForm(values, importer=self)
+            result.take(form)
+            if form.has_error("year", "missing"):
+                without_year.append(number)
             if result.key:
                 if result.key in seen:
                     result.add_error(
@@ -333,7 +520,6 @@ class RoundImport:
             if not result.errors:
                 result.action = self.planned_action(result)
             results.append(result)
-        without_year = [row.line for row in results if row.cleaned.get("year") is False]
         if without_year:
             self.messages.append(
                 _(
@@ -357,147 +543,6 @@ class RoundImport:
         match = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
         return match[0] if match else None
 
-    def check_row(self, row):
-        v, cleaned, shown = row.values, row.cleaned, row.shown
-        for column, text in v.items():
-            try:
-                validate_xml_text(text)
-            except ValidationError as error:
-                row.add_error(error.messages[0], column)
-        name = v.get("swedish_participant", "")
-        if not name:
-            row.add_error(_("The Swedish participant is missing."), "swedish_participant")
-        else:
-            found = self.swedish.get(name.lower())
-            if found:
-                cleaned["participant"] = found
-                shown["participant"] = found.name_sv
-            elif name in self.scb:
-                cleaned["participant"] = name  # a municipality from SCB's list, new to the register
-                shown["participant"] = name
-                shown["participant_new"] = True
-            else:
-                suggestion = self.closest(name)
-                if suggestion:
-                    row.add_error(
-                        _("Unknown municipality “%(name)s”. Did you mean “%(suggestion)s”?")
-                        % {"name": name, "suggestion": suggestion},
-                        "swedish_participant",
-                    )
-                else:
-                    row.add_error(
-                        _("Unknown municipality “%(name)s”.") % {"name": name},
-                        "swedish_participant",
-                    )
-        country = v.get("country", "")
-        if not country:
-            row.add_error(_("The country is missing."), "country")
-        elif country.lower() not in self.countries:
-            row.add_error(_("Unknown country “%(country)s”.") % {"country": country}, "country")
-        else:
-            found_country = self.countries[country.lower()]
-            cleaned["country"] = found_country.code
-            shown["country"] = found_country.name
-        partner = v.get("partner_government", "")
-        if partner and cleaned.get("country"):
-            cleaned["partner"] = self.partners.get((partner.lower(), cleaned["country"]), partner)
-            shown["partner"] = getattr(cleaned["partner"], "name_sv", partner)
-            shown["partner_new"] = not isinstance(cleaned["partner"], Organisation)
-        else:
-            cleaned["partner"] = None
-        if not v.get("title"):
-            row.add_error(_("The title is missing."), "title")
-        cleaned["title"] = v.get("title", "")
-        for key, limit in (("title", TITLE_MAX), ("partner_government", NAME_MAX)):
-            if len(v.get(key, "")) > limit:
-                row.add_error(
-                    _("“%(column)s” has %(length)s characters; at most %(max)s are allowed.")
-                    % {"column": key, "length": intcomma(len(v[key])), "max": intcomma(limit)},
-                    key,
-                )
-        amount = years = None
-        try:
-            amount = parse_int(v.get("sek_per_year"))
-        except ValueError:
-            row.add_error(
-                _("The amount “%(value)s” is not a number.") % {"value": v.get("sek_per_year", "")},
-                "sek_per_year",
-            )
-        else:
-            if amount <= 0:
-                row.add_error(_("The amount must be more than 0."), "sek_per_year")
-            elif amount > INT32_MAX:
-                row.add_error(
-                    _("The amount %(amount)s SEK a year is larger than the register can hold.")
-                    % {"amount": intcomma(amount)},
-                    "sek_per_year",
-                )
-            cleaned["amount"] = amount
-        try:
-            years = parse_int(v.get("years"))
-        except ValueError:
-            row.add_error(
-                _("The duration “%(value)s” is not a number of years.")
-                % {"value": v.get("years", "")},
-                "years",
-            )
-        else:
-            if not 1 <= years <= MAX_YEARS:
-                row.add_error(
-                    _("The duration must be 1–%(max)s years, not %(years)s.")
-                    % {"max": MAX_YEARS, "years": years},
-                    "years",
-                )
-            cleaned["years"] = years
-        # The round's own bounds (the figures its announcement states).
-        for message in self.round.bound_errors(amount, None):
-            row.add_error(str(message), "sek_per_year")
-        for message in self.round.bound_errors(None, years):
-            row.add_error(str(message), "years")
-        year = v.get("year") or (str(self.round.year) if self.round.year else "")
-        if not year:
-            # The round has no year and the row gives none: one message for the whole
-            # file (RoundImport.messages), a short mark in the cell.
-            cleaned["year"] = False
-            row.add_error(_("missing"), "year")
-        else:
-            try:
-                cleaned["year"] = parse_int(year)
-                if not 1990 <= cleaned["year"] <= 2100:
-                    raise ValueError
-            except ValueError:
-                cleaned.pop("year", None)
-                row.add_error(
-                    _("The year granted “%(value)s” is not a year between 1990 and 2100.")
-                    % {"value": year},
-                    "year",
-                )
-        goals = []
-        for item in split_list(v.get("goals")):
-            if item.isdigit() and int(item) in self.goals:
-                goals.append(int(item))
-            else:
-                row.add_error(
-                    _("“%(value)s” is not a goal number 1–17.") % {"value": item}, "goals"
-                )
-        cleaned["goals"] = goals
-        shown["goals"] = [self.goals[n] for n in dict.fromkeys(goals)]
-        themes = []
-        for item in split_list(v.get("themes")):
-            theme = self.themes.get(item.lower())
-            if theme:
-                themes.append(theme.slug)
-            else:
-                row.add_error(_("Unknown theme “%(value)s”.") % {"value": item}, "themes")
-        cleaned["themes"] = themes
-        shown["themes"] = [self.themes[slug] for slug in dict.fromkeys(themes)]
-        if "participant" in cleaned and "country" in cleaned:
-            row.key = (
-                org_key(cleaned["participant"]),
-                org_key(cleaned["partner"]),
-                cleaned["country"],
-            )
-
     def planned_action(self, row):
         key = row.key
         partnership = self.existing.get(
@@ -512,11 +557,11 @@ class RoundImport:
         c = row.cleaned
         same = (
             partnership.title_sv == c["title"]
-            and {g.number for g in partnership.goals.all()} == set(c["goals"])
-            and {t.slug for t in partnership.themes.all()} == set(c["themes"])
+            and set(partnership.goals.all()) == set(c["goals"])
+            and set(partnership.themes.all()) == set(c["themes"])
             and grant is not None
             and (grant.amount_sek_per_year, grant.duration_years, grant.year)
-            == (c["amount"], c["years"], c["year"])
+            == (c["sek_per_year"], c["years"], c["year"])
         )
         return "unchanged" if same else "update"
 
@@ -687,7 +732,7 @@ def grant_round_import(*, grant_round: GrantRound, results, user):
                 created_by=user,
                 publication=Publication.DRAFT,
                 programme=grant_round.programme,
-                country_id=c["country"],
+                country=c["country"],
                 created_at=now,
             )
             new.append(partnership)
@@ -696,13 +741,7 @@ def grant_round_import(*, grant_round: GrantRound, results, user):
         partnership.title_sv = c["title"]
         partnership.updated_by = user
         partnership.updated_at = now
-        end = c["year"] + c["years"] - 1
-        starts = [d.year for d in [partnership.start_date] if d] + [c["year"]]
-        ends = [d.year for d in [partnership.end_date] if d] + [end]
-        partnership.start_date = date(min(starts), 1, 1)
-        partnership.start_precision = DatePrecision.YEAR
-        partnership.end_date = date(max(ends), 12, 31)
-        partnership.end_precision = DatePrecision.YEAR
+        partnership.cover_years(c["year"], c["year"] + c["years"] - 1)
         row.match = partnership
     bulk_create_with_history(new, Partnership, batch_size=BATCH, default_user=user)
     if any(p.pk is None for p in new):  # a database that returns no ids from bulk inserts
@@ -730,41 +769,39 @@ def grant_round_import(*, grant_round: GrantRound, results, user):
     links = []
     for row in rows:
         c = row.cleaned
-        swedish = participants[org_key(c["participant"])]
+        swedish = participants[org_key(c["swedish_participant"])]
         links.append(
             PartnershipParticipant(
                 partnership=row.match, organisation=swedish, role=Role.SWEDISH_PARTICIPANT
             )
         )
-        if c["partner"] is not None:
+        if c["partner_government"] is not None:
             links.append(
                 PartnershipParticipant(
                     partnership=row.match,
-                    organisation=partners[(org_key(c["partner"]), c["country"])],
+                    organisation=partners[(org_key(c["partner_government"]), c["country"].pk)],
                     role=Role.PARTNER_GOVERNMENT,
                 )
             )
     PartnershipParticipant.objects.bulk_create(links, batch_size=BATCH, ignore_conflicts=True)
 
     ids = [row.match.pk for row in rows]
-    goals = {g.number: g.pk for g in Goal.objects.filter(framework="sdg")}
-    themes = dict(Theme.objects.values_list("slug", "pk"))
     goal_links, theme_links = Partnership.goals.through, Partnership.themes.through
     goal_links.objects.filter(partnership_id__in=ids).delete()
     theme_links.objects.filter(partnership_id__in=ids).delete()
     goal_links.objects.bulk_create(
         [
-            goal_links(partnership_id=row.match.pk, goal_id=goals[n])
+            goal_links(partnership_id=row.match.pk, goal=goal)
             for row in rows
-            for n in dict.fromkeys(row.cleaned["goals"])
+            for goal in row.cleaned["goals"]
         ],
         batch_size=BATCH,
     )
     theme_links.objects.bulk_create(
         [
-            theme_links(partnership_id=row.match.pk, theme_id=themes[t])
+            theme_links(partnership_id=row.match.pk, theme=theme)
             for row in rows
-            for t in dict.fromkeys(row.cleaned["themes"])
+            for theme in row.cleaned["themes"]
         ],
         batch_size=BATCH,
     )
@@ -797,7 +834,7 @@ def grant_round_import(*, grant_round: GrantRound, results, user):
             changed_grants.append(grant)
         grant.year, grant.amount_sek_per_year, grant.duration_years = (
             c["year"],
-            c["amount"],
+            c["sek_per_year"],
             c["years"],
         )
         grant.grant_maker_id, grant.funding_source_id = grant_maker, funding_source
@@ -842,7 +879,7 @@ def _create_missing_participants(rows, user):
     found = {}
     missing = {}
     for row in rows:
-        value = row.cleaned["participant"]
+        value = row.cleaned["swedish_participant"]
         if isinstance(value, Organisation):
             found[value.pk] = value
         else:
@@ -881,7 +918,7 @@ def _create_missing_partners(rows, user):
     new ones are drafts until an editor has checked them."""
     found, missing = {}, {}
     for row in rows:
-        value, country = row.cleaned["partner"], row.cleaned["country"]
+        value, country = row.cleaned["partner_government"], row.cleaned["country"].pk
         if value is None:
             continue
         if isinstance(value, Organisation):

@@ -38,6 +38,7 @@ from reference.models import (
 )
 
 INT32_MAX = 2_147_483_647
+GRANT_YEARS = (1990, 2100)  # the years a grant may be decided in (grant_year_plausible)
 STATED_HELP = _(
     "As the announcement states it, even where the grants recorded say otherwise; the "
     "public page shows both."
@@ -653,7 +654,8 @@ class Grant(AuditedModel):
                 name="grant_duration_plausible",
             ),
             models.CheckConstraint(
-                condition=Q(year__gte=1990, year__lte=2100), name="grant_year_plausible"
+                condition=Q(year__gte=GRANT_YEARS[0], year__lte=GRANT_YEARS[1]),
+                name="grant_year_plausible",
             ),
             models.UniqueConstraint(
                 fields=["partnership", "grant_round"], name="grant_one_per_round"

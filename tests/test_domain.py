@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships.importing import RoundImport, grant_round_import, parse_bytes
+from partnerships.importing import RoundImport, grant_round_import, read_rows
 from partnerships.models import Grant, GrantRound, Partnership
 from projects.models import Project, ProjectBudget, ProjectParticipant
 from reference.models import Organisation, Source
@@ -31,7 +31,7 @@ SECOND = HEADER + (
 
 
 def run_import(grant_round, text, user):
-    header, body = parse_bytes(text.encode("utf-8"))
+    header, body = read_rows(text.encode("utf-8"))
     results = RoundImport(grant_round).check(header, body)
     assert not [r.errors for r in results if r.errors]
     grant_round_import(grant_round=grant_round, results=results, user=user)
@@ -69,10 +69,10 @@ def test_two_rounds_give_one_partnership_with_two_grants(client, rounds, editor)
         (2016, 400_000),
         (2018, 450_000),
     ]
-    assert (nakuru.start_year, nakuru.end_year) == (2016, 2020)
+    assert (nakuru.start_date, nakuru.end_date) == (date(2016, 1, 1), date(2020, 12, 31))
     # Re-importing either file changes nothing.
     for grant_round, text in ((first, FIRST), (second, SECOND)):
-        header, body = parse_bytes(text.encode("utf-8"))
+        header, body = read_rows(text.encode("utf-8"))
         assert {r.action for r in RoundImport(grant_round).check(header, body)} == {"unchanged"}
     # Published, the partnership counts once in the list, its facets and the municipality.
     Partnership.objects.update(publication="published")
@@ -88,7 +88,7 @@ def test_round_bounds_are_the_rounds_own(rounds, editor):
     first, second = rounds
     second.max_years = 5
     second.save()
-    header, body = parse_bytes((HEADER + "Borlänge;;KE;Lång;;400000;5;2018\n").encode())
+    header, body = read_rows((HEADER + "Borlänge;;KE;Lång;;400000;5;2018\n").encode())
     assert not RoundImport(second).check(header, body)[0].errors
     assert RoundImport(first).check(header, body)[0].errors
 
@@ -199,6 +199,29 @@ def test_status_comes_from_the_dates(seeded):
         "planned",
         "ongoing",
     )
+
+
+def test_bulk_writes_follow_the_rules_of_save(seeded):
+    """bulk_create() and bulk_update() call no save(): the QuerySet applies its rules (the
+    first publication date, dates put on the ends of their periods) all the same."""
+    made = [
+        Project(slug=slug, title_sv=slug, publication=state, **dates)
+        for slug, state, dates in (
+            ("bulk-published", "published", {"end_date": date(2019, 6, 15)}),
+            ("bulk-draft", "draft", {"start_date": date(2017, 5, 3), "start_precision": "month"}),
+        )
+    ]
+    Project.objects.bulk_create(made)
+    stored = {p.slug: p for p in Project.objects.filter(slug__startswith="bulk-")}
+    assert stored["bulk-published"].published_at is not None
+    assert stored["bulk-published"].end_date == date(2019, 12, 31)
+    assert stored["bulk-draft"].published_at is None
+    assert stored["bulk-draft"].start_date == date(2017, 5, 1)
+    draft = stored["bulk-draft"]
+    draft.publication, draft.end_date = "published", date(2018, 2, 2)
+    Project.objects.bulk_update([draft], ["publication", "published_at", "end_date"])
+    draft.refresh_from_db()
+    assert draft.published_at is not None and draft.end_date == date(2018, 12, 31)
 
 
 def test_stated_status_shows_its_source_and_date(client, seeded):

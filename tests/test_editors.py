@@ -327,14 +327,14 @@ def test_the_template_never_becomes_a_record(client, editor, round_, extension):
 
 
 def test_the_templates_example_is_a_valid_row(round_):
-    from partnerships.importing import RoundImport, parse_bytes, template_csv
+    from partnerships.importing import RoundImport, read_rows, template_csv
 
     lines = template_csv().decode("utf-8-sig").split("\r\n")
     assert lines[1].startswith("# ") and lines[2].startswith("# ")
     example = [lines[0], lines[2].removeprefix("# ")]  # the header, the example without "#"
-    header, body = parse_bytes("\n".join(example).encode())
+    header, body = read_rows("\n".join(example).encode())
     [row] = RoundImport(round_).check(header, body)
-    assert row.errors == [] and row.cleaned["amount"] == 400_000
+    assert row.errors == [] and row.cleaned["sek_per_year"] == 400_000
 
 
 def test_xlsx_gives_the_same_result_as_csv(client, editor, round_):

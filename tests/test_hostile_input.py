@@ -143,11 +143,11 @@ def test_the_admin_refuses_a_control_character_in_swedish(client, editor):
 
 
 def test_the_import_marks_a_cell_with_a_control_character(seeded):
-    from partnerships.importing import RoundImport, parse_bytes
+    from partnerships.importing import RoundImport, read_rows
 
     header = "svensk_deltagare;partnerkommun;land;titel;kronor_per_ar;ar;beviljat_ar\n"
     row = "Borlänge;Naku\x1bru;Kenya;Lokal\x01 demokrati;400 000;3;2016\n"
-    results = RoundImport(GrantRound.objects.get()).check(*parse_bytes((header + row).encode()))
+    results = RoundImport(GrantRound.objects.get()).check(*read_rows((header + row).encode()))
     (result,) = results
     assert "styrtecken" in " ".join(result.column_errors["title"])
     assert "styrtecken" in " ".join(result.column_errors["partner_government"])

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from partnerships.importing import RoundImport, grant_round_import, parse_bytes
+from partnerships.importing import RoundImport, grant_round_import, read_rows
 from partnerships.models import Grant, GrantRound, Partnership
 from reference.models import Organisation as Municipality
 from tests.conftest import admin_form_data
@@ -79,6 +79,15 @@ def test_preview_writes_nothing_then_confirm_writes_all(admin_client, round_, ed
     # view flagged every imported partnership as without source).
     assert round_.source is not None
     assert list(nakuru.sources.all()) == [round_.source]
+
+
+def test_a_municipality_the_import_publishes_has_its_publication_date(admin_client, round_):
+    """Added from SCB's list, Piteå is published, so it gets the date it was first
+    published, as save() gives every record (the bulk write once left it empty)."""
+    confirm(admin_client, round_, upload(admin_client, round_, GOOD))
+    pitea = Municipality.objects.get(name_sv="Piteå")
+    assert pitea.publication == "published" and pitea.published_at is not None
+    assert Municipality.objects.get(name_sv="Nakuru").published_at is None  # a draft
 
 
 def test_reimporting_the_same_file_changes_nothing(admin_client, round_):
@@ -248,11 +257,34 @@ def test_row_errors_are_explained_in_swedish(admin_client, round_):
     assert counts() == before
 
 
+@pytest.mark.parametrize(
+    "cells,column,message",
+    [
+        ("Borlänge;;KE;A;;;;3;2016", "sek_per_year", "Belopp saknas."),
+        ("Borlänge;;KE;A;;;0;3;2016", "sek_per_year", "Beloppet måste vara större än 0."),
+        ("Borlänge;;KE;A;;;3000000000;3;2016", "sek_per_year", "större än registret kan lagra"),
+        ("Borlänge;;KE;A;;;400000;0;2016", "years", "Längden måste vara större än 0."),
+        ("Borlänge;;KE;A;;;400000;11;2016", "years", "Längden får vara högst 10 år, inte 11."),
+        ("Borlänge;;KE;A;;;400000;3;1800", "year", "”1800” är inte ett årtal mellan 1990"),
+        ("Borlänge;;KE;A;;;400000;3;tjugo", "year", "”tjugo” är inte ett årtal mellan 1990"),
+        ("Borlänge;;KE;" + "x" * 301 + ";;;400000;3;2016", "title", "300 tecken (den har 301)"),
+        ("Borlänge;;Atlantis;A;;;400000;3;2016", "country", "Okänt land ”Atlantis”."),
+        ("Borlänge;;KE;A;ingenting;;400000;3;2016", "themes", "Okänt tema ”ingenting”."),
+    ],
+)
+def test_each_cell_gets_the_message_of_its_rule(round_, cells, column, message):
+    """The row's form checks each cell by the model's own rules; the message goes to the
+    cell, in Swedish."""
+    (row,) = RoundImport(round_).check(*read_rows((HEADER + cells + "\n").encode()))
+    assert message in " ".join(row.column_errors[column]), row.column_errors
+    assert list(row.column_errors) == [column] and row.row_errors == []
+
+
 def test_failing_row_rolls_back_everything(round_, editor, monkeypatch):
     """A failure in the last write (the grants) leaves nothing of the earlier ones."""
     from partnerships import importing
 
-    header, body = parse_bytes(GOOD.encode())
+    header, body = read_rows(GOOD.encode())
     results = RoundImport(round_).check(header, body)
     before = counts()
     original = importing.bulk_create_with_history
@@ -283,6 +315,34 @@ def test_bad_files_get_a_clear_message(admin_client, round_, content, message):
     assert response.status_code == 200
     assert message in response.content.decode()
     assert counts() == before
+
+
+def test_the_row_limit_holds_for_both_formats_and_blank_rows_at_the_end_do_not_count(
+    admin_client, round_, monkeypatch
+):
+    from partnerships import importing
+
+    monkeypatch.setattr(importing, "MAX_ROWS", 2)
+    for name, content in (("beslut.csv", GOOD), ("beslut.xlsx", wide_xlsx(rows_below=0))):
+        response = upload(admin_client, round_, content, name=name)
+        assert "Filen har fler än 2 rader." in response.content.decode(), name
+    two_rows = "\n".join(GOOD.split("\n")[:3]) + "\n;;;;;;;;\n\n\n"
+    assert upload(admin_client, round_, two_rows).context["summary"]["create"] == 2
+
+
+def test_an_xlsx_that_unpacks_too_large_is_refused(admin_client, round_, monkeypatch):
+    from partnerships import importing
+
+    monkeypatch.setattr(importing, "MAX_XLSX_UNPACKED_BYTES", 1000)
+    response = upload(admin_client, round_, wide_xlsx(rows_below=0), name="beslut.xlsx")
+    assert "Excelfilen är för stor när den packas upp." in response.content.decode()
+
+
+def test_an_old_excel_file_and_a_broken_csv_are_explained(admin_client, round_):
+    old_excel = upload(admin_client, round_, b"\xd0\xcf\x11\xe0" + b"x" * 100, name="b.xls")
+    assert "Excels gamla format (xls)" in old_excel.content.decode()
+    broken = HEADER + 'Borlänge;;KE;"' + "x" * 200_000 + '";;;400000;3;2016\n'
+    assert "Filen kunde inte läsas som CSV" in upload(admin_client, round_, broken).content.decode()
 
 
 def test_excel_latin1_semicolon_and_bom(admin_client, round_):

@@ -27,10 +27,15 @@ from core.filters import contract_parameters
 
 BYPASS_PREFIXES = ("/admin/", "/healthz")
 
+# Set in request.META of a page rendered for a file (opendata.wholefiles.render_as_served:
+# releases, the archive's every page), which nobody will ask for again.
+NOT_FOR_VISITORS = "register.not_for_visitors"
+
 
 def cacheable(request):
     return (
         settings.FACET_CACHE_SECONDS
+        and not request.META.get(NOT_FOR_VISITORS)
         and request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and not request.path.startswith(BYPASS_PREFIXES)

@@ -40,6 +40,7 @@ from django.db import connection
 from django.http import FileResponse, StreamingHttpResponse
 
 from core.cache import cache_is_down
+from core.pagecache import NOT_FOR_VISITORS
 from core.throttle import limit_rate, limit_streams
 from opendata.http import request_version
 
@@ -127,7 +128,10 @@ def render_as_served(address):
 
     parts = urlsplit(address)
     request = RequestFactory().get(
-        parts.path, secure=parts.scheme == "https", HTTP_HOST=parts.netloc, **{BUILDING: True}
+        parts.path + (f"?{parts.query}" if parts.query else ""),
+        secure=parts.scheme == "https",
+        HTTP_HOST=parts.netloc,
+        **{BUILDING: True, NOT_FOR_VISITORS: True},
     )
     return WSGIHandler().get_response(request)
 

@@ -107,3 +107,27 @@ def test_a_page_that_fails_stops_the_archive_and_leaves_nothing(seeded, tmp_path
     with pytest.raises(CommandError, match="/partnerskap/ answered 500"):
         call_command("archive", str(directory), "--base-url", "http://testserver", verbosity=0)
     assert not directory.exists() or not any(directory.iterdir())
+
+
+def test_pages_rendered_for_an_archive_do_not_fill_the_page_cache(client, seeded, settings):
+    """An archive renders every page once (110 000 at 100 000 grants): storing them would
+    push the pages visitors ask for out of the shared cache for nothing."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from opendata.wholefiles import render_as_served
+
+    def register_queries(get):
+        with CaptureQueriesContext(connection) as ctx:
+            assert get().status_code == 200
+        return [q for q in ctx.captured_queries if "register_cache" not in q["sql"]]
+
+    settings.FACET_CACHE_SECONDS = 60
+    cache.clear()
+    address = "http://testserver/projekt/?country=KE"
+    register_queries(lambda: render_as_served(address))
+    assert register_queries(lambda: render_as_served(address))  # rendered again
+    # A visitor's page is stored as before.
+    register_queries(lambda: client.get("/projekt/?country=KE"))
+    assert not register_queries(lambda: client.get("/projekt/?country=KE"))

@@ -36,7 +36,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db import connection
+from django.dispatch import receiver
 from django.http import FileResponse, StreamingHttpResponse
 
 from core.cache import cache_is_down
@@ -115,6 +117,20 @@ def write_file(address, target, render):
 BUILDING = "register.writing_whole_file"
 
 
+@lru_cache(maxsize=1)
+def site_handler():
+    """Django's handler with the site's middleware, made once: making it reads every
+    static file for WhiteNoise, about 60 ms, which was most of an archived page's cost."""
+    from django.core.handlers.wsgi import WSGIHandler
+
+    return WSGIHandler()
+
+
+@receiver(setting_changed)
+def forget_site_handler(**kwargs):
+    site_handler.cache_clear()  # a test that changes the settings gets a new handler
+
+
 def render_as_served(address):
     """The response the site gives for `address` (an absolute http(s) address of this
     site), through every middleware, computed rather than read from a file and without
@@ -123,7 +139,6 @@ def render_as_served(address):
     connection of the request this may run in."""
     from urllib.parse import urlsplit
 
-    from django.core.handlers.wsgi import WSGIHandler
     from django.test import RequestFactory
 
     parts = urlsplit(address)
@@ -133,7 +148,7 @@ def render_as_served(address):
         HTTP_HOST=parts.netloc,
         **{BUILDING: True, NOT_FOR_VISITORS: True},
     )
-    return WSGIHandler().get_response(request)
+    return site_handler().get_response(request)
 
 
 def build_key(target):

@@ -113,23 +113,49 @@ def url_parts(request, url_name):
     return prefix, suffix
 
 
-def converters(dataset, request):
-    result = []
-    for column in dataset.columns:
-        if column.kind == "url":
-            prefix, suffix = url_parts(request, column.url_name)
-            result.append(lambda v, p=prefix, s=suffix: f"{p}{v}{s}")
-        elif column.kind == "number":
-            result.append(lambda v: "" if v is None else v)
-        elif column.kind == "date":
-            result.append(lambda v: v.isoformat() if v else "")
-        elif column.kind == "datetime":
-            result.append(
-                lambda v: v.astimezone(timezone.UTC).isoformat(timespec="seconds") if v else ""
-            )
-        else:
-            result.append(neutralise)
-    return result
+def text_sql(ref):
+    """neutralise() in SQL; an empty text is written empty, as NULL is (COPY would quote
+    it to tell it from NULL)."""
+    return (
+        f"NULLIF(CASE WHEN left({ref}::text, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) "
+        f"THEN chr(39) || {ref}::text ELSE {ref}::text END, '')"
+    )
+
+
+def url_cell(column, request):
+    prefix, suffix = url_parts(request, column.url_name)
+    return (
+        lambda v: f"{prefix}{v}{suffix}",
+        lambda ref, literal: f"{literal(prefix)} || {ref} || {literal(suffix)}",
+    )
+
+
+# How each kind of cell is written, once for both paths: (the Python function of a value,
+# for SQLite and EXPORT_USE_COPY=0; the SQL of a column reference, for COPY on PostgreSQL).
+# Both give the same bytes (tests/test_export.py compares them on every export).
+CELLS = {
+    "text": lambda column, request: (neutralise, lambda ref, literal: text_sql(ref)),
+    "number": lambda column, request: (
+        lambda v: "" if v is None else v,
+        lambda ref, literal: ref,
+    ),
+    "date": lambda column, request: (
+        lambda v: v.isoformat() if v else "",
+        lambda ref, literal: f"{ref}::text",
+    ),
+    "datetime": lambda column, request: (
+        lambda v: v.astimezone(timezone.UTC).isoformat(timespec="seconds") if v else "",
+        lambda ref, literal: (
+            f"""to_char({ref} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"')"""
+        ),
+    ),
+    "url": url_cell,
+}
+
+
+def cell_rules(dataset, request):
+    """[(python, sql)] for the dataset's columns, in order."""
+    return [CELLS[column.kind](column, request) for column in dataset.columns]
 
 
 class Echo:
@@ -160,33 +186,11 @@ class Tally:
 
 def python_rows(values, dataset, request, delimiter, tally=None):
     writer = LineWriter(delimiter)
-    convert = converters(dataset, request)
-    pairs = list(enumerate(convert))
+    pairs = [(i, python) for i, (python, _sql) in enumerate(cell_rules(dataset, request))]
     tally = tally or Tally()
     for row in values.iterator(chunk_size=CHUNK_SIZE):
         tally.rows += 1
         yield writer.line([fn(row[i]) for i, fn in pairs]).encode("utf-8")
-
-
-def cell_sql(column, ref, request):
-    """The SQL that formats one cell as the Python path does."""
-    from psycopg import sql
-
-    if column.kind == "url":
-        prefix, suffix = url_parts(request, column.url_name)
-        return sql.SQL("{} || {} || {}").format(sql.Literal(prefix), ref, sql.Literal(suffix))
-    if column.kind == "number":
-        return ref
-    if column.kind == "date":
-        return sql.SQL("{}::text").format(ref)
-    if column.kind == "datetime":
-        return sql.SQL(
-            """to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"')"""
-        ).format(ref)
-    return sql.SQL(
-        "CASE WHEN left({0}::text, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) "
-        "THEN chr(39) || {0}::text ELSE {0}::text END"
-    ).format(ref)
 
 
 def copy_rows(queryset, dataset, request, delimiter, tally=None):
@@ -213,14 +217,20 @@ def copy_rows(queryset, dataset, request, delimiter, tally=None):
     base_names = [f"c{i}" for i in range(len(base_sources))]
     key_names = {key: f"k{i}" for i, key in enumerate(keys)}
     alias = {name: f"j{i}" for i, name in enumerate(joins)}
+
+    def literal(value):
+        return sql.Literal(value).as_string(raw)
+
     cells, position = [], 0
-    for column in dataset.columns:
+    for column, (_python, cell_sql) in zip(
+        dataset.columns, cell_rules(dataset, request), strict=True
+    ):
         if column.source in joins:
             ref = sql.SQL("{}.joined").format(sql.Identifier(alias[column.source]))
         else:
             ref = sql.SQL("t.{}").format(sql.Identifier(base_names[position]))
             position += 1
-        cells.append(cell_sql(column, ref, request))
+        cells.append(sql.SQL(cell_sql(ref.as_string(raw), literal)))
     join_sql = [
         sql.SQL("LEFT JOIN ({}) AS {a}(key, joined) ON {a}.key = t.{k}").format(
             sql.SQL(mogrify(*grouped[name])),

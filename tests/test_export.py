@@ -198,3 +198,52 @@ def test_admin_action_exports_selected(client, editor, seeded):
         "symbiocity-kenya",
         "symbiocity-myanmar",
     ]
+
+
+HOSTILE = [
+    "=SUMMA(A1)",
+    "+46 8",
+    "-minus",
+    "@handle",
+    "\tflik",
+    "\rvagn",
+    'citat "så"; semikolon\nny rad',
+]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/projekt/export.csv",
+        "/partnerskap/export.csv",
+        "/partnerskap/bidrag.csv",
+        "/kommuner/export.csv",
+        "/partnerskap/export.csv?format=excel",
+    ],
+)
+def test_copy_and_the_python_path_write_the_same_bytes(exporter, seeded, settings, path):
+    """One description of each cell: PostgreSQL's COPY and the Python path (SQLite's)
+    write byte for byte the same file, formula-like, quoted and multi-line text included."""
+    from partnerships.models import Partnership
+    from projects.models import Project
+
+    borlange = Municipality.objects.get(slug="borlange")
+    for i, text in enumerate(HOSTILE):
+        make_project(f"fientlig-{i}", title_sv=text, summary_sv=text, countries=["KE"])
+        make_partnership(
+            f"fientlig-{i}",
+            country="KE",
+            participants=[borlange],
+            start_year=2016,
+            grants=[(2016, 100_000 + i, 2)],
+        )
+    Project.objects.filter(slug__startswith="fientlig").update(title_en="=1+1")
+    Partnership.objects.filter(slug__startswith="fientlig").update(title_en="-1")
+    Municipality.objects.filter(slug="borlange").update(name_en='=HYPERLINK("x")')
+    files = []
+    for use_copy in (True, False):
+        settings.EXPORT_USE_COPY = use_copy
+        files.append(b"".join(exporter.get(path).streaming_content))
+    assert files[0].count(b"\n") > len(HOSTILE)
+    assert files[0] == files[1]

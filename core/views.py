@@ -12,6 +12,7 @@ from django.views import View
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
+from django_filters.views import FilterMixin
 
 from core.exports import EXPORT_PERMISSION, check_export_permission, csv_response, export_filename
 from core.filters import selected, selection
@@ -20,18 +21,16 @@ from core.pagination import paginate
 from core.throttle import limit_streams
 
 
-class FilteredSourceMixin:
-    """What a list and its export share: the published records and the FilterSet."""
+class FilteredSourceMixin(FilterMixin):
+    """What a list and its export share: the published records (get_queryset) and the
+    FilterSet, made by django-filter's FilterMixin from `request.GET or None`. Which
+    records a FilterSet that is not valid selects is core.filters.selected's to say."""
 
-    filterset_class = None
-
-    def get_base_queryset(self):
+    def get_queryset(self):
         raise NotImplementedError
 
-    def get_filterset(self):
-        return self.filterset_class(
-            self.request.GET or None, queryset=self.get_base_queryset(), request=self.request
-        )
+    def get_filterset(self, filterset_class=None):
+        return super().get_filterset(filterset_class or self.get_filterset_class())
 
 
 def _without(params, name, value):

@@ -32,7 +32,7 @@ from reference.models import Organisation
 class PartnershipSource:
     filterset_class = PartnershipFilterSet
 
-    def get_base_queryset(self):
+    def get_queryset(self):
         return Partnership.objects.published().for_list()
 
 
@@ -103,7 +103,7 @@ class PartnershipPdfView(PdfMixin, PartnershipDetailView):
 class MunicipalitySource:
     filterset_class = MunicipalityFilterSet
 
-    def get_base_queryset(self):
+    def get_queryset(self):
         return Organisation.objects.published().swedish_local().order_by("name_sv", "id")
 
 

@@ -16,7 +16,7 @@ EXPORTS = (
 class ProjectSource:
     filterset_class = ProjectFilterSet
 
-    def get_base_queryset(self):
+    def get_queryset(self):
         return Project.objects.published().for_list()
 
 

@@ -1,6 +1,10 @@
 from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 
+# How many records a page about something else (a goal, a country, a municipality)
+# lists before linking to the list that filters them all.
+DETAIL_LIST_SIZE = 50
+
 
 def paginate(queryset, raw_page, per_page):
     """A page of `queryset` and, when the requested page was odd, a notice for the user.

@@ -15,6 +15,7 @@ from core.cache import cached, page_cache_key
 from core.charts import chart_parts
 from core.exports import neutralise
 from core.filters import Q_MAX_LENGTH, text_search
+from core.pagination import DETAIL_LIST_SIZE
 from core.pdf import PdfMixin
 from core.quality import completeness
 from core.views import KeptAddressMixin, PreviewDetailView
@@ -131,9 +132,6 @@ class GoalListView(TemplateView):
         context["goals"] = cached(page_cache_key("goal-tiles"), goal_tiles)
         context["mdgs"] = Goal.objects.filter(framework="mdg").order_by("number")
         return context
-
-
-DETAIL_LIST_SIZE = 50
 
 
 class RecordsAboutMixin:

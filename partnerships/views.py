@@ -7,6 +7,7 @@ from django.views.generic import TemplateView
 
 from core.charts import bar_table, year_panel, year_table
 from core.filters import selected
+from core.pagination import DETAIL_LIST_SIZE
 from core.pdf import PdfMixin
 from core.text import quoted
 from core.views import FilteredExportView, FilteredListView, PreviewDetailView
@@ -165,8 +166,11 @@ class MunicipalityDetailView(PreviewDetailView):
                 Prefetch("grants", queryset=Grant.objects.select_related("grant_round"))
             )
         )
+        shown = list(partnerships[: DETAIL_LIST_SIZE + 1])
+        count = len(shown) if len(shown) <= DETAIL_LIST_SIZE else partnerships.count()
         context.update(
-            partnerships=partnerships,
+            partnerships=shown[:DETAIL_LIST_SIZE],
+            partnership_count=count,
             rounds=GrantRound.objects.public().filter(participants=self.object).with_statements(),
             panel=self.statistics_panel(),
         )

@@ -291,3 +291,21 @@ def test_check_deploy_fails_without_the_map_shapes(client, seeded, tmp_path, mon
     finally:
         worldmap.shapes.cache_clear()
         worldmap.land.cache_clear()
+
+
+def test_a_municipality_page_lists_its_first_partnerships_and_links_to_all(
+    client, seeded, monkeypatch
+):
+    """A municipality with hundreds of partnerships (482 at 100 000 grants) has a page of
+    the first few and a link to the list that filters them all, as goal and country
+    pages do."""
+    from partnerships import views
+    from reference.models import Organisation
+
+    monkeypatch.setattr(views, "DETAIL_LIST_SIZE", 2)
+    borlange = Organisation.objects.get(slug="borlange")
+    for i in range(3):
+        make_partnership(f"borlange-{i}", country="KE", participants=[borlange])
+    html = client.get("/kommuner/borlange/").content.decode()
+    assert html.count('href="/partnerskap/borlange-') == 2
+    assert 'href="/partnerskap/?municipality=borlange">Alla 3 partnerskap, med filter</a>' in html

@@ -18,9 +18,8 @@ with a JSON body naming them. Every response carries ETag and Last-Modified from
 version and answers conditional requests with 304 (opendata/http.py); the OpenAPI document
 declares every answer an operation can give (ANSWERS below)."""
 
-import math
-
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query
@@ -140,22 +139,23 @@ def page_link(request, number):
 
 def paginated(request, params, records, filterset=None, decorate=None):
     """One page of `records` as {count, next, previous, results} (and facets on request),
-    in a constant number of queries; the response's type reads the records."""
-    size = params.page_size or s.DEFAULT_PAGE_SIZE
+    in a constant number of queries; the response's type reads the records. Django's
+    Paginator, as the pages' (core.pagination), but a page past the last is a 404 here."""
+    paginator = Paginator(records, params.page_size or s.DEFAULT_PAGE_SIZE)
     number = params.page or 1
-    count = records.count()
-    last = max(1, math.ceil(count / size))
-    if number > last:
+    if number > paginator.num_pages:
+        last = paginator.num_pages
         body = {"detail": "No such page.", "errors": {"page": [f"The last page is {last}."]}}
         raise NoSuchPage(body)
-    rows = list(records[(number - 1) * size : number * size])
-    if decorate:
-        rows = decorate(rows)
+    page = paginator.page(number)
+    rows = list(page.object_list)
     body = {
-        "count": count,
-        "next": page_link(request, number + 1) if number < last else None,
-        "previous": page_link(request, number - 1) if number > 1 else None,
-        "results": rows,
+        "count": paginator.count,
+        "next": page_link(request, page.next_page_number()) if page.has_next() else None,
+        "previous": page_link(request, page.previous_page_number())
+        if page.has_previous()
+        else None,
+        "results": decorate(rows) if decorate else rows,
     }
     if getattr(params, "facets", None) and filterset is not None:
         body["facets"] = {

@@ -18,9 +18,8 @@ with a JSON body naming them. Every response carries ETag and Last-Modified from
 version and answers conditional requests with 304 (opendata/http.py); the OpenAPI document
 declares every answer an operation can give (ANSWERS below)."""
 
-import math
-
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query
@@ -138,23 +137,25 @@ def page_link(request, number):
     return request.build_absolute_uri(request.path + "?" + params.urlencode())
 
 
-def paginated(request, params, records, serialize, filterset=None, decorate=None):
+def paginated(request, params, records, filterset=None, decorate=None):
     """One page of `records` as {count, next, previous, results} (and facets on request),
-    in a constant number of queries."""
-    size = params.page_size or s.DEFAULT_PAGE_SIZE
+    in a constant number of queries; the response's type reads the records. Django's
+    Paginator, as the pages' (core.pagination), but a page past the last is a 404 here."""
+    paginator = Paginator(records, params.page_size or s.DEFAULT_PAGE_SIZE)
     number = params.page or 1
-    count = records.count()
-    last = max(1, math.ceil(count / size))
-    if number > last:
+    if number > paginator.num_pages:
+        last = paginator.num_pages
         body = {"detail": "No such page.", "errors": {"page": [f"The last page is {last}."]}}
         raise NoSuchPage(body)
-    rows = list(records[(number - 1) * size : number * size])
-    extra = decorate(rows) if decorate else None
+    page = paginator.page(number)
+    rows = list(page.object_list)
     body = {
-        "count": count,
-        "next": page_link(request, number + 1) if number < last else None,
-        "previous": page_link(request, number - 1) if number > 1 else None,
-        "results": [serialize(row, request, extra) for row in rows],
+        "count": paginator.count,
+        "next": page_link(request, page.next_page_number()) if page.has_next() else None,
+        "previous": page_link(request, page.previous_page_number())
+        if page.has_previous()
+        else None,
+        "results": decorate(rows) if decorate else rows,
     }
     if getattr(params, "facets", None) and filterset is not None:
         body["facets"] = {
@@ -167,9 +168,9 @@ def paginated(request, params, records, serialize, filterset=None, decorate=None
     return body
 
 
-def plain(request, params, records, serialize):
+def plain(request, params, records):
     check_parameters(request.GET, PAGING)
-    return paginated(request, params, records, lambda row, req, _extra: serialize(row, req))
+    return paginated(request, params, records)
 
 
 # Projects ------------------------------------------------------------------------------
@@ -179,14 +180,12 @@ def plain(request, params, records, serialize):
 def projects(request, params: Query[s.ProjectParams]):
     """Published projects; the filters of /projekt/."""
     filterset = filtered(ProjectFilterSet, r.project_queryset(), request.GET, request, LIST_EXTRA)
-    return paginated(
-        request, params, filterset.qs, lambda p, req, _: r.project_data(p, req), filterset
-    )
+    return paginated(request, params, filterset.qs, filterset)
 
 
 @api.get("/projects/{slug}", response={200: s.Project, **SLUG}, tags=["projects"])
 def project(request, slug: str):
-    return r.project_data(record_at(r.project_queryset(), slug), request)
+    return record_at(r.project_queryset(), slug)
 
 
 # Partnerships and grants ---------------------------------------------------------------
@@ -198,14 +197,12 @@ def partnerships(request, params: Query[s.PartnershipParams]):
     filterset = filtered(
         PartnershipFilterSet, r.partnership_queryset(), request.GET, request, LIST_EXTRA
     )
-    return paginated(
-        request, params, filterset.qs, lambda p, req, _: r.partnership_data(p, req), filterset
-    )
+    return paginated(request, params, filterset.qs, filterset)
 
 
 @api.get("/partnerships/{slug}", response={200: s.Partnership, **SLUG}, tags=["partnerships"])
 def partnership(request, slug: str):
-    return r.partnership_data(record_at(r.partnership_queryset(), slug), request)
+    return record_at(r.partnership_queryset(), slug)
 
 
 @api.get("/grants", response={200: s.GrantPage, **LIST}, tags=["partnerships"])
@@ -215,13 +212,7 @@ def grants(request, params: Query[s.PartnershipParams]):
     filterset = filtered(
         PartnershipFilterSet, r.partnership_queryset(), request.GET, request, LIST_EXTRA
     )
-    return paginated(
-        request,
-        params,
-        r.grants_of(filterset.qs),
-        lambda g, req, _: r.grant_data(g, req),
-        filterset,
-    )
+    return paginated(request, params, r.grants_of(filterset.qs), filterset)
 
 
 @api.get(
@@ -232,17 +223,17 @@ def grants(request, params: Query[s.PartnershipParams]):
 )
 def grant(request, grant_id: int):
     grants = r.grants_of(r.partnership_queryset())
-    return r.grant_data(record_or_404(grants, pk=grant_id), request)
+    return record_or_404(grants, pk=grant_id)
 
 
 @api.get("/grant-rounds", response={200: s.GrantRoundPage, **LIST}, tags=["partnerships"])
 def grant_rounds(request, params: Query[s.PageParams]):
-    return plain(request, params, r.grant_round_queryset(), r.grant_round_data)
+    return plain(request, params, r.grant_round_queryset())
 
 
 @api.get("/grant-rounds/{slug}", response={200: s.GrantRound, **SLUG}, tags=["partnerships"])
 def grant_round(request, slug: str):
-    return r.grant_round_data(record_at(r.grant_round_queryset(), slug), request)
+    return record_at(r.grant_round_queryset(), slug)
 
 
 # Municipalities and organisations ------------------------------------------------------
@@ -255,20 +246,12 @@ def municipalities(request, params: Query[s.MunicipalityParams]):
     filterset = filtered(
         MunicipalityFilterSet, r.municipality_queryset(), request.GET, request, LIST_EXTRA
     )
-    return paginated(
-        request,
-        params,
-        filterset.qs,
-        r.municipality_data,
-        filterset,
-        decorate=r.partnership_counts,
-    )
+    return paginated(request, params, filterset.qs, filterset, decorate=r.with_partnership_counts)
 
 
 @api.get("/municipalities/{slug}", response={200: s.Municipality, **SLUG}, tags=["organisations"])
 def municipality(request, slug: str):
-    org = record_at(r.municipality_queryset(), slug)
-    return r.municipality_data(org, request, r.partnership_counts([org]))
+    return r.with_partnership_counts([record_at(r.municipality_queryset(), slug)])[0]
 
 
 def organisation_queryset():
@@ -288,48 +271,44 @@ def organisations(request, params: Query[s.OrganisationParams]):
                 {"kind": [f"Allowed: {', '.join(OrganisationKind.values)}."]},
             )
         records = records.filter(kind=params.kind)
-    return paginated(request, params, records, lambda o, req, _: r.organisation_data(o, req))
+    return paginated(request, params, records)
 
 
 @api.get("/organisations/{slug}", response={200: s.Organisation, **SLUG}, tags=["organisations"])
 def organisation(request, slug: str):
-    return r.organisation_data(record_at(organisation_queryset(), slug), request)
+    return record_at(organisation_queryset(), slug)
 
 
 @api.get("/programmes", response={200: s.ProgrammePage, **LIST}, tags=["reference"])
 def programmes(request, params: Query[s.PageParams]):
-    return plain(request, params, r.programme_queryset(), r.programme_data)
+    return plain(request, params, r.programme_queryset())
 
 
 @api.get("/programmes/{slug}", response={200: s.Programme, **SLUG}, tags=["reference"])
 def programme(request, slug: str):
-    return r.programme_data(record_at(r.programme_queryset(), slug), request)
+    return record_at(r.programme_queryset(), slug)
 
 
 # Reference data ------------------------------------------------------------------------
 
 
-def goal_data(goal, request):
-    return {**r.goal_ref(goal, request), "colour": goal.colour}
-
-
 @api.get("/goals", response={200: s.GoalPage, **LIST}, tags=["reference"])
 def goals(request, params: Query[s.PageParams]):
     """The 17 Sustainable Development Goals and the 8 Millennium Development Goals."""
-    return plain(request, params, Goal.objects.order_by("framework", "number"), goal_data)
+    return plain(request, params, Goal.objects.order_by("framework", "number"))
 
 
 @api.get("/goals/{framework}/{int:number}", response={200: s.Goal, **RECORD}, tags=["reference"])
 def goal(request, framework: str, number: int):
-    return goal_data(record_or_404(Goal, framework=framework, number=number), request)
+    return record_or_404(Goal, framework=framework, number=number)
 
 
 @api.get("/countries", response={200: s.CountryPage, **LIST}, tags=["reference"])
 def countries(request, params: Query[s.PageParams]):
     """Countries and territories (ISO 3166-1, with Kosovo as XK)."""
-    return plain(request, params, Country.objects.order_by("code"), r.country_ref)
+    return plain(request, params, Country.objects.order_by("code"))
 
 
 @api.get("/countries/{code}", response={200: s.Country, **RECORD}, tags=["reference"])
 def country(request, code: str):
-    return r.country_ref(record_or_404(Country, code=code.upper()[:2]), request)
+    return record_or_404(Country, code=code.upper()[:2])

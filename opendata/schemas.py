@@ -5,6 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
+from django.conf import settings
 from django.utils import translation
 from django_filters import (
     ModelMultipleChoiceFilter,
@@ -17,7 +18,29 @@ from pydantic import create_model
 from core.filters import UpperCaseMultipleChoiceField
 from partnerships.filters import MunicipalityFilterSet, PartnershipFilterSet
 from projects.filters import ProjectFilterSet
-from reference.models import OrganisationKind
+from reference.models import IATI_ROLE_CODES, SWEDISH_LOCAL_KINDS, OrganisationKind, Role
+
+# The types read model instances (ninja's Schema: from attributes, Managers as lists);
+# what a record does not hold as an attribute of the same name, a `resolve_<field>`
+# computes. Related records come from the querysets in opendata/records.py, which
+# prefetch only published ones (a foreign key to a draft reads as None: core.publication).
+
+
+def page_address(record, context, language):
+    """The record's public page in `language`, absolute for the request being answered
+    (ninja passes it in the validation context), whatever the request's language."""
+    with translation.override(language):
+        path = record.get_absolute_url()
+    request = (context or {}).get("request")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+def swedish_page(obj, context):
+    return page_address(obj, context, settings.LANGUAGE_CODE)
+
+
+def english_page(obj, context):
+    return page_address(obj, context, "en")
 
 
 class PageLinks(Schema):
@@ -25,6 +48,9 @@ class PageLinks(Schema):
 
     url: str | None = Field(None, description="The public page (Swedish).")
     url_en: str | None = Field(None, description="The public page in English.")
+
+    resolve_url = staticmethod(swedish_page)
+    resolve_url_en = staticmethod(english_page)
 
 
 class OrganisationRef(Schema):
@@ -45,6 +71,19 @@ class OrganisationRef(Schema):
     url: str | None = Field(None, description="The public page (Swedish).")
     url_en: str | None = Field(None, description="The public page in English.")
 
+    @staticmethod
+    def resolve_org_number(obj):
+        return obj.org_id or None
+
+    # Only Swedish municipalities and regions have a page of their own.
+    @staticmethod
+    def resolve_url(obj, context):
+        return swedish_page(obj, context) if obj.kind in SWEDISH_LOCAL_KINDS else None
+
+    @staticmethod
+    def resolve_url_en(obj, context):
+        return english_page(obj, context) if obj.kind in SWEDISH_LOCAL_KINDS else None
+
 
 class CountryRef(Schema):
     code: str = Field(description="ISO 3166-1 alpha-2; XK for Kosovo.")
@@ -53,6 +92,9 @@ class CountryRef(Schema):
     continent: str
     url: str | None = Field(None, description="The public page (Swedish).")
     url_en: str | None = Field(None, description="The public page in English.")
+
+    resolve_url = staticmethod(swedish_page)
+    resolve_url_en = staticmethod(english_page)
 
 
 class GoalRef(Schema):
@@ -64,6 +106,9 @@ class GoalRef(Schema):
     title_en: str
     url: str | None = Field(None, description="The public page (Swedish).")
     url_en: str | None = Field(None, description="The public page in English.")
+
+    resolve_url = staticmethod(swedish_page)
+    resolve_url_en = staticmethod(english_page)
 
 
 class ThemeRef(Schema):
@@ -88,6 +133,14 @@ class SourceRef(Schema):
     published_precision: str
     publisher: str | None
 
+    @staticmethod
+    def resolve_url(obj):
+        return obj.url or None
+
+    @staticmethod
+    def resolve_publisher(obj):
+        return obj.publisher.name_sv if obj.publisher else None
+
 
 class Participant(Schema):
     organisation: OrganisationRef
@@ -95,6 +148,10 @@ class Participant(Schema):
     iati_role_code: str
     amount_sek: int | None
     share_percent: Decimal | None
+
+    @staticmethod
+    def resolve_iati_role_code(obj):
+        return IATI_ROLE_CODES[obj.role]
 
 
 class Texts(Schema):
@@ -118,6 +175,18 @@ class Dates(Schema):
     end_date: date | None
     end_precision: str
     end_actual: bool
+
+    @staticmethod
+    def resolve_status(obj):
+        return obj.status or None
+
+    @staticmethod
+    def resolve_status_derived_from_dates(obj):
+        return obj.status_is_derived
+
+    @staticmethod
+    def resolve_status_source(obj):
+        return obj.status_source if obj.status_source_id and not obj.status_is_derived else None
 
 
 class YearlyBudget(Schema):
@@ -150,6 +219,14 @@ class GrantCore(Schema):
     grant_maker: OrganisationRef | None
     funding_source: OrganisationRef | None
 
+    @staticmethod
+    def resolve_identifier(obj):
+        return f"360G-{settings.GRANTS_360_PREFIX}-{obj.pk}"
+
+    @staticmethod
+    def resolve_grant_round(obj):
+        return obj.grant_round.slug if obj.grant_round_id else None
+
 
 class Partnership(PageLinks, Dates, Texts):
     country: CountryRef | None
@@ -171,6 +248,9 @@ class PartnershipRef(Schema):
     url: str | None = Field(None, description="The public page (Swedish).")
     url_en: str | None = Field(None, description="The public page in English.")
 
+    resolve_url = staticmethod(swedish_page)
+    resolve_url_en = staticmethod(english_page)
+
 
 class Grant(GrantCore):
     partnership: PartnershipRef
@@ -179,6 +259,26 @@ class Grant(GrantCore):
     swedish_participants: list[OrganisationRef]
     goals: list[GoalRef]
     updated_at: datetime
+
+    @staticmethod
+    def resolve_country(obj):
+        return obj.partnership.country
+
+    @staticmethod
+    def resolve_programme(obj):
+        return obj.partnership.programme
+
+    @staticmethod
+    def resolve_swedish_participants(obj):
+        return [
+            p.organisation
+            for p in obj.partnership.participants.all()
+            if p.role == Role.SWEDISH_PARTICIPANT
+        ]
+
+    @staticmethod
+    def resolve_goals(obj):
+        return obj.partnership.goals.all()
 
 
 class FormerName(Schema):
@@ -195,10 +295,14 @@ class Municipality(OrganisationRef):
 
 
 class Organisation(OrganisationRef):
-    country: str | None
+    country: str | None = Field(alias="country_id")
     description_sv: str
     description_en: str
     website: str | None
+
+    @staticmethod
+    def resolve_website(obj):
+        return obj.website or None
 
 
 class Programme(ProgrammeRef):
@@ -218,14 +322,15 @@ class Programme(ProgrammeRef):
 
 
 class StatedFigures(Schema):
-    new_partnerships: int | None
-    ongoing_partnerships: int | None
-    swedish_participants: int | None
+    # Read from the grant round itself (GrantRound.resolve_stated).
+    new_partnerships: int | None = Field(alias="stated_new_partnerships")
+    ongoing_partnerships: int | None = Field(alias="stated_ongoing_partnerships")
+    swedish_participants: int | None = Field(alias="stated_swedish_participants")
     min_sek_per_year: int | None
     max_sek_per_year: int | None
     min_years: int | None
     max_years: int | None
-    participants: list[OrganisationRef]
+    participants: list[OrganisationRef] = Field(alias="published_participants")
     leading_countries: list[CountryRef]
     themes: list[ThemeRef]
     source: SourceRef | None
@@ -249,6 +354,10 @@ class GrantRound(Schema):
     closing_statement_en: str
     closing_source: SourceRef | None
     stated: StatedFigures
+
+    @staticmethod
+    def resolve_stated(obj):
+        return obj
 
 
 class Goal(GoalRef):

@@ -178,6 +178,9 @@ def read_rows(raw):
     return keys, body
 
 
+MAX_CELL_CHARACTERS = 131_072  # the csv module's default field limit
+
+
 def _csv_rows(raw):
     """The rows of a CSV file, the header first: UTF-8 with or without BOM, else
     Windows-1252 as Excel writes it; comma or semicolon between the cells."""
@@ -200,7 +203,15 @@ def _csv_rows(raw):
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     # newline="": lines may end in CRLF (Windows), LF or a lone CR (old Mac).
     try:
-        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            # The csv module's own limit is the whole process's, which other libraries
+            # raise (frictionless, on import): the import keeps its own.
+            if any(len(cell) > MAX_CELL_CHARACTERS for cell in row):
+                raise csv.Error(
+                    _("a cell holds more than %(max)s characters")
+                    % {"max": intcomma(MAX_CELL_CHARACTERS)}
+                )
+            yield row
     except csv.Error as error:
         raise ImportFileError(
             _("The file could not be read as CSV: %(error)s") % {"error": error}

@@ -10,6 +10,9 @@ EDITOR_DELETABLE = {
     "projectparticipant",
     "partnershipparticipant",
     "projectbudget",
+    "programmeparticipant",
+    "grantroundparticipant",
+    "grantparticipant",
 }
 PUBLISHABLE = {"project", "partnership", "organisation", "programme"}
 

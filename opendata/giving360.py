@@ -34,7 +34,12 @@ from core.exports import CHUNK_SIZE, cells_response
 from core.models import published_at
 from opendata.http import data_last_modified
 from opendata.records import Row, award_date, grant_list_widths, grants_of
-from partnerships.models import Partnership, PartnershipParticipant
+from partnerships.models import (
+    GrantParticipant,
+    GrantRoundParticipant,
+    Partnership,
+    PartnershipParticipant,
+)
 from reference.models import Framework, Organisation, Programme, Role, organisation_identifier
 
 SDG_VOCABULARY = "UN Sustainable Development Goals"
@@ -138,8 +143,7 @@ GRANT_FIELDS = {
     "decided_on": "decided_on",
     "created_at": "created_at",
     "updated_at": "updated_at",
-    "grant_maker_id": "grant_maker_id",
-    "round_grant_maker_id": "grant_round__grant_maker_id",
+    "grant_round_id": "grant_round_id",
     "round_decided_on": "grant_round__decided_on",
     "partnership_id": "partnership_id",
 }
@@ -168,7 +172,11 @@ def grant_rows(grants):
         p["pk"]: Row(p)
         for p in Programme.objects.published().values("pk", "slug", "name_sv", "name_en")
     }
-    funders = {}
+    # The rounds' grant-makers, published ones only (few rounds: read once).
+    round_funders = {
+        round_id: organisation_row(pk, number, name)
+        for round_id, pk, number, name in published_in_role(GrantRoundParticipant, "grant_round")
+    }
     while chunk := [Row(zip(names, values, strict=True)) for values in islice(rows, CHUNK_SIZE)]:
         partnership_ids = {row.partnership_id for row in chunk}
         recipients, goals = {}, {}
@@ -191,14 +199,12 @@ def grant_rows(grants):
             partnership_id__in=partnership_ids, goal__framework=Framework.SDG
         ).values_list("partnership_id", "goal__number", "goal__title_en"):
             goals.setdefault(pid, []).append(Row(number=number, title_en=title_en))
-        wanted = {r.grant_maker_id for r in chunk} | {r.round_grant_maker_id for r in chunk}
-        wanted -= set(funders)
-        for pk, number, name in (
-            Organisation.objects.published()
-            .filter(pk__in=wanted - {None})
-            .values_list("pk", "org_number", "name_sv")
-        ):
-            funders[pk] = organisation_row(pk, number, name)
+        funders = {
+            grant_id: organisation_row(pk, number, name)
+            for grant_id, pk, number, name in published_in_role(
+                GrantParticipant, "grant", grant_id__in=[row.pk for row in chunk]
+            )
+        }
         for row in chunk:
             row["partnership"] = Row(
                 {f: row[f"p_{f}"] for f in PARTNERSHIP_FIELDS}, pk=row.partnership_id
@@ -206,7 +212,7 @@ def grant_rows(grants):
             row["recipients"] = recipients.get(row.partnership_id, [])
             # The grant's own grant-maker, else the round's; a draft one reads as none,
             # as through every relation to a draft (core.publication).
-            row["funder"] = funders.get(row.grant_maker_id) or funders.get(row.round_grant_maker_id)
+            row["funder"] = funders.get(row.pk) or round_funders.get(row.grant_round_id)
             row["decided"] = row.decided_on or row.round_decided_on
             row["programme"] = programmes.get(row.programme_id)
             row["country"] = (
@@ -230,8 +236,20 @@ def describable(grants):
         role=Role.SWEDISH_PARTICIPANT,
         **published_at("organisation"),
     )
-    return grants.filter(
-        Q(grant_maker__in=public) | Q(grant_round__grant_maker__in=public), Exists(recipients)
+    own = GrantParticipant.objects.filter(
+        grant=OuterRef("pk"), role=Role.EXTENDING, organisation__in=public
+    )
+    of_round = GrantRoundParticipant.objects.filter(
+        grant_round=OuterRef("grant_round_id"), role=Role.EXTENDING, organisation__in=public
+    )
+    return grants.filter(Q(Exists(own)) | Q(Exists(of_round)), Exists(recipients))
+
+
+def published_in_role(model, record, role=Role.EXTENDING, **lookups):
+    """(record id, organisation id, organisation number, name) of the published
+    organisations in `role` of the rows of `model` (a RoleHolder's participations)."""
+    return model.objects.filter(role=role, **lookups, **published_at("organisation")).values_list(
+        f"{record}_id", "organisation_id", "organisation__org_number", "organisation__name_sv"
     )
 
 

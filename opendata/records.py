@@ -52,9 +52,7 @@ def project_queryset():
 def grant_prefetch():
     return Prefetch(
         "grants",
-        queryset=Grant.objects.select_related(
-            "grant_round", "grant_maker", "funding_source"
-        ).order_by("year", "id"),
+        queryset=Grant.objects.select_related("grant_round").with_roles().order_by("year", "id"),
     )
 
 
@@ -86,9 +84,8 @@ def grants_of(partnerships):
             "partnership__country",
             "partnership__programme",
             "grant_round__programme",
-            "grant_maker",
-            "funding_source",
         )
+        .with_roles()
         .prefetch_related(
             Prefetch(
                 "partnership__participants",
@@ -153,7 +150,8 @@ def with_partnership_counts(organisations):
 def programme_queryset():
     return (
         Programme.objects.published()
-        .select_related("owner", "funder", "status_source__publisher")
+        .select_related("status_source__publisher")
+        .with_roles()
         .prefetch_related("goals", "themes")
         .order_by("name_sv", "id")
     )

@@ -36,9 +36,25 @@ from django.utils import translation
 
 from core.models import Publication
 from opendata.wholefiles import render_as_served
-from partnerships.models import Grant, GrantRound, Partnership, PartnershipParticipant
+from partnerships.models import (
+    Grant,
+    GrantParticipant,
+    GrantRound,
+    GrantRoundParticipant,
+    Partnership,
+    PartnershipParticipant,
+)
 from projects.models import Project, ProjectBudget, ProjectParticipant
-from reference.models import Country, FormerName, Goal, Organisation, Programme, Source, Theme
+from reference.models import (
+    Country,
+    FormerName,
+    Goal,
+    Organisation,
+    Programme,
+    ProgrammeParticipant,
+    Source,
+    Theme,
+)
 
 PERSONAL = {"created_by", "updated_by"}
 CHUNK = 2000
@@ -53,6 +69,9 @@ def tables():
     partnerships = Partnership.objects.published()
     projects = Project.objects.published()
     organisations = Organisation.objects.published()
+    programmes = Programme.objects.published()
+    rounds = GrantRound.objects.filter(programme__publication=PUBLISHED)
+    grants = Grant.objects.filter(partnership__in=partnerships)
     return [
         ("goals", Goal, Goal.objects.all()),
         ("countries", Country, Country.objects.all()),
@@ -60,11 +79,21 @@ def tables():
         ("organisations", Organisation, organisations),
         ("former_names", FormerName, FormerName.objects.filter(organisation__in=organisations)),
         ("sources", Source, Source.objects.all()),
-        ("programmes", Programme, Programme.objects.published()),
+        ("programmes", Programme, programmes),
         (
-            "grant_rounds",
-            GrantRound,
-            GrantRound.objects.filter(programme__publication=PUBLISHED),
+            "programme_participants",
+            ProgrammeParticipant,
+            ProgrammeParticipant.objects.filter(
+                programme__in=programmes, organisation__in=organisations
+            ),
+        ),
+        ("grant_rounds", GrantRound, rounds),
+        (
+            "grant_round_participants",
+            GrantRoundParticipant,
+            GrantRoundParticipant.objects.filter(
+                grant_round__in=rounds, organisation__in=organisations
+            ),
         ),
         ("projects", Project, projects),
         (
@@ -81,7 +110,12 @@ def tables():
                 partnership__in=partnerships, organisation__in=organisations
             ),
         ),
-        ("grants", Grant, Grant.objects.filter(partnership__in=partnerships)),
+        ("grants", Grant, grants),
+        (
+            "grant_participants",
+            GrantParticipant,
+            GrantParticipant.objects.filter(grant__in=grants, organisation__in=organisations),
+        ),
     ]
 
 

@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.text import slugify
 
 from core.models import Publication
-from partnerships.models import GrantRound
+from partnerships.models import GrantRound, GrantRoundParticipant
 from projects.models import Project, ProjectParticipant
 from reference.models import (
     Country,
@@ -19,6 +19,8 @@ from reference.models import (
     Organisation,
     OrganisationKind,
     Programme,
+    ProgrammeParticipant,
+    Role,
     Source,
     Theme,
 )
@@ -132,8 +134,6 @@ def load_seeds():
             "name_en": row.get("name_en", ""),
             "description_sv": row.get("description_sv", ""),
             "description_en": row.get("description_en", ""),
-            "owner": organisations[row["owner"]],
-            "funder": organisations[row["funder"]],
             "publication": Publication.PUBLISHED,
             **period_values(row),
         }
@@ -143,7 +143,16 @@ def load_seeds():
             "themes": [themes[t] for t in row.get("themes", [])],
             "sources": [sources[k] for k in row.get("sources", [])],
         }
-        programmes[row["slug"]] = upsert(report, Programme, {"slug": row["slug"]}, values, m2m)
+        programme = upsert(report, Programme, {"slug": row["slug"]}, values, m2m)
+        programmes[row["slug"]] = programme
+        roles = {Role.ACCOUNTABLE: row["owner"], Role.FUNDING: row["funder"]}
+        for role, slug in roles.items():
+            upsert(
+                report,
+                ProgrammeParticipant,
+                {"programme": programme, "role": role},
+                {"organisation": organisations[slug]},
+            )
 
     data = read_toml("projects.toml")
     for row in data["project"]:
@@ -198,10 +207,19 @@ def load_seeds():
             "themes": [themes[t] for t in row.pop("themes", [])],
         }
         row["programme"] = programmes[row.pop("programme")]
-        row["grant_maker"] = organisations[row.pop("grant_maker")]
-        row["funding_source"] = organisations[row.pop("funding_source")]
+        roles = {
+            Role.EXTENDING: organisations[row.pop("grant_maker")],
+            Role.FUNDING: organisations[row.pop("funding_source")],
+        }
         row["source"] = sources[row.pop("source")]
-        upsert(report, GrantRound, {"slug": row.pop("slug")}, row, m2m)
+        grant_round = upsert(report, GrantRound, {"slug": row.pop("slug")}, row, m2m)
+        for role, organisation in roles.items():
+            upsert(
+                report,
+                GrantRoundParticipant,
+                {"grant_round": grant_round, "role": role},
+                {"organisation": organisation},
+            )
     return report
 
 

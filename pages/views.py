@@ -21,7 +21,14 @@ from core.quality import completeness
 from core.views import KeptAddressMixin, PreviewDetailView
 from pages import statistics as stats
 from pages.worldmap import land, shapes, world_map
-from partnerships.models import Grant, GrantRound, Partnership, granted_sek
+from partnerships.models import (
+    Grant,
+    GrantParticipant,
+    GrantRound,
+    GrantRoundParticipant,
+    Partnership,
+    granted_sek,
+)
 from partnerships.quality import CHECKS as PARTNERSHIP_CHECKS
 from projects.models import Project, ProjectParticipant
 from projects.quality import CHECKS as PROJECT_CHECKS
@@ -32,6 +39,7 @@ from reference.models import (
     Goal,
     Organisation,
     Programme,
+    Role,
     Source,
 )
 
@@ -298,19 +306,24 @@ class OrganisationDetailView(PreviewDetailView):
         for row in roles:
             projects_by_role.setdefault(row.get_role_display(), []).append(row.project)
         grants = Grant.objects.filter(partnership__in=Partnership.objects.published()).filter(
-            Q(grant_maker=org) | Q(funding_source=org)
+            pk__in=GrantParticipant.objects.filter(organisation=org).values("grant_id")
         )
         context.update(
-            programmes_run=programmes.filter(owner=org),
-            programmes_funded=programmes.filter(funder=org),
+            programmes_run=programmes.filter(roles__organisation=org, roles__role=Role.ACCOUNTABLE),
+            programmes_funded=programmes.filter(roles__organisation=org, roles__role=Role.FUNDING),
             projects_by_role=list(projects_by_role.items()),
             partnerships=Partnership.objects.published()
             .filter(participants__organisation=org)
             .select_related("country")
             .distinct()[:DETAIL_LIST_SIZE],
             rounds=GrantRound.objects.filter(
-                Q(grant_maker=org) | Q(funding_source=org), programme__in=programmes
-            ).select_related("programme"),
+                pk__in=GrantRoundParticipant.objects.filter(organisation=org).values(
+                    "grant_round_id"
+                ),
+                programme__in=programmes,
+            )
+            .select_related("programme")
+            .with_roles(),
             grant_totals=grants.aggregate(n=Count("pk"), sek=Sum(granted_sek())),
         )
         return context
@@ -321,9 +334,7 @@ class ProgrammeListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["programmes"] = (
-            Programme.objects.published().select_related("owner", "funder").order_by("name_sv")
-        )
+        context["programmes"] = Programme.objects.published().with_roles().order_by("name_sv")
         return context
 
 
@@ -336,7 +347,8 @@ class ProgrammeDetailView(PreviewDetailView):
     def get_queryset(self):
         return (
             Programme.objects.visible_to(self.request.user)
-            .select_related("owner", "funder", "status_source__publisher")
+            .select_related("status_source__publisher")
+            .with_roles()
             .prefetch_related(
                 "goals",
                 "themes",

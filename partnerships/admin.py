@@ -23,10 +23,33 @@ from core.admin import (
 )
 from core.quality import quality_list_filter
 from partnerships.exports import grant_dataset, partnership_dataset
-from partnerships.models import Grant, GrantRound, Partnership, PartnershipParticipant
+from partnerships.models import (
+    Grant,
+    GrantParticipant,
+    GrantRound,
+    GrantRoundParticipant,
+    Partnership,
+    PartnershipParticipant,
+)
 from partnerships.quality import CHECKS
-from reference.admin import short_name
+from partnerships.roles import give_round_roles
+from reference.admin import RoleInline, short_name
 from reference.models import Role
+
+FUNDING_ROLE_NAMES = (
+    (Role.EXTENDING, _("decides the grants")),
+    (Role.FUNDING, _("the money comes from here")),
+)
+
+
+class GrantRoundRoleInline(RoleInline):
+    model = GrantRoundParticipant
+    roles = FUNDING_ROLE_NAMES
+
+
+class GrantRoleInline(RoleInline):
+    model = GrantParticipant
+    roles = FUNDING_ROLE_NAMES
 
 
 class ParticipantInline(admin.TabularInline):
@@ -44,11 +67,12 @@ class GrantInline(admin.TabularInline):
         "year",
         "amount_sek_per_year",
         "duration_years",
-        "grant_maker",
-        "funding_source",
         "decided_on",
     )
-    autocomplete_fields = ("grant_round", "grant_maker", "funding_source")
+    autocomplete_fields = ("grant_round",)
+    # Who decided a grant and whose money it is are set on the grant's own page; a new
+    # grant takes its round's (partnerships.roles).
+    show_change_link = True
 
 
 @admin.register(Partnership)
@@ -89,6 +113,10 @@ class PartnershipAdmin(
     prepopulated_fields = {"slug": ("title_sv",)}
     inlines = [ParticipantInline, GrantInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        give_round_roles(Grant.objects.filter(partnership=form.instance), user=request.user)
+
     def get_queryset(self, request):
         return (
             super()
@@ -126,21 +154,31 @@ class GrantAdmin(ExportPermissionMixin, AuditedAdmin):
         ("grant_round", admin.RelatedOnlyFieldListFilter),
         ("partnership__country", admin.RelatedOnlyFieldListFilter),
     )
-    list_select_related = ("partnership", "grant_round", "grant_maker")
+    list_select_related = ("partnership", "grant_round")
     search_fields = ("partnership__title_sv", "partnership__participants__organisation__name_sv")
-    autocomplete_fields = ("partnership", "grant_round", "grant_maker", "funding_source")
+    autocomplete_fields = ("partnership", "grant_round")
+    inlines = [GrantRoleInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_roles()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        give_round_roles(Grant.objects.filter(pk=form.instance.pk), user=request.user)
 
     @admin.display(description=_("SEK a year"), ordering="amount_sek_per_year")
     def amount(self, obj):
         return sek_display(obj.amount_sek_per_year)
 
-    @admin.display(description=_("Granted by"), ordering="grant_maker__name_sv")
+    @admin.display(description=_("Granted by"))
     def grant_maker_name(self, obj):
         return short_name(obj.grant_maker)
 
 
 @admin.register(GrantRound)
 class GrantRoundAdmin(AuditedAdmin):
+    inlines = [GrantRoundRoleInline]
+
     def get_urls(self):
         return [
             path(
@@ -280,7 +318,5 @@ class GrantRoundAdmin(AuditedAdmin):
         "leading_countries",
         "themes",
         "source",
-        "grant_maker",
-        "funding_source",
     )
     prepopulated_fields = {"slug": ("title_sv",)}

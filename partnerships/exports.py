@@ -7,7 +7,13 @@ from core.exports import (
     lang,
 )
 from core.models import Status, published_at, status_derived_expression, status_expression
-from partnerships.models import Grant, Partnership, PartnershipParticipant, granted_sek
+from partnerships.models import (
+    Grant,
+    GrantParticipant,
+    Partnership,
+    PartnershipParticipant,
+    granted_sek,
+)
 from reference.exports import organisation_dataset
 from reference.models import Role
 
@@ -79,6 +85,13 @@ def grant_role_joined(role, target):
     return role_joined(role, target, outer="partnership_id")
 
 
+def grant_organisation(role, target):
+    """One cell with the grant's published organisation in `role` (its GrantParticipant)."""
+    return joined(
+        GrantParticipant, "grant_id", target, "position", role=role, **published_at("organisation")
+    )
+
+
 def grant_dataset():
     name, title = f"name_{lang()}", f"title_{lang()}"
     return Dataset(
@@ -92,8 +105,8 @@ def grant_dataset():
             Column("total_sek", "x_total", "number"),
             Column("decided_on", "decided_on", "date"),
             Column("grant_round", f"grant_round__{title}"),
-            Column("grant_maker", f"grant_maker__{name}"),
-            Column("funding_source", f"funding_source__{name}"),
+            Column("grant_maker", "x_grant_maker"),
+            Column("funding_source", "x_funding_source"),
             Column("country_code", "partnership__country_id"),
             Column("country_name", f"partnership__country__{name}"),
             Column("swedish_participants", "x_participants"),
@@ -108,6 +121,8 @@ def grant_dataset():
                 Role.SWEDISH_PARTICIPANT, "organisation__scb_code"
             ),
             "x_goal_numbers": grant_joined(GOALS, goal_code(), "goal_id"),
+            "x_grant_maker": grant_organisation(Role.EXTENDING, f"organisation__{name}"),
+            "x_funding_source": grant_organisation(Role.FUNDING, f"organisation__{name}"),
         },
     )
 

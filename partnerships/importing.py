@@ -51,6 +51,7 @@ from partnerships.models import (
     PartnershipParticipant,
     PendingImport,
 )
+from partnerships.roles import round_roles, set_grant_roles
 from reference.models import (
     Country,
     FormerName,
@@ -729,8 +730,7 @@ def grant_round_import(*, grant_round: GrantRound, results, user):
     now = timezone.now()
     participants = _create_missing_participants(rows, user)
     partners = _create_missing_partners(rows, user)
-    grant_maker = grant_round.grant_maker_id or grant_round.programme.owner_id
-    funding_source = grant_round.funding_source_id or grant_round.programme.funder_id
+    roles = round_roles(grant_round)
 
     taken = set(Partnership.objects.values_list("slug", flat=True))
     new, changed = [], []
@@ -848,7 +848,6 @@ def grant_round_import(*, grant_round: GrantRound, results, user):
             c["sek_per_year"],
             c["years"],
         )
-        grant.grant_maker_id, grant.funding_source_id = grant_maker, funding_source
         grant.updated_by, grant.updated_at = user, now
     bulk_create_with_history(new_grants, Grant, batch_size=BATCH, default_user=user)
     bulk_update_with_history(
@@ -858,13 +857,14 @@ def grant_round_import(*, grant_round: GrantRound, results, user):
             "year",
             "amount_sek_per_year",
             "duration_years",
-            "grant_maker",
-            "funding_source",
             "updated_by",
             "updated_at",
         ],
         batch_size=BATCH,
         default_user=user,
+    )
+    set_grant_roles(
+        Grant.objects.filter(grant_round=grant_round, partnership_id__in=ids), roles, user=user
     )
     transaction.on_commit(bump_data_version)
     return len(rows)

@@ -5,7 +5,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Prefetch, Q, Sum
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,10 +31,14 @@ from reference.models import (
     ParticipationBase,
     Programme,
     Role,
+    RoleHolder,
+    RoleRow,
     Source,
     SourcedModel,
     Theme,
+    one_per_role_constraints,
     participation_constraints,
+    roles_prefetch,
 )
 
 INT32_MAX = 2_147_483_647
@@ -52,6 +56,11 @@ def granted_sek(path=""):
 
 
 class GrantRoundQuerySet(models.QuerySet):
+    def with_roles(self):
+        """With who decides each round's grants and whose money they are (`grant_maker`,
+        `funding_source`) in one query."""
+        return self.prefetch_related(roles_prefetch(GrantRoundParticipant))
+
     def public(self):
         """The rounds the public sees: those of published programmes."""
         return self.filter(programme__in=Programme.objects.published())
@@ -73,12 +82,11 @@ class GrantRoundQuerySet(models.QuerySet):
             self.public()
             .select_related(
                 "programme__status_source__publisher",
-                "grant_maker",
-                "funding_source",
                 "source__publisher",
                 "closing_source__publisher",
             )
             .prefetch_related(
+                roles_prefetch(GrantRoundParticipant),
                 Prefetch(
                     "participants",
                     queryset=Organisation.objects.published().order_by("name_sv", "id"),
@@ -105,10 +113,11 @@ class GrantRoundQuerySet(models.QuerySet):
         return self.exclude(pk__in=recorded)
 
 
-class GrantRound(AuditedModel):
+class GrantRound(RoleHolder, AuditedModel):
     """One decision round of a programme. The figures its announcement states are kept as
     stated (with their source), apart from the grants recorded, so the two can be shown
-    side by side and never silently contradict each other."""
+    side by side and never silently contradict each other. Who decides its grants
+    (extending) and whose money they are (funding) are its `roles`."""
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True, help_text=SLUG_HELP)
     programme = models.ForeignKey(
@@ -137,24 +146,6 @@ class GrantRound(AuditedModel):
         null=True,
         blank=True,
         help_text=_("The day of the decision, when the sources give it."),
-    )
-    grant_maker = models.ForeignKey(
-        Organisation,
-        verbose_name=_("grant-maker"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="rounds_decided",
-        help_text=_("Who decides the grants (ICLD for Kommunala partnerskap)."),
-    )
-    funding_source = models.ForeignKey(
-        Organisation,
-        verbose_name=_("source of the money"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="rounds_funded",
-        help_text=_("Whose money is granted (Sida for Kommunala partnerskap)."),
     )
     stated_new_partnerships = models.PositiveIntegerField(
         _("new partnerships (stated)"),
@@ -298,6 +289,16 @@ class GrantRound(AuditedModel):
     def closing_date(self):
         return self.closed_on
 
+    @property
+    def grant_maker(self):
+        """Who decides the grants (ICLD for Kommunala partnerskap)."""
+        return self.organisation_in(Role.EXTENDING)
+
+    @property
+    def funding_source(self):
+        """Whose money is granted (Sida for Kommunala partnerskap)."""
+        return self.organisation_in(Role.FUNDING)
+
     def clean(self):
         """A closing is a statement, the day and the source that says so, or nothing."""
         super().clean()
@@ -354,8 +355,7 @@ class PartnershipQuerySet(DatedQuerySet):
                     "organisation_id"
                 )
             )
-            | Q(pk__in=grants.values("grant_maker_id"))
-            | Q(pk__in=grants.values("funding_source_id")),
+            | Q(pk__in=GrantParticipant.objects.filter(grant__in=grants).values("organisation_id")),
         )
         programmes = Programme.objects.not_published().filter(pk__in=self.values("programme_id"))
         return [(Organisation, organisations), (Programme, programmes)]
@@ -388,9 +388,7 @@ class PartnershipQuerySet(DatedQuerySet):
             Prefetch("sources", queryset=Source.objects.select_related("publisher")),
             Prefetch(
                 "grants",
-                queryset=Grant.objects.select_related(
-                    "grant_round", "grant_maker", "funding_source"
-                ),
+                queryset=Grant.objects.select_related("grant_round").with_roles(),
             ),
         )
 
@@ -580,10 +578,33 @@ class PartnershipParticipant(ParticipationBase):
                 )
 
 
-class Grant(AuditedModel):
+class GrantQuerySet(models.QuerySet):
+    def with_roles(self):
+        """With who decided each grant and whose money it is (`grant_maker`,
+        `funding_source`) in one query."""
+        return self.prefetch_related(roles_prefetch(GrantParticipant))
+
+    def with_role_ids(self, **names):
+        """Annotated with the organisation id of each role named, as SQL (for values()
+        and the CSV): with_role_ids(grant_maker_id=Role.EXTENDING)."""
+        return self.annotate(
+            **{
+                name: role_id_subquery(GrantParticipant, "grant", role)
+                for name, role in names.items()
+            }
+        )
+
+
+def role_id_subquery(model, record, role, outer="pk"):
+    """The id of the organisation in `role` of the record `outer` points to, as SQL."""
+    rows = model.objects.filter(**{record: OuterRef(outer)}, role=role)
+    return Subquery(rows.values("organisation_id")[:1])
+
+
+class Grant(RoleHolder, AuditedModel):
     """A funding decision for a partnership in one grant round: an amount a year for a
-    number of years, decided by a grant-maker with money from a funding source. It is
-    public when its partnership is."""
+    number of years, decided by a grant-maker (extending) with money from a funding source
+    (funding), its `roles`. It is public when its partnership is."""
 
     partnership = models.ForeignKey(
         Partnership,
@@ -620,26 +641,8 @@ class Grant(AuditedModel):
         validators=[MinValueValidator(1), MaxValueValidator(10)],
         help_text=_("How many years the grant runs, 1–10."),
     )
-    grant_maker = models.ForeignKey(
-        Organisation,
-        verbose_name=_("grant-maker"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="grants_made",
-        help_text=_("Who decided the grant (ICLD for Kommunala partnerskap)."),
-    )
-    funding_source = models.ForeignKey(
-        Organisation,
-        verbose_name=_("source of the money"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="grants_funded",
-        help_text=_("Whose money is granted (Sida for Kommunala partnerskap)."),
-    )
-
     history = HistoricalRecords()
+    objects = GrantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("grant")
@@ -673,12 +676,48 @@ class Grant(AuditedModel):
                 raise ValidationError(errors)
 
     @property
+    def grant_maker(self):
+        """Who decided the grant (ICLD for Kommunala partnerskap)."""
+        return self.organisation_in(Role.EXTENDING)
+
+    @property
+    def funding_source(self):
+        """Whose money is granted (Sida for Kommunala partnerskap)."""
+        return self.organisation_in(Role.FUNDING)
+
+    @property
     def total_sek(self):
         return self.amount_sek_per_year * self.duration_years
 
     @property
     def end_year(self):
         return self.year + self.duration_years - 1
+
+
+FUNDING_ROLES = (Role.EXTENDING, Role.FUNDING)
+
+
+class GrantRoundParticipant(RoleRow):
+    """Who decides a round's grants (extending) and whose money they are (funding)."""
+
+    grant_round = models.ForeignKey(GrantRound, on_delete=models.CASCADE, related_name="roles")
+
+    class Meta(RoleRow.Meta):
+        verbose_name = _("organisation of the round")
+        verbose_name_plural = _("organisations of the round")
+        constraints = one_per_role_constraints("round_role", "grant_round", FUNDING_ROLES)
+
+
+class GrantParticipant(RoleRow):
+    """Who decided a grant (extending) and whose money it is (funding)."""
+
+    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="roles")
+
+    class Meta(RoleRow.Meta):
+        verbose_name = _("organisation of the grant")
+        verbose_name_plural = _("organisations of the grant")
+        constraints = one_per_role_constraints("grant_role", "grant", FUNDING_ROLES)
+        indexes = [models.Index(fields=["role", "organisation"], name="grant_role_org_idx")]
 
 
 class PendingImport(models.Model):

@@ -18,11 +18,36 @@ from reference.models import (
     Goal,
     Organisation,
     Programme,
+    ProgrammeParticipant,
+    Role,
     Source,
     Theme,
     normalise_org_number,
 )
 from reference.quality import ORGANISATION_CHECKS
+
+
+class RoleInline(admin.TabularInline):
+    """The organisations of a record of who runs or funds what (reference.RoleHolder), one
+    in each role; `roles` says which roles and what each is called here."""
+
+    extra = 0
+    fields = ("role", "organisation")
+    autocomplete_fields = ("organisation",)
+    roles = ()
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role":
+            kwargs["choices"] = [("", "---------"), *self.roles]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def get_max_num(self, request, obj=None, **kwargs):
+        return len(self.roles)
+
+
+class ProgrammeRoleInline(RoleInline):
+    model = ProgrammeParticipant
+    roles = ((Role.ACCOUNTABLE, _("runs the programme")), (Role.FUNDING, _("funds it")))
 
 
 def short_name(organisation):
@@ -169,15 +194,18 @@ class SourceAdmin(AuditedAdmin):
 class ProgrammeAdmin(MarkdownPreviewMixin, DatedAdminMixin, PublishableAdmin):
     markdown_fields = ("description_sv", "description_en")
     list_display = ("name_sv", "owner_name", "funder_name", "period", "publication")
-    list_select_related = ("owner", "funder")
     search_fields = ("name_sv", "name_en")
-    autocomplete_fields = ("owner", "funder", "goals", "themes", "sources", "status_source")
+    autocomplete_fields = ("goals", "themes", "sources", "status_source")
     prepopulated_fields = {"slug": ("name_sv",)}
+    inlines = [ProgrammeRoleInline]
 
-    @admin.display(description=_("run by"), ordering="owner__name_sv")
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_roles()
+
+    @admin.display(description=_("run by"))
     def owner_name(self, obj):
         return short_name(obj.owner)
 
-    @admin.display(description=_("funded by"), ordering="funder__name_sv")
+    @admin.display(description=_("funded by"))
     def funder_name(self, obj):
         return short_name(obj.funder)

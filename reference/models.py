@@ -617,6 +617,10 @@ class Source(AuditedModel):
 
 
 class ProgrammeQuerySet(DatedQuerySet):
+    def with_roles(self):
+        """With who runs and funds each programme (`owner`, `funder`) in one query."""
+        return self.prefetch_related(roles_prefetch(ProgrammeParticipant))
+
     pass
 
 
@@ -645,9 +649,25 @@ class SourcedModel(models.Model):
         abstract = True
 
 
-class Programme(DatedModel, SourcedModel, LeadImageModel, PublishableModel):
+class RoleHolder:
+    """A record whose organisations are rows of its `roles` (participations with a role,
+    one organisation in each): who runs and funds a programme, who decides a round's or a
+    grant's money and whose money it is. The rows are the one representation; these
+    methods read them, from the prefetched rows when there are any (`with_roles()`)."""
+
+    ROLES = ()
+
+    def organisation_in(self, role):
+        for row in self.roles.all():
+            if row.role == role:
+                return row.organisation
+        return None
+
+
+class Programme(RoleHolder, DatedModel, SourcedModel, LeadImageModel, PublishableModel):
     """An umbrella with its own page: SymbioCity, ICLD's Kommunala partnerskap (with its
-    grant rounds), Millenniekommun (2010–2012)."""
+    grant rounds), Millenniekommun (2010–2012). Who runs it (accountable) and whose money
+    it uses (funding) are its `roles`."""
 
     # The texts of SQLite's full-text index (core.fulltext; its migration names the same).
     FULLTEXT_COLUMNS = ("name_sv", "description_sv", "name_en", "description_en")
@@ -668,24 +688,6 @@ class Programme(DatedModel, SourcedModel, LeadImageModel, PublishableModel):
         _("description (English)"),
         blank=True,
         help_text=with_markdown_help(_("The description in English.")),
-    )
-    owner = models.ForeignKey(
-        Organisation,
-        verbose_name=_("run by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="programmes_run",
-        help_text=_("The organisation that runs the programme."),
-    )
-    funder = models.ForeignKey(
-        Organisation,
-        verbose_name=_("funded by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="programmes_funded",
-        help_text=_("The organisation whose money the programme uses, e.g. Sida."),
     )
     goals = models.ManyToManyField(
         Goal,
@@ -735,6 +737,16 @@ class Programme(DatedModel, SourcedModel, LeadImageModel, PublishableModel):
     @property
     def description(self):
         return localized(self, "description")
+
+    @property
+    def owner(self):
+        """The organisation that runs the programme."""
+        return self.organisation_in(Role.ACCOUNTABLE)
+
+    @property
+    def funder(self):
+        """The organisation whose money the programme uses, e.g. Sida."""
+        return self.organisation_in(Role.FUNDING)
 
     @property
     def closing_statement(self):
@@ -852,3 +864,47 @@ def participation_constraints(prefix, record):
             name=f"{prefix}_share_in_range",
         ),
     ]
+
+
+def roles_prefetch(model, lookup="roles"):
+    """The prefetch of a RoleHolder's rows with their organisations, in one query."""
+    return models.Prefetch(lookup, queryset=model.objects.select_related("organisation"))
+
+
+def one_per_role_constraints(prefix, record, roles):
+    """A RoleHolder's rows: one organisation in each role, only the roles it has."""
+    return [
+        models.UniqueConstraint(fields=[record, "role"], name=f"{prefix}_one_per_role"),
+        models.CheckConstraint(condition=Q(role__in=roles), name=f"{prefix}_role_allowed"),
+        *participation_constraints(prefix, record)[1:],
+    ]
+
+
+PROGRAMME_ROLES = (Role.ACCOUNTABLE, Role.FUNDING)
+
+
+class RoleRow(ParticipationBase):
+    """A row of a RoleHolder: one organisation in one role of the record, with history."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Type a few letters of the name, a former name, the acronym or a code."),
+    )
+    history = HistoricalRecords(inherit=True)
+
+    class Meta(ParticipationBase.Meta):
+        abstract = True
+
+
+class ProgrammeParticipant(RoleRow):
+    """Who runs a programme (accountable) and whose money it uses (funding)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="roles")
+
+    class Meta(RoleRow.Meta):
+        verbose_name = _("organisation of the programme")
+        verbose_name_plural = _("organisations of the programme")
+        constraints = one_per_role_constraints("programme_role", "programme", PROGRAMME_ROLES)

@@ -119,6 +119,27 @@ def make_partnership(
     return partnership
 
 
+ROLE_NAMES = {
+    "owner": Role.ACCOUNTABLE,
+    "funder": Role.FUNDING,
+    "grant_maker": Role.EXTENDING,
+    "funding_source": Role.FUNDING,
+}
+
+
+def set_roles(records, **organisations):
+    """Names the organisations of a record of who runs or funds what, or of each record of
+    a queryset: set_roles(grant, grant_maker=icld, funding_source=None)."""
+    records = [records] if hasattr(records, "roles") else list(records)
+    for record in records:
+        for name, organisation in organisations.items():
+            role = ROLE_NAMES[name]
+            if organisation is None:
+                record.roles.filter(role=role).delete()
+            else:
+                record.roles.update_or_create(role=role, defaults={"organisation": organisation})
+
+
 def describable_project(slug, country="KE"):
     """A published project IATI can describe: dates and a published participant (SKR, the
     implementing organisation; needs the seeds)."""
@@ -142,7 +163,7 @@ def describable_partnership(slug):
         end_year=2017,
         grants=[(2016, 100_000, 2)],
     )
-    partnership.grants.update(grant_maker=Organisation.objects.get(slug="icld"))
+    set_roles(partnership.grants.all(), grant_maker=Organisation.objects.get(slug="icld"))
     return partnership
 
 

@@ -14,7 +14,7 @@ from partnerships.importing import RoundImport, grant_round_import, read_rows
 from partnerships.models import Grant, GrantRound, Partnership
 from projects.models import Project, ProjectBudget, ProjectParticipant
 from reference.models import Organisation, Source
-from tests.conftest import make_partnership, make_project
+from tests.conftest import make_partnership, make_project, set_roles
 
 pytestmark = pytest.mark.django_db
 
@@ -49,9 +49,8 @@ def rounds(seeded):
         max_sek_per_year=500_000,
         min_years=1,
         max_years=3,
-        grant_maker=first.grant_maker,
-        funding_source=first.funding_source,
     )
+    set_roles(second, grant_maker=first.grant_maker, funding_source=first.funding_source)
     return first, second
 
 
@@ -243,15 +242,14 @@ def test_grant_maker_and_funding_source_in_exports(client, staff_user, seeded):
     borlange = Organisation.objects.get(slug="borlange")
     round_ = GrantRound.objects.get()
     partnership = make_partnership("p", country="KE", participants=[borlange])
-    Grant.objects.create(
+    grant = Grant.objects.create(
         partnership=partnership,
         grant_round=round_,
         year=2016,
         amount_sek_per_year=400_000,
         duration_years=2,
-        grant_maker=round_.grant_maker,
-        funding_source=round_.funding_source,
     )
+    set_roles(grant, grant_maker=round_.grant_maker, funding_source=round_.funding_source)
     client.force_login(staff_user)
     rows = list(
         csv.DictReader(

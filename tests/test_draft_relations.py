@@ -11,7 +11,7 @@ from core.models import Publication
 from partnerships.models import Grant, GrantRound, Partnership
 from projects.models import ProjectParticipant
 from reference.models import Organisation, OrganisationKind, Programme, Role, Source
-from tests.conftest import make_municipality, make_partnership, make_project
+from tests.conftest import make_municipality, make_partnership, make_project, set_roles
 from tests.urlwalk import NOT_FOUND, public_addresses
 
 pytestmark = pytest.mark.django_db
@@ -40,9 +40,8 @@ def drafts_in_every_relation(seeded, goals):
         slug="oppet-program",
         name_sv="Öppet program",
         publication=Publication.PUBLISHED,
-        owner=draft_organisation("owner"),
-        funder=draft_organisation("funder"),
     )
+    set_roles(programme, owner=draft_organisation("owner"), funder=draft_organisation("funder"))
     publisher = draft_organisation("publisher")
     source = Source.objects.create(
         title="Öppen källa", publisher=publisher, published_on=date(2019, 11, 1)
@@ -81,9 +80,12 @@ def drafts_in_every_relation(seeded, goals):
         programme=programme,
         title_sv="Öppen omgång",
         year=2016,
+        stated_new_partnerships=3,
+    )
+    set_roles(
+        grant_round,
         grant_maker=draft_organisation("round-maker"),
         funding_source=draft_organisation("round-money"),
-        stated_new_partnerships=3,
     )
     grant_round.participants.add(kommun)
     partnership = make_partnership(
@@ -97,12 +99,15 @@ def drafts_in_every_relation(seeded, goals):
         status_source=source,
     )
     partnership.sources.add(source)
-    Grant.objects.create(
+    record = Grant.objects.create(
         partnership=partnership,
         grant_round=grant_round,
         year=2016,
         amount_sek_per_year=400_000,
         duration_years=2,
+    )
+    set_roles(
+        record,
         grant_maker=draft_organisation("grant-maker"),
         funding_source=draft_organisation("grant-money"),
     )
@@ -117,11 +122,14 @@ def drafts_in_every_relation(seeded, goals):
     )
     # One grant 360Giving can describe (a published grant-maker), paid by a draft: the
     # package has a grant to read for the draft's name (with none it would be a 404).
-    Grant.objects.create(
+    record = Grant.objects.create(
         partnership=Partnership.objects.get(slug="oppet-partnerskap-2"),
         year=2017,
         amount_sek_per_year=100_000,
         duration_years=1,
+    )
+    set_roles(
+        record,
         grant_maker=Organisation.objects.get(slug="icld"),
         funding_source=draft_organisation("paid-by"),
     )

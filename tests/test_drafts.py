@@ -6,7 +6,7 @@ import pytest
 
 from partnerships.models import Grant
 from reference.models import Organisation, OrganisationKind
-from tests.conftest import make_municipality, make_partnership
+from tests.conftest import make_municipality, make_partnership, set_roles
 
 pytestmark = pytest.mark.django_db
 
@@ -34,14 +34,14 @@ def published_with_drafts(seeded, goals):
         start_year=2016,
         end_year=2017,
     )
-    Grant.objects.create(
+    record = Grant.objects.create(
         partnership=partnership,
         year=2016,
         amount_sek_per_year=400_000,
         duration_years=2,
         # 360Giving leaves out a grant without a grant-maker.
-        grant_maker=Organisation.objects.get(slug="icld"),
     )
+    set_roles(record, grant_maker=Organisation.objects.get(slug="icld"))
     return partnership
 
 

@@ -14,7 +14,7 @@ from lxml import etree
 
 from partnerships.models import Grant, GrantRound
 from reference.models import Goal, Organisation
-from tests.conftest import make_partnership
+from tests.conftest import make_partnership, set_roles
 from tests.test_opendata import STANDARDS, read_stream, validate_360giving
 
 pytestmark = pytest.mark.django_db
@@ -45,17 +45,18 @@ def grants(seeded):
         grants=[(2017, 500_000, 2)],
         title_en="Two towns and Kisumu",
     )
-    two.grants.update(grant_maker=icld, decided_on=date(2017, 3, 14))
+    two.grants.update(decided_on=date(2017, 3, 14))
+    set_roles(two.grants.all(), grant_maker=icld)
     kosovo = make_partnership(
         "borlange-pristina", country="XK", participants=[borlange], goals=[goals[16]]
     )
-    Grant.objects.create(
+    record = Grant.objects.create(
         partnership=kosovo,
         year=2016,
         amount_sek_per_year=300_000,
         duration_years=1,
-        grant_maker=icld,
     )
+    set_roles(record, grant_maker=icld)
     round_ = GrantRound.objects.get()
     GrantRound.objects.filter(pk=round_.pk).update(decided_on=date(2018, 6, 1))
     by_round = make_partnership("borlange-gaborone", country="BW", participants=[borlange])
@@ -67,8 +68,11 @@ def grants(seeded):
         duration_years=3,
     )
     nobody = make_partnership("nobody-kampala", country="UG")
-    Grant.objects.create(
-        partnership=nobody, year=2019, amount_sek_per_year=1, duration_years=1, grant_maker=icld
+    set_roles(
+        Grant.objects.create(
+            partnership=nobody, year=2019, amount_sek_per_year=1, duration_years=1
+        ),
+        grant_maker=icld,
     )
     return seeded
 

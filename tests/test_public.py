@@ -220,8 +220,9 @@ def test_detail_query_count_is_constant(client, goals, themes):
         query_count(client, "/partnerskap/partnership-40-0/"),
     ]
     # The municipality: + the widget's subject (embed box); the records: + what is unstated;
-    # all three: + their corrections (corrections.selectors.corrections_of).
-    assert few == many == [10, 9, 8]
+    # all three: + their corrections (corrections.selectors.corrections_of); the
+    # partnership: + who decided and funded each grant.
+    assert few == many == [10, 9, 9]
 
 
 def test_staff_preview_a_draft_with_a_banner(client, staff_user, seeded):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from core.models import Publication
 from partnerships.models import Grant, Partnership
 from reference.models import Organisation, OrganisationKind
-from tests.conftest import admin_form_data, make_municipality, make_partnership
+from tests.conftest import admin_form_data, make_municipality, make_partnership, set_roles
 
 pytestmark = pytest.mark.django_db
 
@@ -39,13 +39,13 @@ def draft_partner(seeded):
         partners=[partner],
         publication=Publication.DRAFT,
     )
-    Grant.objects.create(
+    record = Grant.objects.create(
         partnership=partnership,
         year=2016,
         amount_sek_per_year=100_000,
         duration_years=1,
-        funding_source=money,
     )
+    set_roles(record, funding_source=money)
     return partnership, partner, money
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from core.models import Publication
-from tests.conftest import describable_project, make_partnership, make_project
+from tests.conftest import describable_project, make_partnership, make_project, set_roles
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def releases(settings, tmp_path, seeded):
         end_year=2017,
         grants=[(2016, 100_000, 2)],
     )
-    partnership.grants.update(grant_maker=Organisation.objects.get(slug="icld"))
+    set_roles(partnership.grants.all(), grant_maker=Organisation.objects.get(slug="icld"))
     describable_project("dated")  # the seeded projects have no dates: IATI needs one
     make_project("hemligt-utkast", title_sv="Hemligt utkast", publication=Publication.DRAFT)
     return root
@@ -111,12 +111,11 @@ def test_a_link_to_a_record_that_is_not_public_is_empty(releases):
         name_sv="Utkastfonden", slug="utkastfonden", kind="other", publication=Publication.DRAFT
     )
     grant = Grant.objects.get(partnership__slug="borlange-kisumu")
-    grant.funding_source = draft
-    grant.save()
+    set_roles(grant, funding_source=draft)
     folder = release(releases)
-    rows = {r["id"]: r for r in csv.DictReader((folder / "grants.csv").open())}
-    assert rows[str(grant.pk)]["funding_source_id"] == ""
-    assert rows[str(grant.pk)]["grant_maker_id"] != ""
+    rows = list(csv.DictReader((folder / "grant_participants.csv").open()))
+    roles = {r["role"]: r["organisation_id"] for r in rows if r["grant_id"] == str(grant.pk)}
+    assert roles == {"extending": str(Organisation.objects.get(slug="icld").pk)}
     organisations = {r["id"] for r in csv.DictReader((folder / "organisations.csv").open())}
     assert str(draft.pk) not in organisations
 

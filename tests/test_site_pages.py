@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from partnerships.models import Grant, GrantRound
 from reference.models import Organisation
-from tests.conftest import make_municipality, make_partnership, make_project
+from tests.conftest import make_municipality, make_partnership, make_project, set_roles
 from tests.urlwalk import NOT_FOUND, NOT_OUR_PAGES, make_walk_records, walk_addresses
 
 pytestmark = pytest.mark.django_db
@@ -202,14 +202,14 @@ def add_records(n, goals, offset):
         partnership = make_partnership(
             f"ss-{offset}-{i}", country="KE", participants=[kommun], goals=[goals[11]]
         )
-        Grant.objects.create(
+        record = Grant.objects.create(
             partnership=partnership,
             grant_round=GrantRound.objects.get(),
             year=2016,
             amount_sek_per_year=300_000,
             duration_years=1,
-            grant_maker=Organisation.objects.get(slug="icld"),
         )
+        set_roles(record, grant_maker=Organisation.objects.get(slug="icld"))
 
 
 @pytest.mark.parametrize(
@@ -218,10 +218,11 @@ def add_records(n, goals, offset):
         ("/organisationer/", 1),
         # Record pages: + their corrections (corrections.selectors.corrections_of);
         # organisations: + the widget's subject (embed box) too.
-        ("/organisationer/sida/", 12),
-        ("/organisationer/icld/", 12),
-        ("/program/kommunala-partnerskap/", 15),  # + the widget's subject (embed box)
-        ("/omgangar/icld-32-nya-partnerskap/", 9),
+        # + who decides and funds each round or programme (its participation rows)
+        ("/organisationer/sida/", 13),
+        ("/organisationer/icld/", 13),
+        ("/program/kommunala-partnerskap/", 16),  # + the widget's subject (embed box)
+        ("/omgangar/icld-32-nya-partnerskap/", 10),
         ("/statistik/", 26),  # + SEK by theme
         ("/statistik/?country=KE&goal=11", 28),  # + the filter in words (country, goal)
         ("/sok/?q=ss", 20),  # + rounds, countries and goals (list and count each)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from partnerships.models import Grant
 from reference.models import Organisation, Theme
-from tests.conftest import describable_partnership, make_municipality
+from tests.conftest import describable_partnership, make_municipality, set_roles
 from tests.test_opendata import parse_iati, read_stream, validate_360giving
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def partnership(seeded):
     partnership = describable_partnership("q")
-    partnership.grants.update(funding_source=Organisation.objects.get(slug="sida"))
+    set_roles(partnership.grants.all(), funding_source=Organisation.objects.get(slug="sida"))
     return partnership
 
 

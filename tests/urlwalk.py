@@ -102,7 +102,7 @@ def make_walk_records():
     from partnerships.models import Grant, GrantRound
     from projects.models import ProjectParticipant
     from reference.models import Goal, Organisation, OrganisationKind, Programme, Role
-    from tests.conftest import make_municipality, make_partnership, make_project
+    from tests.conftest import make_municipality, make_partnership, make_project, set_roles
 
     goal = Goal.objects.get(framework="sdg", number=11)
     body = f"{LONG_WORD} och {LONG_WORD.lower()}. Läs mer på {LONG_URL} eller skriv till "
@@ -120,10 +120,9 @@ def make_walk_records():
         slug="klimatanpassningsprogrammet",
         name_sv=LONG_WORD,
         description_sv=body,
-        owner=organisation,
-        funder=Organisation.objects.get(slug="sida"),
         publication=Publication.PUBLISHED,
     )
+    set_roles(programme, owner=organisation, funder=Organisation.objects.get(slug="sida"))
     programme.goals.add(goal)
     municipality = make_municipality("Klimatanpassningsstadskommunen", code="2999")
     grant_round = GrantRound.objects.create(
@@ -132,9 +131,10 @@ def make_walk_records():
         title_sv=f"{LONG_WORD}s första omgång",
         year=2016,
         decided_on=date(2016, 5, 1),
-        grant_maker=organisation,
-        funding_source=Organisation.objects.get(slug="sida"),
         stated_new_partnerships=2,
+    )
+    set_roles(
+        grant_round, grant_maker=organisation, funding_source=Organisation.objects.get(slug="sida")
     )
     grant_round.participants.add(municipality)
     project = make_project(
@@ -163,14 +163,14 @@ def make_walk_records():
         end_year=2018,
     )
     for year, in_round in ((2016, grant_round), (2018, None)):
-        Grant.objects.create(
+        record = Grant.objects.create(
             partnership=partnership,
             grant_round=in_round,
             year=year,
             amount_sek_per_year=450_000,
             duration_years=1,
-            grant_maker=organisation,
         )
+        set_roles(record, grant_maker=organisation)
     # A correction on the project's page (corrections/): its table of what changed.
     from corrections.models import ErrorReport, Status
 

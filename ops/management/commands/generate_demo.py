@@ -11,7 +11,7 @@ from django.db import connection, transaction
 
 from core.cache import bump_data_version
 from core.models import Publication
-from partnerships.models import Grant, Partnership, PartnershipParticipant
+from partnerships.models import Grant, GrantParticipant, Partnership, PartnershipParticipant
 from projects.models import Project, ProjectParticipant
 from reference.models import (
     Country,
@@ -204,13 +204,19 @@ class Command(BaseCommand):
                             year=min(year, 2100),
                             amount_sek_per_year=rng.randrange(300_000, 500_001, 25_000),
                             duration_years=rng.randint(1, 3),
-                            grant_maker=grant_maker,
-                            funding_source=funder,
                         )
                     )
                     year += 1
             Grant.objects.bulk_create(grants, batch_size=BATCH)
             rows += len(grants)
+            grant_roles = [
+                GrantParticipant(grant_id=g.pk, organisation=org, role=role)
+                for g in grants
+                for org, role in ((grant_maker, Role.EXTENDING), (funder, Role.FUNDING))
+                if org is not None
+            ]
+            GrantParticipant.objects.bulk_create(grant_roles, batch_size=BATCH)
+            rows += len(grant_roles)
 
         project_start = Project.objects.filter(slug__startswith=PREFIX).count()
         m = options["projects"]

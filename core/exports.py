@@ -18,6 +18,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.db import connection
 from django.db.models import Case, CharField, F, OuterRef, StringAgg, Subquery, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 from django.http import StreamingHttpResponse
 from django.urls import reverse
@@ -68,9 +69,13 @@ class Joined:
             rows.annotate(joined=self.aggregate()).values("joined"), output_field=CharField()
         )
 
-    def grouped(self):
-        """For COPY on PostgreSQL: every key at once, joined as a derived table."""
-        return self.rows().annotate(joined=self.aggregate()).values_list(self.key, "joined")
+    def grouped(self, selected=None):
+        """For COPY on PostgreSQL: every key at once, joined as a derived table; with
+        `selected` (SQL of a column of keys) only those keys are read and aggregated."""
+        rows = self.rows()
+        if selected is not None:
+            rows = rows.filter(**{f"{self.key}__in": RawSQL(selected, ())})
+        return rows.annotate(joined=self.aggregate()).values_list(self.key, "joined")
 
 
 @dataclass
@@ -194,9 +199,11 @@ def python_rows(values, dataset, request, delimiter, tally=None):
 
 
 def copy_rows(queryset, dataset, request, delimiter, tally=None):
-    """PostgreSQL: COPY (the same rows) TO STDOUT. Many-to-many cells come from derived
-    tables grouped once and joined, not from a subquery per row (10 times faster), and
-    every text cell is neutralised in SQL."""
+    """PostgreSQL: COPY (the same rows) TO STDOUT. The selected rows are read once into a
+    CTE; many-to-many cells come from derived tables grouped once over the selected keys
+    only and joined, not from a subquery per row (10 times faster); every text cell is
+    neutralised in SQL. The statement runs with EXPORT_WORK_MEM, so that its sorts and
+    hashes stay in memory."""
     from psycopg import ClientCursor, sql
 
     plain = {k: v for k, v in dataset.annotations.items() if not isinstance(v, Joined)}
@@ -206,16 +213,19 @@ def copy_rows(queryset, dataset, request, delimiter, tally=None):
     for name, value in plain.items():
         queryset = queryset.annotate(**{name: value})
     values = queryset.values_list(*base_sources, *keys)
+    base_names = [f"c{i}" for i in range(len(base_sources))]
+    key_names = {key: f"k{i}" for i, key in enumerate(keys)}
     try:
         inner, params = values.query.sql_with_params()
-        grouped = {name: j.grouped().query.sql_with_params() for name, j in joins.items()}
+        grouped = {
+            name: j.grouped(f"SELECT {key_names[j.outer]} FROM export_rows").query.sql_with_params()
+            for name, j in joins.items()
+        }
     except EmptyResultSet:  # a queryset.none(), for example after invalid filters
         return
     connection.ensure_connection()
     raw = connection.connection
     mogrify = ClientCursor(raw).mogrify
-    base_names = [f"c{i}" for i in range(len(base_sources))]
-    key_names = {key: f"k{i}" for i, key in enumerate(keys)}
     alias = {name: f"j{i}" for i, name in enumerate(joins)}
 
     def literal(value):
@@ -241,8 +251,10 @@ def copy_rows(queryset, dataset, request, delimiter, tally=None):
     ]
     names = [*base_names, *key_names.values()]
     statement = sql.SQL(
-        "COPY (SELECT {cells} FROM (SELECT s.*, row_number() OVER () AS rn FROM ({inner}) "
-        "AS s({names})) AS t {joins} ORDER BY t.rn) TO STDOUT WITH (FORMAT csv, DELIMITER {d})"
+        "COPY (WITH export_rows AS MATERIALIZED (SELECT q.*, row_number() OVER () AS rn "
+        "FROM ({inner}) AS q({names})) SELECT {cells} FROM export_rows AS t {joins} "
+        "ORDER BY t.rn) "
+        "TO STDOUT WITH (FORMAT csv, DELIMITER {d})"
     ).format(
         cells=sql.SQL(", ").join(cells),
         inner=sql.SQL(mogrify(inner, params)),
@@ -251,11 +263,15 @@ def copy_rows(queryset, dataset, request, delimiter, tally=None):
         d=sql.Literal(delimiter),
     )
     with raw.cursor() as cursor:
-        with cursor.copy(statement) as copy:
-            for block in copy:
-                yield bytes(block)
-        if tally is not None:
-            tally.rows = max(cursor.rowcount, 0)  # PostgreSQL reports "COPY <rows>"
+        cursor.execute("SELECT set_config('work_mem', %s, false)", (settings.EXPORT_WORK_MEM,))
+        try:
+            with cursor.copy(statement) as copy:
+                for block in copy:
+                    yield bytes(block)
+            if tally is not None:
+                tally.rows = max(cursor.rowcount, 0)  # PostgreSQL reports "COPY <rows>"
+        finally:
+            cursor.execute("RESET work_mem")
 
 
 def framed(header, chunks, delimiter, tally, log_context=None):

@@ -43,7 +43,7 @@ from core.models import published_at
 from core.xmltext import xml_safe
 from opendata.records import Row, award_date
 from opendata.sectors import DEFAULT_SECTOR, THEME_SECTORS
-from partnerships.models import Grant, Partnership, PartnershipParticipant
+from partnerships.models import Grant, GrantParticipant, Partnership, PartnershipParticipant
 from projects.models import Project, ProjectBudget, ProjectParticipant
 from reference.models import (
     IATI_ROLE_CODES,
@@ -340,25 +340,31 @@ def partnership_related(partnerships):
         Grant.objects.filter(partnership_id__in=list(related))
         .order_by("year", "id")
         .values_list(
+            "pk",
             "partnership_id",
             "year",
             "duration_years",
             "amount_sek_per_year",
-            "grant_maker_id",
-            "funding_source_id",
             "decided_on",
             "grant_round__decided_on",
             "created_at",
         )
     )
-    wanted = {g[4] for g in grants} | {g[5] for g in grants}
+    roles = {}
+    for grant_id, role, organisation_id in GrantParticipant.objects.filter(
+        grant__partnership_id__in=list(related)
+    ).values_list("grant_id", "role", "organisation_id"):
+        roles.setdefault(grant_id, {})[role] = organisation_id
+    wanted = {pk for of_grant in roles.values() for pk in of_grant.values()}
     organisations = {
         values[0]: organisation(values)
         for values in Organisation.objects.published()
-        .filter(pk__in=wanted - {None})
+        .filter(pk__in=wanted)
         .values_list("pk", *ORGANISATION_COLUMNS[1:])
     }
-    for pk, year, duration, per_year, maker, funder, decided, round_decided, entered in grants:
+    for grant_id, pk, year, duration, per_year, decided, round_decided, entered in grants:
+        of_grant = roles.get(grant_id, {})
+        maker, funder = of_grant.get(Role.EXTENDING), of_grant.get(Role.FUNDING)
         related[pk].grants.append(
             Row(
                 year=year,
@@ -436,13 +442,10 @@ def described(request, records, build):
     address = Address(request, records.model)
     columns = ACTIVITY_COLUMNS[kind]
     relations = {column.split("__")[0] for column in columns if "__" in column}
-    rows = (
-        records.prefetch_related(None)
-        .select_related(None)
-        .select_related(*relations)
-        .only(*columns)
-        .iterator(chunk_size=CHUNK_SIZE)
-    )
+    rows = records.prefetch_related(None).select_related(None)
+    if relations:  # select_related() without a name would follow every foreign key
+        rows = rows.select_related(*relations)
+    rows = rows.only(*columns).iterator(chunk_size=CHUNK_SIZE)
     while chunk := list(islice(rows, CHUNK_SIZE)):
         related = gather(chunk)
         for record in chunk:

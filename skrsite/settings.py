@@ -303,6 +303,9 @@ OPEN_DATA_FILES_TIMEOUT = int(os.environ.get("OPEN_DATA_FILES_TIMEOUT", "120"))
 
 # On PostgreSQL, exports stream through COPY … TO STDOUT (see core/exports.py).
 EXPORT_USE_COPY = env_bool("EXPORT_USE_COPY", True)
+# PostgreSQL's work_mem for the COPY of an export (its sorts and hashes in memory, not on
+# disk); the server's default (4MB) holds for everything else.
+EXPORT_WORK_MEM = os.environ.get("EXPORT_WORK_MEM", "64MB")
 
 # The day the register was archived (ISO date, e.g. 2027-01-01): from then on it is
 # read-only, with a notice on every page (core/readonly.py). Empty: kept up to date.

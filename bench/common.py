@@ -225,12 +225,14 @@ def gunicorn(database_url, workers, **extra):
     files = DATA / f"open-data-{port}"
     shutil.rmtree(files, ignore_errors=True)
     extra.setdefault("OPEN_DATA_FILES_ROOT", files)
+    # Another settings file (bench/cache_levels.py times the settings of an older commit).
+    config = str(extra.pop("GUNICORN_CONFIG", "skrsite/gunicorn.py"))
     env = django_env(database_url, BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY=workers, **extra)
     return Server(
         [
             str(BIN / "gunicorn"),
             "-c",
-            "skrsite/gunicorn.py",
+            config,
             "--access-logfile",
             "/dev/null",
             "skrsite.wsgi",
@@ -324,6 +326,8 @@ def wrk(url, seconds, connections=8, threads=2, script=None, server=None):
         "socket_errors": sum(
             int(x) for x in re.findall(r"(?:connect|read|write|timeout) (\d+)", out)
         ),
+        # Printed by bench/recycling.lua: requests slower than each limit.
+        "over_ms": {int(ms): int(n) for ms, n in re.findall(r"^over (\d+) ms: (\d+)$", out, re.M)},
         # Printed by a script that counts answers by status (bench/reliability.py).
         "statuses": {int(s): int(n) for s, n in re.findall(r"^status (\d+): (\d+)$", out, re.M)},
     }

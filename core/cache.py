@@ -11,13 +11,21 @@ cached before.
 A version is a new random token, not a counter: two processes that bump at once both
 change it (the database cache has no atomic increment), and a version key the cache
 evicts comes back as a value never used before, not as an old one whose pages may still
-be cached."""
+be cached.
+
+In front of that shared cache each process keeps a small local level (LocalLevel, used
+through two_level()): copies of pages, facet counts and figures it has read or stored,
+for LOCAL_CACHE_SECONDS at most. Their keys carry the data version, which is never kept
+locally, so a write in another process is seen by the next request here as well; the
+local level only spares the round trips to Redis for the rest of a cached page."""
 
 import hashlib
 import logging
+import pickle
 import threading
 import time
 import uuid
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -88,11 +96,110 @@ def cached(key, compute):
         return compute()
     if callable(key):
         key = key()
-    result = cache.get(key)
+    levels = two_level(cache)
+    result = levels.get(key)
     if result is None:
         result = compute()
-        cache.set(key, result, seconds)
+        levels.set(key, result, seconds)
     return result
+
+
+class LocalLevel:
+    """This process's copies of shared values: a least-recently-used dictionary of
+    pickled values (a reader gets its own copy, which it may change), each kept
+    LOCAL_CACHE_SECONDS at most (and no longer than the shared cache keeps it), bounded
+    by LOCAL_CACHE_ENTRIES entries and LOCAL_CACHE_MB megabytes of pickled values. The
+    settings are read on each call, so a test can change them."""
+
+    def __init__(self):
+        self._entries = OrderedDict()  # key -> (expires at, pickled value)
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def __len__(self):
+        return len(self._entries)
+
+    @property
+    def bytes(self):
+        return self._bytes
+
+    def get(self, key):
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry[0] <= time.monotonic():
+                self._drop(key)
+                return None
+            self._entries.move_to_end(key)
+        return pickle.loads(entry[1])  # noqa: S301 - our own pickle of a value we read
+
+    def set(self, key, value, seconds):
+        data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        most_entries = settings.LOCAL_CACHE_ENTRIES
+        most_bytes = settings.LOCAL_CACHE_MB * 1024 * 1024
+        with self._lock:
+            if key in self._entries:
+                self._drop(key)
+            if len(data) > most_bytes or most_entries < 1:
+                return
+            self._entries[key] = (time.monotonic() + seconds, data)
+            self._bytes += len(data)
+            while len(self._entries) > most_entries or self._bytes > most_bytes:
+                self._drop(next(iter(self._entries)))
+
+    def clear(self):
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+    def _drop(self, key):
+        _expires, data = self._entries.pop(key)
+        self._bytes -= len(data)
+
+
+local_level = LocalLevel()
+
+
+class TwoLevelCache:
+    """`shared` (a Django cache) with this process's local level in front, for keys that
+    carry the data version only: page cache entries, facet counts, figures. Off when
+    LOCAL_CACHE_SECONDS is 0, and while the shared cache is down (every call then goes
+    to the shared cache, which answers as a miss, as without a local level)."""
+
+    def __init__(self, shared):
+        self.shared = shared
+
+    def _seconds(self, timeout=None):
+        seconds = settings.LOCAL_CACHE_SECONDS
+        if not seconds or cache_is_down():
+            return 0
+        if timeout is None or timeout is DEFAULT_TIMEOUT:
+            timeout = self.shared.default_timeout
+        return seconds if timeout is None else min(seconds, timeout)
+
+    def get(self, key, default=None):
+        if not self._seconds():
+            return self.shared.get(key, default)
+        local_key = self.shared.make_key(key)
+        value = local_level.get(local_key)
+        if value is not None:
+            return value
+        value = self.shared.get(key)
+        if value is None:
+            return default
+        if seconds := self._seconds():  # the shared cache answered, not an outage
+            local_level.set(local_key, value, seconds)
+        return value
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT):
+        self.shared.set(key, value, timeout)
+        if seconds := self._seconds(timeout):  # stored in the shared cache too
+            local_level.set(self.shared.make_key(key), value, seconds)
+
+
+def two_level(shared):
+    return TwoLevelCache(shared)
 
 
 # The cache is an accelerator. When Redis cannot be reached, pages are computed from the

@@ -13,16 +13,20 @@ subclasses change:
   a write in any process makes every process miss at once, and a page rendered while a
   write was under way is stored under the old version, where nobody looks;
 - pages are kept FACET_CACHE_SECONDS (0: off), read on each request;
+- the page and Django's list of its headers are read through this process's local
+  level (core.cache.two_level): a repeated request costs one round trip to the shared
+  cache (the data version) instead of three;
 - responses get no Expires or max-age, so no browser or proxy keeps an unpublished page,
   and a response that sets a cookie is never stored."""
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import DatabaseError
 from django.middleware.cache import FetchFromCacheMiddleware, UpdateCacheMiddleware
 from django.utils.cache import get_cache_key, has_vary_header, learn_cache_key
 from django.utils.http import split_directive_names
 
-from core.cache import data_version
+from core.cache import data_version, two_level
 from core.filters import contract_parameters
 
 BYPASS_PREFIXES = ("/admin/", "/healthz")
@@ -44,6 +48,10 @@ def cacheable(request):
 
 
 class FetchPublicPageCacheMiddleware(FetchFromCacheMiddleware):
+    @property
+    def cache(self):
+        return two_level(caches[self.cache_alias])
+
     def process_request(self, request):
         request._cache_update_cache = False
         if not cacheable(request):
@@ -67,6 +75,10 @@ class FetchPublicPageCacheMiddleware(FetchFromCacheMiddleware):
 
 
 class UpdatePublicPageCacheMiddleware(UpdateCacheMiddleware):
+    @property
+    def cache(self):
+        return two_level(caches[self.cache_alias])
+
     def process_response(self, request, response):
         prefix = getattr(request, "_page_cache_prefix", None)
         timeout = settings.FACET_CACHE_SECONDS

@@ -264,6 +264,13 @@ else:
 # While the cache is down, Redis is tried again after this many seconds (core/cache.py).
 CACHE_RETRY_SECONDS = float(os.environ.get("CACHE_RETRY_SECONDS", "2"))
 FACET_CACHE_SECONDS = int(os.environ.get("FACET_CACHE_SECONDS", "0" if RUNNING_TESTS else "60"))
+# Each process keeps copies of the pages, facet counts and figures it read from the
+# shared cache for LOCAL_CACHE_SECONDS (0: off), at most LOCAL_CACHE_ENTRIES of them and
+# LOCAL_CACHE_MB megabytes (pickled) per process; their keys carry the data version, which
+# is always read from the shared cache (core/cache.py).
+LOCAL_CACHE_SECONDS = float(os.environ.get("LOCAL_CACHE_SECONDS", "10"))
+LOCAL_CACHE_ENTRIES = int(os.environ.get("LOCAL_CACHE_ENTRIES", "1000"))
+LOCAL_CACHE_MB = float(os.environ.get("LOCAL_CACHE_MB", "16"))
 # A change to a model of these apps makes every cached page stale (core/apps.py).
 REGISTER_APPS = ["core", "reference", "projects", "partnerships", "pages", "opendata"]
 

@@ -217,6 +217,17 @@ def _not_public_reading():
 
 
 @pytest.fixture(autouse=True)
+def _empty_local_cache_level():
+    """Each test starts with this process's local cache level empty, as a new worker
+    does (core/cache.py)."""
+    from core.cache import local_level
+
+    local_level.clear()
+    yield
+    local_level.clear()
+
+
+@pytest.fixture(autouse=True)
 def _open_data_files(settings, tmp_path):
     """Each test writes the whole open-data files (opendata/wholefiles.py) and releases
     (opendata/releases.py) into folders of its own, so no file of another test is served."""

@@ -182,3 +182,58 @@ def test_a_search_reads_the_indexes(seeded, model):
     assert f"Bitmap Index Scan on {table}_{fulltext.VECTOR_COLUMN}" in plan
     for column in (*model.SEARCH_VECTOR[0], *model.SEARCH_VECTOR[1]):
         assert f"Bitmap Index Scan on {fulltext.trigram_index(model, column)}" in plan
+
+
+def has_vector_column(model):
+    with connection.cursor() as cursor:
+        columns = connection.introspection.get_table_description(cursor, model._meta.db_table)
+    return fulltext.VECTOR_COLUMN in {column.name for column in columns}
+
+
+@postgresql_only
+def test_the_migration_drops_the_index_and_makes_it_again_for_the_rows_there(client, seeded):
+    """Reversed, the migration leaves the table as it was; applied again to a table with
+    rows, it fills their vectors (a record made in between is found by its stem)."""
+    from django.apps import apps
+
+    def migrate(code):
+        # The test's rows are checked first: PostgreSQL alters no table with checks
+        # pending (a migration runs in a transaction of its own, which has none).
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        with connection.schema_editor() as editor:
+            code(apps, editor)
+
+    operation = fulltext.pg_operation("partnerships.Partnership", *Partnership.SEARCH_VECTOR)
+    migrate(operation.reverse_code)
+    assert not has_vector_column(Partnership)
+    make_partnership("emellan", summary_sv="Om vattenrening.")
+    migrate(operation.code)
+    assert has_vector_column(Partnership)
+    assert "emellan" in found(client, "vattenreningen")
+
+
+@postgresql_only
+def test_every_model_with_a_vector_has_its_column_trigger_and_indexes_after_all_migrations():
+    """A later migration that drops the index (or renames a column) fails this until it
+    makes the index again (core.fulltext.pg_operation)."""
+    from django.apps import apps
+
+    indexed = [m for m in apps.get_models() if getattr(m, "SEARCH_VECTOR", None)]
+    assert {m._meta.label for m in indexed} == {
+        "projects.Project",
+        "partnerships.Partnership",
+        "reference.Programme",
+    }
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        triggers = {row[0] for row in cursor.fetchall()}
+        cursor.execute("SELECT indexname FROM pg_indexes")
+        indexes = {row[0] for row in cursor.fetchall()}
+    for model in indexed:
+        table = model._meta.db_table
+        assert has_vector_column(model)
+        assert f"{table}_{fulltext.VECTOR_COLUMN}" in triggers
+        assert f"{table}_{fulltext.VECTOR_COLUMN}" in indexes
+        for column in (*model.SEARCH_VECTOR[0], *model.SEARCH_VECTOR[1]):
+            assert fulltext.trigram_index(model, column) in indexes

@@ -69,7 +69,16 @@ def through_ids(model, field_name, **lookups):
 def text_search(queryset, fields_sv, fields_en, value):
     """Swedish stemming on PostgreSQL (kommunerna finds kommun); on SQLite its full-text
     index (core.fulltext); any part of a word on both."""
+    condition = Q()
+    for field in (*fields_sv, *fields_en):
+        condition |= Q(**{f"{field}__icontains": value})
     if connection.vendor == "postgresql":
+        # The model's stored vector where it has one for these fields (core.fulltext: one
+        # table, so PostgreSQL combines its index with the trigram indexes of the icontains
+        # above), else the same vector computed on every row.
+        stored = fulltext.vector_match(queryset.model, fields_sv, fields_en, value)
+        if stored is not None:
+            return queryset.filter(stored | condition)
         from django.contrib.postgres.search import SearchQuery, SearchVector
 
         vector = SearchVector(*fields_sv, config="swedish") + SearchVector(
@@ -78,13 +87,7 @@ def text_search(queryset, fields_sv, fields_en, value):
         query = SearchQuery(value, config="swedish", search_type="websearch") | SearchQuery(
             value, config="english", search_type="websearch"
         )
-        contains = Q()
-        for field in (*fields_sv, *fields_en):
-            contains |= Q(**{f"{field}__icontains": value})
-        return queryset.annotate(_search=vector).filter(Q(_search=query) | contains)
-    condition = Q()
-    for field in (*fields_sv, *fields_en):
-        condition |= Q(**{f"{field}__icontains": value})
+        return queryset.annotate(_search=vector).filter(Q(_search=query) | condition)
     # SQLite: its full-text index where the model has one (words as prefixes, diacritics
     # folded), besides any part of a word (core.fulltext says why both).
     indexed = fulltext.matching(queryset.model, (*fields_sv, *fields_en), value)

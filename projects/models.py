@@ -63,6 +63,8 @@ class Project(DatedModel, SourcedModel, BilingualTitleMixin, LeadImageModel, Pub
 
     # The texts of SQLite's full-text index (core.fulltext; its migration names the same).
     FULLTEXT_COLUMNS = ("title_sv", "summary_sv", "body_sv", "title_en", "summary_en", "body_en")
+    # PostgreSQL's stored vector: (Swedish texts, English texts) (core.fulltext; idem).
+    SEARCH_VECTOR = (("title_sv", "summary_sv", "body_sv"), ("title_en", "summary_en", "body_en"))
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True, help_text=SLUG_HELP)
     body_sv = models.TextField(

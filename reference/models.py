@@ -671,6 +671,8 @@ class Programme(RoleHolder, DatedModel, SourcedModel, LeadImageModel, Publishabl
 
     # The texts of SQLite's full-text index (core.fulltext; its migration names the same).
     FULLTEXT_COLUMNS = ("name_sv", "description_sv", "name_en", "description_en")
+    # PostgreSQL's stored vector: (Swedish texts, English texts) (core.fulltext; idem).
+    SEARCH_VECTOR = (("name_sv", "description_sv"), ("name_en", "description_en"))
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True, help_text=SLUG_HELP)
     name_sv = models.CharField(

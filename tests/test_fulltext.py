@@ -1,6 +1,6 @@
 """SQLite's full-text index (core.fulltext; issue #19 point 6): words match as prefixes
 with diacritics folded, the index follows every write, and nothing a user types is read
-as an FTS5 operator. PostgreSQL searches with stemming instead (tests/test_site_pages.py)."""
+as an FTS5 operator. PostgreSQL stems, with its own index (tests/test_pg_search.py)."""
 
 import pytest
 from django.apps import apps

@@ -1,0 +1,18 @@
+"""PostgreSQL's stored vector of the projects' texts with its GIN index, and their trigram
+indexes (core.fulltext); nothing on SQLite."""
+
+from django.db import migrations
+
+from core.fulltext import pg_operation
+
+
+class Migration(migrations.Migration):
+    dependencies = [("projects", "0004_fulltext")]
+
+    operations = [
+        pg_operation(
+            "projects.Project",
+            ("title_sv", "summary_sv", "body_sv"),
+            ("title_en", "summary_en", "body_en"),
+        )
+    ]

@@ -73,6 +73,7 @@ def foreign_keys_to_rows(app_label, record, participant, record_field, roles):
         )
         if next_id - 1 > max((pk for (pk,) in Row.objects.values_list("pk")), default=0):
             move_sequence(schema_editor, Row._meta.db_table, next_id - 1)
+        check_now(schema_editor)
 
     def backwards(apps, schema_editor):
         Record = apps.get_model(app_label, record)
@@ -82,8 +83,16 @@ def foreign_keys_to_rows(app_label, record, participant, record_field, roles):
             f"{record_field}_id", "role", "organisation_id"
         ):
             Record.objects.filter(pk=pk).update(**{by_role[role]: organisation})
+        check_now(schema_editor)
 
     return migrations.RunPython(forwards, backwards)
+
+
+def check_now(schema_editor):
+    """PostgreSQL checks the foreign keys of the rows just written now, not at the end of
+    the migration's transaction: it alters no table with checks pending."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def move_sequence(schema_editor, table, last):

@@ -1,3 +1,5 @@
+from django.db.models import Case, F, FilteredRelation, Q, When
+
 from core.exports import (
     Column,
     Dataset,
@@ -9,7 +11,6 @@ from core.exports import (
 from core.models import Status, published_at, status_derived_expression, status_expression
 from partnerships.models import (
     Grant,
-    GrantParticipant,
     Partnership,
     PartnershipParticipant,
     granted_sek,
@@ -85,11 +86,18 @@ def grant_role_joined(role, target):
     return role_joined(role, target, outer="partnership_id")
 
 
-def grant_organisation(role, target):
-    """One cell with the grant's published organisation in `role` (its GrantParticipant)."""
-    return joined(
-        GrantParticipant, "grant_id", target, "position", role=role, **published_at("organisation")
-    )
+def grant_organisations(name):
+    """The cells of a grant's grant-maker and source of money: its GrantParticipant row
+    in each role (at most one, so a LEFT JOIN each, with nothing to aggregate) and that
+    row's organisation where it is published."""
+    cells = {}
+    for cell, role in (("x_grant_maker", Role.EXTENDING), ("x_funding_source", Role.FUNDING)):
+        row = f"{cell}_row"
+        cells[row] = FilteredRelation("roles", condition=Q(roles__role=role))
+        cells[cell] = Case(
+            When(**published_at(f"{row}__organisation"), then=F(f"{row}__organisation__{name}"))
+        )
+    return cells
 
 
 def grant_dataset():
@@ -121,8 +129,7 @@ def grant_dataset():
                 Role.SWEDISH_PARTICIPANT, "organisation__scb_code"
             ),
             "x_goal_numbers": grant_joined(GOALS, goal_code(), "goal_id"),
-            "x_grant_maker": grant_organisation(Role.EXTENDING, f"organisation__{name}"),
-            "x_funding_source": grant_organisation(Role.FUNDING, f"organisation__{name}"),
+            **grant_organisations(name),
         },
     )
 

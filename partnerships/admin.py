@@ -115,7 +115,9 @@ class PartnershipAdmin(
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        give_round_roles(Grant.objects.filter(partnership=form.instance), user=request.user)
+        added = [g.pk for f in formsets if f.model is Grant for g in f.new_objects]
+        if added:  # grants added here take their round's organisations
+            give_round_roles(Grant.objects.filter(pk__in=added), user=request.user)
 
     def get_queryset(self, request):
         return (
@@ -164,7 +166,8 @@ class GrantAdmin(ExportPermissionMixin, AuditedAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        give_round_roles(Grant.objects.filter(pk=form.instance.pk), user=request.user)
+        if not change:  # a grant added here takes its round's organisations, unless named
+            give_round_roles(Grant.objects.filter(pk=form.instance.pk), user=request.user)
 
     @admin.display(description=_("SEK a year"), ordering="amount_sek_per_year")
     def amount(self, obj):

@@ -5,7 +5,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import F, Prefetch, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -293,6 +293,14 @@ class GrantRound(RoleHolder, AuditedModel):
     def grant_maker(self):
         """Who decides the grants (ICLD for Kommunala partnerskap)."""
         return self.organisation_in(Role.EXTENDING)
+
+    @property
+    def grant_maker_id(self):
+        return self.organisation_id_in(Role.EXTENDING)
+
+    @property
+    def funding_source_id(self):
+        return self.organisation_id_in(Role.FUNDING)
 
     @property
     def funding_source(self):
@@ -586,22 +594,6 @@ class GrantQuerySet(models.QuerySet):
         `funding_source`) in one query."""
         return self.prefetch_related(roles_prefetch(GrantParticipant))
 
-    def with_role_ids(self, **names):
-        """Annotated with the organisation id of each role named, as SQL (for values()
-        and the CSV): with_role_ids(grant_maker_id=Role.EXTENDING)."""
-        return self.annotate(
-            **{
-                name: role_id_subquery(GrantParticipant, "grant", role)
-                for name, role in names.items()
-            }
-        )
-
-
-def role_id_subquery(model, record, role, outer="pk"):
-    """The id of the organisation in `role` of the record `outer` points to, as SQL."""
-    rows = model.objects.filter(**{record: OuterRef(outer)}, role=role)
-    return Subquery(rows.values("organisation_id")[:1])
-
 
 class Grant(RoleHolder, AuditedModel):
     """A funding decision for a partnership in one grant round: an amount a year for a
@@ -702,7 +694,9 @@ FUNDING_ROLES = (Role.EXTENDING, Role.FUNDING)
 class GrantRoundParticipant(RoleRow):
     """Who decides a round's grants (extending) and whose money they are (funding)."""
 
-    grant_round = models.ForeignKey(GrantRound, on_delete=models.CASCADE, related_name="roles")
+    grant_round = models.ForeignKey(
+        GrantRound, verbose_name=_("grant round"), on_delete=models.CASCADE, related_name="roles"
+    )
 
     class Meta(RoleRow.Meta):
         verbose_name = _("organisation of the round")
@@ -713,7 +707,9 @@ class GrantRoundParticipant(RoleRow):
 class GrantParticipant(RoleRow):
     """Who decided a grant (extending) and whose money it is (funding)."""
 
-    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="roles")
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("grant"), on_delete=models.CASCADE, related_name="roles"
+    )
 
     class Meta(RoleRow.Meta):
         verbose_name = _("organisation of the grant")

@@ -57,7 +57,8 @@ def set_grant_roles(grants, roles, *, user=None):
 
 def give_round_roles(grants, *, user=None):
     """Gives the grants of the queryset `grants` that name no organisation their round's
-    (a grant added in the admin, as an import does); grants without a round keep none."""
+    (grants just added in the admin, as an import does); grants without a round keep
+    none. Only for new grants: an editor may clear a grant's organisations."""
     bare = grants.exclude(grant_round=None).exclude(
         pk__in=GrantParticipant.objects.values("grant_id")
     )

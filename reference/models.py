@@ -479,7 +479,7 @@ def organisation_identifier(pk, org_number):
 def org_id_expression(prefix=""):
     """Organisation.org_id in SQL, for the CSV exports: SE-ON-NNNNNN-NNNN where the
     organisation number is recorded, else "". `prefix` reaches a related organisation
-    ("grant_maker__")."""
+    ("publisher__")."""
     number = F(f"{prefix}org_number")
     return Case(
         When(
@@ -621,8 +621,6 @@ class ProgrammeQuerySet(DatedQuerySet):
         """With who runs and funds each programme (`owner`, `funder`) in one query."""
         return self.prefetch_related(roles_prefetch(ProgrammeParticipant))
 
-    pass
-
 
 class SourcedModel(models.Model):
     """A record whose facts come from sources, and whose stated status (where the dates
@@ -655,13 +653,22 @@ class RoleHolder:
     grant's money and whose money it is. The rows are the one representation; these
     methods read them, from the prefetched rows when there are any (`with_roles()`)."""
 
-    ROLES = ()
-
-    def organisation_in(self, role):
+    def role_row(self, role):
         for row in self.roles.all():
             if row.role == role:
-                return row.organisation
+                return row
         return None
+
+    def organisation_in(self, role):
+        """The organisation in `role`; None where there is none or (to the public) it is a
+        draft."""
+        row = self.role_row(role)
+        return row.organisation if row else None
+
+    def organisation_id_in(self, role):
+        """The id of the organisation in `role`, draft or not (to compare, never to show)."""
+        row = self.role_row(role)
+        return row.organisation_id if row else None
 
 
 class Programme(RoleHolder, DatedModel, SourcedModel, LeadImageModel, PublishableModel):
@@ -904,7 +911,9 @@ class RoleRow(ParticipationBase):
 class ProgrammeParticipant(RoleRow):
     """Who runs a programme (accountable) and whose money it uses (funding)."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="roles")
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="roles"
+    )
 
     class Meta(RoleRow.Meta):
         verbose_name = _("organisation of the programme")

@@ -239,6 +239,14 @@ class Migration(migrations.Migration):
             "programme",
             {"owner_id": "accountable", "funder_id": "funding"},
         ),
+        # Reversed, the fields come back in a remade table without its full-text triggers
+        # (SQLite): they are made again here, after the reversed RemoveFields.
+        migrations.RunPython(
+            migrations.RunPython.noop,
+            fulltext_operation(
+                "reference.Programme", ("name_sv", "description_sv", "name_en", "description_en")
+            ).code,
+        ),
         migrations.RemoveField(
             model_name="historicalprogramme",
             name="funder",

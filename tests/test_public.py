@@ -184,10 +184,12 @@ def query_count(client, url):
 LIST_QUERIES = [
     ("/", 14),
     ("/projekt/", 14),  # + the facet of unstated facts
-    ("/projekt/?country=KE&goal=11&theme=gender-equality&year=2016&q=project", 21),
+    # a facet whose parameter is not given reads the list's own FilterSet (no second one
+    # to validate the others' values again): 21 and 24 queries before
+    ("/projekt/?country=KE&goal=11&theme=gender-equality&year=2016&q=project", 18),
     ("/en/projects/?sort=-title", 14),
     ("/partnerskap/", 17),  # + the rounds the sources state (none here), unstated facts
-    ("/partnerskap/?country=KE&municipality=kommun-5", 24),
+    ("/partnerskap/?country=KE&municipality=kommun-5", 18),
     ("/kommuner/", 11),
     ("/kommuner/?goal=11", 11),
     ("/mal/11/", 13),  # + the widget's subject (embed box)

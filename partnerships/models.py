@@ -32,6 +32,7 @@ from reference.models import (
     Programme,
     Role,
     RoleHolder,
+    RoleHolderQuerySet,
     RoleRow,
     Source,
     SourcedModel,
@@ -55,12 +56,30 @@ def granted_sek(path=""):
     return F(f"{path}amount_sek_per_year") * F(f"{path}duration_years")
 
 
-class GrantRoundQuerySet(models.QuerySet):
-    def with_roles(self):
-        """With who decides each round's grants and whose money they are (`grant_maker`,
-        `funding_source`) in one query."""
-        return self.prefetch_related(roles_prefetch(GrantRoundParticipant))
+class FundedRecord(RoleHolder):
+    """A round or a grant: who decides (extending) and whose money it is (funding), read
+    from its role rows."""
 
+    @property
+    def grant_maker(self):
+        """Who decides the grants (ICLD for Kommunala partnerskap)."""
+        return self.organisation_in(Role.EXTENDING)
+
+    @property
+    def funding_source(self):
+        """Whose money is granted (Sida for Kommunala partnerskap)."""
+        return self.organisation_in(Role.FUNDING)
+
+    @property
+    def grant_maker_id(self):
+        return self.organisation_id_in(Role.EXTENDING)
+
+    @property
+    def funding_source_id(self):
+        return self.organisation_id_in(Role.FUNDING)
+
+
+class GrantRoundQuerySet(RoleHolderQuerySet):
     def public(self):
         """The rounds the public sees: those of published programmes."""
         return self.filter(programme__in=Programme.objects.published())
@@ -113,7 +132,7 @@ class GrantRoundQuerySet(models.QuerySet):
         return self.exclude(pk__in=recorded)
 
 
-class GrantRound(RoleHolder, AuditedModel):
+class GrantRound(FundedRecord, AuditedModel):
     """One decision round of a programme. The figures its announcement states are kept as
     stated (with their source), apart from the grants recorded, so the two can be shown
     side by side and never silently contradict each other. Who decides its grants
@@ -288,24 +307,6 @@ class GrantRound(RoleHolder, AuditedModel):
     @property
     def closing_date(self):
         return self.closed_on
-
-    @property
-    def grant_maker(self):
-        """Who decides the grants (ICLD for Kommunala partnerskap)."""
-        return self.organisation_in(Role.EXTENDING)
-
-    @property
-    def grant_maker_id(self):
-        return self.organisation_id_in(Role.EXTENDING)
-
-    @property
-    def funding_source_id(self):
-        return self.organisation_id_in(Role.FUNDING)
-
-    @property
-    def funding_source(self):
-        """Whose money is granted (Sida for Kommunala partnerskap)."""
-        return self.organisation_in(Role.FUNDING)
 
     def clean(self):
         """A closing is a statement, the day and the source that says so, or nothing."""
@@ -588,14 +589,7 @@ class PartnershipParticipant(ParticipationBase):
                 )
 
 
-class GrantQuerySet(models.QuerySet):
-    def with_roles(self):
-        """With who decided each grant and whose money it is (`grant_maker`,
-        `funding_source`) in one query."""
-        return self.prefetch_related(roles_prefetch(GrantParticipant))
-
-
-class Grant(RoleHolder, AuditedModel):
+class Grant(FundedRecord, AuditedModel):
     """A funding decision for a partnership in one grant round: an amount a year for a
     number of years, decided by a grant-maker (extending) with money from a funding source
     (funding), its `roles`. It is public when its partnership is."""
@@ -636,7 +630,7 @@ class Grant(RoleHolder, AuditedModel):
         help_text=_("How many years the grant runs, 1–10."),
     )
     history = HistoricalRecords()
-    objects = GrantQuerySet.as_manager()
+    objects = RoleHolderQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("grant")
@@ -668,16 +662,6 @@ class Grant(RoleHolder, AuditedModel):
             errors = self.grant_round.bound_errors(self.amount_sek_per_year, self.duration_years)
             if errors:
                 raise ValidationError(errors)
-
-    @property
-    def grant_maker(self):
-        """Who decided the grant (ICLD for Kommunala partnerskap)."""
-        return self.organisation_in(Role.EXTENDING)
-
-    @property
-    def funding_source(self):
-        """Whose money is granted (Sida for Kommunala partnerskap)."""
-        return self.organisation_in(Role.FUNDING)
 
     @property
     def total_sek(self):

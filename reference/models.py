@@ -616,10 +616,14 @@ class Source(AuditedModel):
         return ", ".join(part for part in (who, when) if part)
 
 
-class ProgrammeQuerySet(DatedQuerySet):
+class RoleHolderQuerySet(models.QuerySet):
     def with_roles(self):
-        """With who runs and funds each programme (`owner`, `funder`) in one query."""
-        return self.prefetch_related(roles_prefetch(ProgrammeParticipant))
+        """With each record's role rows and their organisations (RoleHolder) in one query."""
+        return self.prefetch_related(roles_prefetch(self.model.roles.rel.related_model))
+
+
+class ProgrammeQuerySet(RoleHolderQuerySet, DatedQuerySet):
+    pass
 
 
 class SourcedModel(models.Model):

@@ -68,6 +68,8 @@ def sync_groups(apps):
         if app_label in present  # an app whose first migration has not run yet
         for model in apps.get_app_config(app_label).get_models()
         if not model._meta.model_name.startswith("historical")
+        # a read model the database keeps has no permissions: nobody edits it
+        and model._meta.default_permissions
     ]
     for name, codenames in wanted_codenames(models).items():
         group, _created = Group.objects.get_or_create(name=name)

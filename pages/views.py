@@ -56,7 +56,7 @@ class HomeView(TemplateView):
         context = {}
         projects = Project.objects.published()
         partnerships = Partnership.objects.published()
-        grants = Grant.objects.filter(partnership__in=partnerships)
+        totals = partnerships.aggregate(n=Count("pk"), sek=Sum("figures__sek"))
         country_codes = set(
             Project.countries.through.objects.filter(project__in=projects)
             .values_list("country_id", flat=True)
@@ -64,10 +64,10 @@ class HomeView(TemplateView):
         ) | set(partnerships.exclude(country=None).values_list("country_id", flat=True).distinct())
         context["figures"] = {
             "projects": projects.count(),
-            "partnerships": partnerships.count(),
+            "partnerships": totals["n"],
             "countries": len(country_codes),
             "municipalities": Organisation.objects.published().swedish_local().count(),
-            "sek": grants.aggregate(total=Sum(granted_sek()))["total"] or 0,
+            "sek": totals["sek"] or 0,
         }
         context["goals"] = goal_tiles()
         context["world_map"] = map_context(country_record_counts())
@@ -78,9 +78,9 @@ class HomeView(TemplateView):
             ).select_related("programme")[:3]
         )
         context["latest_grants"] = list(
-            grants.select_related("partnership", "partnership__country").order_by("-year", "-id")[
-                :5
-            ]
+            Grant.objects.filter(partnership__in=partnerships)
+            .select_related("partnership", "partnership__country")
+            .order_by("-year", "-id")[:5]
         )
         return context
 

@@ -9,6 +9,7 @@ from partnerships.quality import CHECKS
 from partnerships.queries import swedish_links, with_partnership_counts
 from reference.filters import (
     RegisterFilterSet,
+    sdg_goal_ids,
     sort_filter,
     status_filter,
     unstated_filter,
@@ -128,8 +129,9 @@ class MunicipalityFilterSet(RegisterFilterSet):
     def filter_goal(self, queryset, name, value):
         if not value:
             return queryset
+        ids = sdg_goal_ids(value, self.request)
         partnerships = Partnership.objects.filter(
-            pk__in=through_ids(Partnership, "goals", goal__framework="sdg", goal__number__in=value)
+            pk__in=through_ids(Partnership, "goals", goal_id__in=ids)
         )
         return self._through_partnerships(queryset, partnerships)
 

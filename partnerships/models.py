@@ -672,6 +672,33 @@ class Grant(FundedRecord, AuditedModel):
         return self.year + self.duration_years - 1
 
 
+class PartnershipFigures(models.Model):
+    """The read model of what a partnership's recorded grants add up to: one row per
+    partnership with at least one grant. The database keeps it, by triggers on the
+    grants' table (partnerships/figures.py), in the same transaction as every write of a
+    grant, whichever path writes it (a form, a bulk action, the import's bulk insert, a
+    cascade, a revert, loaddata); nothing in Python writes it. The statistics and the
+    totals sum these rows instead of joining every grant."""
+
+    partnership = models.OneToOneField(
+        Partnership,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="figures",
+        verbose_name=_("partnership"),
+    )
+    grants = models.PositiveIntegerField(_("grants"))
+    sek = models.BigIntegerField(_("SEK granted"))
+
+    class Meta:
+        verbose_name = _("figures of a partnership")
+        verbose_name_plural = _("figures of partnerships")
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.partnership_id}: {self.grants}, {self.sek}"
+
+
 FUNDING_ROLES = (Role.EXTENDING, Role.FUNDING)
 
 

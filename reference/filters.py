@@ -45,6 +45,24 @@ def unstated_filter():
     )
 
 
+def sdg_goal_ids(numbers, request=None):
+    """The ids of the SDG goals numbered `numbers`, read once per request (one query of at
+    most 17 rows). A filter names the goals by these ids, as constants, rather than
+    joining the goals by number: PostgreSQL estimates a constant id from its statistics
+    of the link table (25 938 of 100 000 partnerships for goal 11) but a join by number
+    as an average (7 509), and on that estimate plans nested loops that read 441 000 rows
+    (1.5 s at 100 000 partnerships) where 26 000 suffice (0.13 s)."""
+    key = tuple(sorted(set(numbers)))
+    memo = request.__dict__.setdefault("_sdg_goal_ids", {}) if request is not None else {}
+    if key not in memo:
+        memo[key] = list(
+            Goal.objects.filter(framework="sdg", number__in=key)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    return memo[key]
+
+
 class RegisterFilterSet(django_filters.FilterSet):
     """Base for every public list. Subclasses say which relations the filters use."""
 
@@ -127,11 +145,8 @@ class RegisterFilterSet(django_filters.FilterSet):
     def filter_goal(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(
-            pk__in=through_ids(
-                queryset.model, "goals", goal__framework="sdg", goal__number__in=value
-            )
-        )
+        ids = sdg_goal_ids(value, self.request)
+        return queryset.filter(pk__in=through_ids(queryset.model, "goals", goal_id__in=ids))
 
     def filter_theme(self, queryset, name, value):
         if not value:

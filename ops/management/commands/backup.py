@@ -4,8 +4,17 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 # Rows that migrate makes again on an empty database are left out, and so are sessions,
-# login attempts and the admin's log of actions (README, "Backup and restore").
-EXCLUDE = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "axes"]
+# login attempts and the admin's log of actions (README, "Backup and restore"), and the
+# read model of the grants, which the database makes again from the grants as they load
+# (partnerships/figures.py).
+EXCLUDE = [
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "admin.logentry",
+    "axes",
+    "partnerships.partnershipfigures",
+]
 
 
 class Command(BaseCommand):

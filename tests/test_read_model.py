@@ -1,0 +1,165 @@
+"""The read model of the grants (partnerships.PartnershipFigures: each partnership's number
+of grants and SEK granted) equals a fresh count from the grants after every path that
+writes them: the admin's form and its inline, a bulk action, the import, a delete and
+its cascade, a history revert, `seed` and `restore`; and the statistics that read it
+give the figures of the grants themselves."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+
+from partnerships.figures import counted_afresh, held
+from partnerships.models import Grant, GrantRound, Partnership
+from tests.conftest import admin_form_data, make_partnership
+from tests.test_import import GOOD, confirm, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_current():
+    afresh = counted_afresh()
+    assert afresh, "the test should have grants to count"
+    assert held() == afresh
+
+
+@pytest.fixture
+def partnerships(db):
+    first = make_partnership("forsta", grants=[(2016, 400_000, 3), (2018, 250_000, 2)])
+    second = make_partnership("andra", grants=[(2017, 100_000, 1)])
+    return first, second
+
+
+def test_the_figures_follow_creates_updates_moves_and_deletes(partnerships):
+    first, second = partnerships
+    assert held() == {first.pk: (2, 1_700_000), second.pk: (1, 100_000)}
+    grant = first.grants.get(year=2018)
+    grant.amount_sek_per_year = 300_000
+    grant.save()
+    assert held()[first.pk] == (2, 1_800_000)
+    grant.partnership = second  # moved to the other partnership
+    grant.save()
+    assert held() == {first.pk: (1, 1_200_000), second.pk: (2, 700_000)}
+    Grant.objects.filter(partnership=second).update(duration_years=2)  # bulk, no signals
+    assert held()[second.pk] == (2, 800_000)
+    assert_current()
+    first.grants.all().delete()  # its last grant: no row, as the fresh count has none
+    assert first.pk not in held()
+    assert_current()
+
+
+def test_the_largest_grant_does_not_overflow(db):
+    partnership = make_partnership("stor", grants=[(2016, 2_147_483_647, 10)])
+    assert held()[partnership.pk] == (1, 21_474_836_470)
+
+
+def test_an_editor_saving_grants_in_the_partnership_form(client, editor, partnerships):
+    first, _second = partnerships
+    client.force_login(editor)
+    url = reverse("admin:partnerships_partnership_change", args=[first.pk])
+    data = admin_form_data(client, url)
+    prefix = "grants"
+    total = int(data[f"{prefix}-TOTAL_FORMS"])
+    changed = next(i for i in range(total) if data[f"{prefix}-{i}-year"] == 2018)
+    data[f"{prefix}-{changed}-amount_sek_per_year"] = 350_000
+    removed = 1 - changed
+    data[f"{prefix}-{removed}-DELETE"] = "on"
+    data.update(
+        {
+            f"{prefix}-TOTAL_FORMS": total + 1,
+            f"{prefix}-{total}-year": 2020,
+            f"{prefix}-{total}-amount_sek_per_year": 50_000,
+            f"{prefix}-{total}-duration_years": 2,
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context and response.context.get("errors")
+    assert held()[first.pk] == (2, 350_000 * 2 + 50_000 * 2)
+    assert_current()
+
+
+def test_a_bulk_delete_in_the_admin(admin_user, client, partnerships):
+    first, second = partnerships
+    client.force_login(admin_user)
+    chosen = list(first.grants.values_list("pk", flat=True)[:1])
+    url = reverse("admin:partnerships_grant_changelist")
+    response = client.post(
+        url, {"action": "delete_selected", "_selected_action": chosen, "post": "yes"}
+    )
+    assert response.status_code == 302
+    assert held()[first.pk][0] == 1
+    assert_current()
+    # Deleting a partnership takes its grants, and its row, with it.
+    url = reverse("admin:partnerships_partnership_changelist")
+    client.post(url, {"action": "delete_selected", "_selected_action": [second.pk], "post": "yes"})
+    assert not Partnership.objects.filter(pk=second.pk).exists()
+    assert second.pk not in held()
+    assert_current()
+
+
+def test_the_import_writes_the_figures_with_its_grants(client, editor, seeded):
+    round_ = GrantRound.objects.get()
+    client.force_login(editor)
+    before = Grant.objects.count()
+    assert confirm(client, round_, upload(client, round_, GOOD)).status_code == 302
+    assert Grant.objects.count() == before + 3
+    assert_current()
+
+
+def test_a_history_revert_restores_the_figures(client, editor, partnerships):
+    first, _second = partnerships
+    grant = first.grants.get(year=2016)
+    old = grant.history.first()
+    grant.amount_sek_per_year = 999_000
+    grant.save()
+    assert held()[first.pk] == (2, 999_000 * 3 + 500_000)
+    client.force_login(editor)
+    url = reverse("admin:partnerships_grant_simple_history", args=[grant.pk, old.history_id])
+    response = client.post(url, admin_form_data(client, url))
+    assert response.status_code == 302
+    assert held()[first.pk] == (2, 1_700_000)
+    assert_current()
+
+
+def test_seed_keeps_the_figures(seeded, partnerships):
+    # The sources state no grant of their own: seeding again must leave these be.
+    call_command("seed", verbosity=0)
+    assert_current()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_gives_the_figures_of_the_backup(tmp_path, seeded):
+    make_partnership("aterstalld", grants=[(2016, 400_000, 3)])
+    expected = counted_afresh()
+    path = tmp_path / "backup.json"
+    call_command("backup", str(path))
+    call_command("restore", str(path), replace=True)
+    assert held() == expected
+    assert_current()
+
+
+def test_the_triggers_exist_on_the_database(db):
+    """A table remade on SQLite loses its triggers (partnerships/figures.py)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+                "AND name LIKE 'partnerships_grant_figures_%'"
+            )
+            assert cursor.fetchone()[0] == 3
+        else:
+            cursor.execute(
+                "SELECT count(*) FROM pg_trigger WHERE tgname = 'partnerships_grant_figures'"
+            )
+            assert cursor.fetchone()[0] == 1
+
+
+def test_the_statistics_read_the_figures_of_the_published_grants(client, partnerships):
+    first, second = partnerships
+    second.publication = "draft"
+    second.save()
+    response = client.get(reverse("pages:statistics"))
+    totals = response.context["totals"]
+    assert totals["partnerships"] == 1
+    assert totals["grants"] == 2
+    assert totals["sek"] == 1_700_000

@@ -30,6 +30,15 @@ def test_the_partnership_list_shows_the_stated_round_when_nothing_is_recorded(cl
     assert f'href="{ROUND_EN}"' in english and "match the filters" not in english
 
 
+def test_a_grant_without_a_round_does_not_hide_the_stated_round(client, seeded):
+    """A recorded grant whose round is not known (the round is optional) once made every
+    round count as recorded: NOT IN a list holding NULL is never true."""
+    from tests.conftest import make_partnership
+
+    make_partnership("utan-omgang", grants=[(2016, 400_000, 3)])
+    assert f'href="{ROUND}"' in page(client, "/partnerskap/")
+
+
 def test_a_filter_that_matches_nothing_says_so(client, seeded):
     assert "matchar filtren" in page(client, "/partnerskap/?status=ongoing")
 

@@ -71,7 +71,9 @@ def linked_ids(model, relation):
     field = model._meta.get_field(relation)
     if field.many_to_many:
         return field.remote_field.through.objects.values(field.m2m_field_name())
-    return field.related_model._base_manager.values(field.field.attname)
+    # Without NULLs: NOT IN a list holding one is never true.
+    rows = field.related_model._base_manager.filter(**{f"{field.field.attname}__isnull": False})
+    return rows.values(field.field.attname)
 
 
 def empty(*fields):

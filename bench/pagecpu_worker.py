@@ -2,7 +2,12 @@
 process, on the database in DATABASE_URL; prints JSON {page: median ms}. Run it with
 FACET_CACHE_SECONDS=0 and LOCAL_CACHE_SECONDS=0 (no page or facet cache). With a
 directory as the first argument it also writes each page's HTML there (to compare the
-HTML before and after a change)."""
+HTML before and after a change).
+
+With PAGECPU_WALL=1 it prints {page: [median wall ms, median CPU ms]} instead: on
+PostgreSQL the queries run in the server's processes, so this process's CPU leaves them
+out and the wall time is the measure. Addresses after the directory (or after "-" in its
+place) replace the default pages."""
 
 import json
 import os
@@ -31,24 +36,30 @@ def pages():
     return [*result, "/", "/statistik/", "/en/projects/"]
 
 
+def median_ms(values):
+    return round(statistics.median(values) * 1000, 1)
+
+
 def main():
     import django
 
     django.setup()
     from django.test import Client
 
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else None
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1] != "-" else None
+    wall = os.environ.get("PAGECPU_WALL") == "1"
     client = Client()
     result = {}
-    for page in pages():
+    for page in sys.argv[2:] or pages():
         response = client.get(page)  # warm-up: imports, per-process memos
         assert response.status_code == 200, (page, response.status_code)
-        times = []
+        cpu, elapsed = [], []
         for _ in range(REPEAT):
-            start = time.process_time()
+            start, started = time.process_time(), time.perf_counter()
             response = client.get(page)
-            times.append((time.process_time() - start) * 1000)
-        result[page] = round(statistics.median(times), 1)
+            cpu.append(time.process_time() - start)
+            elapsed.append(time.perf_counter() - started)
+        result[page] = [median_ms(elapsed), median_ms(cpu)] if wall else median_ms(cpu)
         if out:
             out.mkdir(parents=True, exist_ok=True)
             html = re.sub(rb'name="csrfmiddlewaretoken" value="[^"]*"', b"", response.content)

@@ -10,7 +10,9 @@ partnership, partnerships.PartnershipFigures) rather than joining every grant.""
 
 from collections import defaultdict
 
-from django.db.models import Count, Q, Sum
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Count, F, Q, Sum
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -210,23 +212,32 @@ def by_county(partnerships):
         **published_at("organisation"),
         partnership__in=partnerships.values("pk"),
     ).exclude(organisation__county_name="")
-    county = ("organisation__county_code", "organisation__county_name")
-    counts = {
-        (code, name): n
-        for code, name, n in links.values_list(*county).annotate(
-            n=Count("partnership", distinct=True)
-        )
-    }
-    sek = {(code, name): v for code, name, v in links.values_list(*county).annotate(v=LINKED_SEK)}
+    # Each (county, partnership) once, with the partnership's SEK from the read model, then
+    # summed by county: one query. Summing over the links counted a partnership's SEK twice
+    # in a county where two of its participants are.
+    pairs = links.values(
+        code=F("organisation__county_code"),
+        name=F("organisation__county_name"),
+        pid=F("partnership_id"),
+        sek=F("partnership__figures__sek"),
+    )
+    pairs = pairs.order_by().distinct()  # no ordering column among the distinct ones
+    try:
+        sql, params = pairs.query.sql_with_params()
+    except EmptyResultSet:  # a selection that is none by construction (?country=ZZ)
+        grouped = []
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT code, name, COUNT(*), SUM(sek) FROM ({sql}) pairs GROUP BY code, name",
+                params,
+            )
+            grouped = cursor.fetchall()
     language = get_language()
     rows = sorted(
         (
-            (
-                county_label(code, name, language),
-                {"partnerships": n, "sek": sek.get((code, name)) or 0},
-                "",
-            )
-            for (code, name), n in counts.items()
+            (county_label(code, name, language), {"partnerships": n, "sek": v or 0}, "")
+            for code, name, n, v in grouped
         ),
         key=lambda row: row[0],
     )

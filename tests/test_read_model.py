@@ -163,3 +163,19 @@ def test_the_statistics_read_the_figures_of_the_published_grants(client, partner
     assert totals["partnerships"] == 1
     assert totals["grants"] == 2
     assert totals["sek"] == 1_700_000
+
+
+def test_a_county_counts_a_partnership_and_its_sek_once(client, db):
+    """Two Swedish participants of one partnership in the same county once counted the
+    partnership's SEK twice for that county."""
+    from django.http import QueryDict
+
+    from pages.statistics import statistics
+    from tests.conftest import make_municipality
+
+    falun = make_municipality("Falun", "2080", county_code="20", county_name="Dalarnas län")
+    borlange = make_municipality("Borlänge", "2081", county_code="20", county_name="Dalarnas län")
+    make_partnership("delad", participants=[falun, borlange], grants=[(2016, 400_000, 3)])
+    tables = {t["key"]: t for t in statistics(QueryDict())["tables"]}
+    (row,) = tables["county"]["rows"]
+    assert row["values"] == {"partnerships": 1, "sek": 1_200_000}

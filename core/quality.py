@@ -47,33 +47,38 @@ FACTS = {
 }
 
 
-def lacks(relation):
-    """No row through `relation` (a many-to-many or reverse foreign key), without joins
-    that would multiply rows: NOT EXISTS of the linked rows. Counted over many records it
-    is the same condition as NOT IN the ids the link table names: inside an aggregate's
-    FILTER PostgreSQL runs an EXISTS once a row (an index look-up each: four such checks
-    made the partnerships' count of unstated facts 480 ms at 100 000), where it hashes
-    the link table's ids once (186 ms); for one record the look-up is the cheaper."""
+def lacks(relation, **where):
+    """No row through `relation` (a many-to-many or reverse foreign key) matching `where`
+    (lookups on the linked rows, or on a many-to-many's targets), read from the link
+    table alone: NOT EXISTS of the linked rows. Counted over many records it is the same
+    condition as NOT IN the ids the link table names: inside an aggregate's FILTER
+    PostgreSQL runs an EXISTS once a row (an index look-up each: four such checks made
+    the partnerships' count of unstated facts 480 ms at 100 000), where it hashes the
+    link table's ids once (186 ms); for one record the look-up is the cheaper."""
 
     def condition(model):
-        linked = model._base_manager.filter(pk=OuterRef("pk"), **{f"{relation}__isnull": False})
-        return ~Q(Exists(linked))
+        rows, column = _links(model, relation, where)
+        return ~Q(Exists(rows.filter(**{column: OuterRef("pk")})))
 
     def over_many(model):
-        return ~Q(pk__in=linked_ids(model, relation))
+        rows, column = _links(model, relation, where)
+        # Without NULLs: NOT IN a list holding one is never true.
+        return ~Q(pk__in=rows.filter(**{f"{column}__isnull": False}).values(column))
 
     condition.over_many = over_many
     return condition
 
 
-def linked_ids(model, relation):
-    """The ids of `model` named by the link table of `relation` (no join to `model`)."""
+def _links(model, relation, where):
+    """(the link rows of `relation` that match `where`, the column naming `model`'s id)."""
     field = model._meta.get_field(relation)
     if field.many_to_many:
-        return field.remote_field.through.objects.values(field.m2m_field_name())
-    # Without NULLs: NOT IN a list holding one is never true.
-    rows = field.related_model._base_manager.filter(**{f"{field.field.attname}__isnull": False})
-    return rows.values(field.field.attname)
+        target = field.m2m_reverse_field_name()
+        rows = field.remote_field.through.objects.filter(
+            **{f"{target}__{lookup}": value for lookup, value in where.items()}
+        )
+        return rows, field.m2m_field_name()
+    return field.related_model._base_manager.filter(**where), field.field.attname
 
 
 def empty(*fields):
@@ -96,14 +101,20 @@ def missing(field):
 
 
 def all_of(*conditions):
-    """Every one of the conditions."""
+    """Every one of the conditions (in the form a count of many records takes, where
+    they have one: see lacks())."""
 
-    def condition(model):
-        result = Q()
-        for part in conditions:
-            result &= part(model)
-        return result
+    def combined(form):
+        def condition(model):
+            result = Q()
+            for part in conditions:
+                result &= form(part)(model)
+            return result
 
+        return condition
+
+    condition = combined(lambda part: part)
+    condition.over_many = combined(lambda part: getattr(part, "over_many", part))
     return condition
 
 

@@ -45,6 +45,11 @@ class CoreConfig(AppConfig):
 
         from core import pdf  # noqa: F401 - registers its system check
 
+        # `<key>__among=[ids]`: a list of ids as one bound parameter (core.lookups).
+        from core.lookups import register
+
+        register()
+
 
 def _written(sender, using=None, **kwargs):
     from core.cache import bump_data_version

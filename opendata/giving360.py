@@ -25,13 +25,16 @@ The CSV (/partnerskap/bidrag.csv?columns=360giving, for staff) is these same gra
 flattened (CSV_LAYOUT below), so the two formats cannot disagree."""
 
 import json
+from itertools import islice
 
 from django.conf import settings
+from django.db.models import FilteredRelation, Q
 from django.http import StreamingHttpResponse
 from django.urls import reverse
+from django.utils import timezone
 
 from core.exports import CHUNK_SIZE, cells_response
-from core.models import published_at
+from core.models import Publication, published_at
 from opendata.http import data_last_modified
 from opendata.records import Row, award_date, grant_list_widths, grants_of
 from partnerships.models import (
@@ -65,53 +68,74 @@ def grant_item(grant, request, urls=None):
     """One grant as 360Giving JSON, or None when the standard's required recipient or
     funder is not public. `grant` carries the grant's own fields and `partnership`,
     `recipients` (the published Swedish participants, as organisations), `funder`,
-    `programme`, `country` and `goals`, all published only (grant_rows)."""
+    `programme`, `country` and `goals`, all published only (grant_rows). What comes from
+    the partnership is made once for all its grants (kept on the partnership's row)."""
     partnership = grant.partnership
-    recipients = [organisation(org) for org in grant.recipients]
-    if not recipients or grant.funder is None:
+    shared = partnership.get("in_360")
+    if shared is None:
+        shared = partnership["in_360"] = partnership_part(grant, urls or Addresses(request))
+    if shared is NOT_DESCRIBABLE or grant.funder is None:
         return None
     urls = urls or Addresses(request)
+    year, years = grant.year, grant.duration_years
+    item = {
+        "id": urls.grant_id(grant.pk),
+        "title": shared["title"],
+        "description": shared["description"],
+        "currency": "SEK",
+        "amountAwarded": grant.amount_sek_per_year * years,
+        "awardDate": str(award_date(grant.decided, year, grant.created_at, urls.here)),
+        "plannedDates": [
+            {"startDate": str(year), "endDate": str(year + years - 1), "duration": years * 12}
+        ],
+        "recipientOrganization": shared["recipientOrganization"],
+        "fundingOrganization": [organisation(grant.funder)],
+        "url": shared["url"],
+        "dataSource": urls.grant(grant.pk),
+        "dateModified": max(grant.updated_at, partnership.updated_at).isoformat(),
+    }
+    item.update(shared["tail"])
+    return item
+
+
+NOT_DESCRIBABLE = {}
+
+
+def partnership_part(grant, urls):
+    """The values a partnership gives each of its grants' items (grant_item), or
+    NOT_DESCRIBABLE when it has no published Swedish participant to receive them."""
+    partnership = grant.partnership
+    recipients = [organisation(org) for org in grant.recipients]
+    if not recipients:
+        return NOT_DESCRIBABLE
     description = english(partnership, "summary") or english(partnership, "title")
     if len(recipients) > 1:
         description += " " + SHARED % {
             "others": ", ".join(f"{o['name']} ({o['id']})" for o in recipients[1:]),
             "first": recipients[0]["name"],
         }
-    item = {
-        "id": f"360G-{settings.GRANTS_360_PREFIX}-{grant.pk}",
-        "title": english(partnership, "title"),
-        "description": description,
-        "currency": "SEK",
-        "amountAwarded": grant.amount_sek_per_year * grant.duration_years,
-        "awardDate": str(award_date(grant.decided, grant.year, grant.created_at)),
-        "plannedDates": [
-            {
-                "startDate": str(grant.year),
-                "endDate": str(grant.year + grant.duration_years - 1),
-                "duration": grant.duration_years * 12,
-            }
-        ],
-        "recipientOrganization": recipients[:1],
-        "fundingOrganization": [organisation(grant.funder)],
-        "url": urls.partnership(partnership.slug),
-        "dataSource": urls.grant(grant.pk),
-        "dateModified": max(grant.updated_at, partnership.updated_at).isoformat(),
-    }
+    tail = {}
     programme = grant.programme
     if programme is not None:
-        item["grantProgramme"] = [{"code": programme.slug, "title": english(programme, "name")}]
+        tail["grantProgramme"] = [{"code": programme.slug, "title": english(programme, "name")}]
     country = grant.country
     if country is not None:
         location = {"name": country.name_en}
         if country.code not in NO_360_COUNTRY_CODE:
             location["countryCode"] = country.code
-        item["beneficiaryLocation"] = [location]
+        tail["beneficiaryLocation"] = [location]
     if grant.goals:
-        item["classifications"] = [
+        tail["classifications"] = [
             {"vocabulary": SDG_VOCABULARY, "code": str(g.number), "title": g.title_en}
             for g in sorted(grant.goals, key=lambda g: g.number)
         ]
-    return item
+    return {
+        "title": english(partnership, "title"),
+        "description": description,
+        "recipientOrganization": recipients[:1],
+        "url": urls.partnership(partnership.slug),
+        "tail": tail,
+    }
 
 
 class Addresses:
@@ -121,6 +145,8 @@ class Addresses:
     SLUG, ID = "slug-placeholder", 987654321
 
     def __init__(self, request):
+        self.here = timezone.get_current_timezone()  # the award dates' time zone
+        self.id_prefix = f"360G-{settings.GRANTS_360_PREFIX}-"
         self.partnership_pattern = request.build_absolute_uri(
             reverse("partnerships:partnership-detail", args=[self.SLUG])
         )
@@ -133,6 +159,10 @@ class Addresses:
 
     def grant(self, pk):
         return self.grant_pattern.replace(str(self.ID), str(pk))
+
+    def grant_id(self, pk):
+        """The grant's 360Giving identifier."""
+        return f"{self.id_prefix}{pk}"
 
 
 GRANT_FIELDS = {
@@ -147,6 +177,7 @@ GRANT_FIELDS = {
     "round_decided_on": "grant_round__decided_on",
     "partnership_id": "partnership_id",
 }
+MAKER_COLUMNS = ("id", "org_number", "name_sv", "publication")
 PARTNERSHIP_FIELDS = ("title_sv", "title_en", "summary_sv", "summary_en", "slug", "updated_at")
 
 
@@ -155,19 +186,21 @@ def grant_rows(grants):
     grants' and partnerships' columns in one streamed query, and per chunk of CHUNK_SIZE
     grants one query each for recipients, goals and funders; drafts are left out of every
     relation. No model instance is made."""
-    from itertools import islice
-
     columns = {**GRANT_FIELDS, **{f"p_{f}": f"partnership__{f}" for f in PARTNERSHIP_FIELDS}}
     columns |= {"programme_id": "partnership__programme_id"}
     columns |= {"country_code": "partnership__country_id"}
     columns |= {"country_name_en": "partnership__country__name_en"}
+    # The grant's own grant-maker (at most one a grant) in the same query.
+    columns |= {f"maker_{c}": f"maker__organisation__{c}" for c in MAKER_COLUMNS}
     rows = (
         grants.select_related(None)
         .prefetch_related(None)
+        .alias(maker=FilteredRelation("roles", condition=Q(roles__role=Role.EXTENDING)))
         .values_list(*columns.values())
         .iterator(chunk_size=CHUNK_SIZE)
     )
     names = list(columns)
+    partnership_columns = [(field, f"p_{field}") for field in PARTNERSHIP_FIELDS]
     programmes = {
         p["pk"]: Row(p)
         for p in Programme.objects.published().values("pk", "slug", "name_sv", "name_en")
@@ -182,7 +215,7 @@ def grant_rows(grants):
         recipients, goals = {}, {}
         for pid, pk, number, name in (
             PartnershipParticipant.objects.filter(
-                partnership_id__in=partnership_ids,
+                partnership_id__among=partnership_ids,
                 role=Role.SWEDISH_PARTICIPANT,
                 **published_at("organisation"),
             )
@@ -196,31 +229,34 @@ def grant_rows(grants):
         ):
             recipients.setdefault(pid, []).append(organisation_row(pk, number, name))
         for pid, number, title_en in Partnership.goals.through.objects.filter(
-            partnership_id__in=partnership_ids, goal__framework=Framework.SDG
+            partnership_id__among=partnership_ids, goal__framework=Framework.SDG
         ).values_list("partnership_id", "goal__number", "goal__title_en"):
             goals.setdefault(pid, []).append(Row(number=number, title_en=title_en))
-        funders = {
-            grant_id: organisation_row(pk, number, name)
-            for grant_id, pk, number, name in published_in_role(
-                GrantParticipant, "grant", grant_id__in=[row.pk for row in chunk]
-            )
-        }
+        partnerships = {}  # one Row per partnership of the chunk, shared by its grants
         for row in chunk:
-            row["partnership"] = Row(
-                {f: row[f"p_{f}"] for f in PARTNERSHIP_FIELDS}, pk=row.partnership_id
-            )
-            row["recipients"] = recipients.get(row.partnership_id, [])
+            pid = row["partnership_id"]
+            partnership = partnerships.get(pid)
+            if partnership is None:
+                code = row["country_code"]
+                partnership = partnerships[pid] = Row(
+                    {field: row[column] for field, column in partnership_columns},
+                    pk=pid,
+                    recipients=recipients.get(pid, []),
+                    programme=programmes.get(row["programme_id"]),
+                    country=Row(code=code, name_en=row["country_name_en"]) if code else None,
+                    goals=goals.get(pid, []),
+                )
+            row["partnership"] = partnership
+            for key in ("recipients", "programme", "country", "goals"):
+                row[key] = partnership[key]
             # The grant's own grant-maker, else the round's; a draft one reads as none,
             # as through every relation to a draft (core.publication).
-            row["funder"] = funders.get(row.pk) or round_funders.get(row.grant_round_id)
-            row["decided"] = row.decided_on or row.round_decided_on
-            row["programme"] = programmes.get(row.programme_id)
-            row["country"] = (
-                Row(code=row.country_code, name_en=row.country_name_en)
-                if row.country_code
-                else None
+            row["funder"] = (
+                organisation_row(row["maker_id"], row["maker_org_number"], row["maker_name_sv"])
+                if row["maker_publication"] == Publication.PUBLISHED
+                else round_funders.get(row["grant_round_id"])
             )
-            row["goals"] = goals.get(row.partnership_id, [])
+            row["decided"] = row["decided_on"] or row["round_decided_on"]
             yield row
 
 

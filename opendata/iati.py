@@ -293,7 +293,9 @@ def related_rows(model, ids, participant_model):
     own = model._meta.model_name
     related = {pk: Related() for pk in ids}
     for values in (
-        participant_model.objects.filter(**{f"{own}_id__in": ids}, **published_at("organisation"))
+        participant_model.objects.filter(
+            **{f"{own}_id__among": ids}, **published_at("organisation")
+        )
         .order_by("role", "position", "id")
         .values_list(
             f"{own}_id",
@@ -304,10 +306,10 @@ def related_rows(model, ids, participant_model):
     ):
         pk, role, *org = values
         related[pk].participants.append((organisation([org[-1], *org[:-1]]), IATI_ROLE_CODES[role]))
-    links = model.themes.through.objects.filter(**{f"{own}_id__in": ids})
+    links = model.themes.through.objects.filter(**{f"{own}_id__among": ids})
     for pk, slug in links.values_list(f"{own}_id", "theme__slug"):
         related[pk].themes.append(slug)
-    links = model.goals.through.objects.filter(**{f"{own}_id__in": ids})
+    links = model.goals.through.objects.filter(**{f"{own}_id__among": ids})
     for pk, framework, number, title_en in links.values_list(
         f"{own}_id", "goal__framework", "goal__number", "goal__title_en"
     ):
@@ -322,12 +324,12 @@ def project_related(projects):
     ids = list(related)
     order = [f"country__{field}" for field in Country._meta.ordering]
     for pk, code, name_en in (
-        Project.countries.through.objects.filter(project_id__in=ids)
+        Project.countries.through.objects.filter(project_id__among=ids)
         .order_by("project_id", *order)
         .values_list("project_id", "country__code", "country__name_en")
     ):
         related[pk].countries.append(Row(code=code, name_en=name_en))
-    for pk, year, amount in ProjectBudget.objects.filter(project_id__in=ids).values_list(
+    for pk, year, amount in ProjectBudget.objects.filter(project_id__among=ids).values_list(
         "project_id", "year", "amount_sek"
     ):
         related[pk].budgets[year] = amount
@@ -337,7 +339,7 @@ def project_related(projects):
 def partnership_related(partnerships):
     related = related_rows(Partnership, [p.pk for p in partnerships], PartnershipParticipant)
     grants = list(
-        Grant.objects.filter(partnership_id__in=list(related))
+        Grant.objects.filter(partnership_id__among=list(related))
         .order_by("year", "id")
         .values_list(
             "pk",
@@ -352,7 +354,7 @@ def partnership_related(partnerships):
     )
     roles = {}
     for grant_id, role, organisation_id in GrantParticipant.objects.filter(
-        grant__partnership_id__in=list(related)
+        grant__partnership_id__among=list(related)
     ).values_list("grant_id", "role", "organisation_id"):
         roles.setdefault(grant_id, {})[role] = organisation_id
     wanted = {pk for of_grant in roles.values() for pk in of_grant.values()}
@@ -362,6 +364,7 @@ def partnership_related(partnerships):
         .filter(pk__in=wanted)
         .values_list("pk", *ORGANISATION_COLUMNS[1:])
     }
+    here = timezone.get_current_timezone()
     for grant_id, pk, year, duration, per_year, decided, round_decided, entered in grants:
         of_grant = roles.get(grant_id, {})
         maker, funder = of_grant.get(Role.EXTENDING), of_grant.get(Role.FUNDING)
@@ -372,7 +375,7 @@ def partnership_related(partnerships):
                 per_year=per_year,
                 maker=organisations.get(maker),
                 funder=organisations.get(funder),
-                awarded=award_date(decided or round_decided, year, entered),
+                awarded=award_date(decided or round_decided, year, entered, here),
             )
         )
     for partnership in partnerships:

@@ -99,16 +99,17 @@ def grants_of(partnerships):
     )
 
 
-def award_date(decided_on, year, entered):
+def award_date(decided_on, year, entered, here=None):
     """When a grant was awarded, as 360Giving's awardDate and IATI's commitment date: the
     decision date recorded (the grant's, else its round's); when only the grant year is
     known, 1 January of that year, unless that is after the day the grant was entered in
     the register (it had been awarded by then), which is then the date given: a grant
-    for a year not yet begun is never dated in the future."""
+    for a year not yet begun is never dated in the future. `here` is the time zone of
+    the day (the current one when not given; a loop over many grants passes it once)."""
     if decided_on:
         return decided_on
     first = datetime.date(year, 1, 1)
-    entered = timezone.localdate(entered) if entered else first
+    entered = timezone.localdate(entered, here) if entered else first
     return min(first, entered)
 
 

@@ -3,6 +3,7 @@
 history; editors name the organisations in the admin, each role once; a grant added in
 the admin takes its round's, as an import does; every page and format reads the rows."""
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -274,3 +275,43 @@ def test_an_editor_may_clear_a_grants_organisations(client, editor, round_and_pa
     url = reverse("admin:partnerships_partnership_change", args=[partnership.pk])
     assert client.post(url, admin_form_data(client, url)).status_code == 302
     assert not grant.roles.exists()
+
+
+def test_360giving_names_the_grants_own_grant_maker_else_the_rounds(
+    client, round_and_partnership, no_stream_limits, settings
+):
+    settings.OPEN_DATA_FILES_ROOT = ""  # computed for the request, not the written file
+    grant_round, partnership = round_and_partnership
+    kommun = Organisation.objects.published().filter(kind="kommun").first()
+    partnership.participants.create(organisation=kommun, role=Role.SWEDISH_PARTICIPANT)
+    Grant.objects.create(
+        partnership=partnership, year=2016, amount_sek_per_year=1, duration_years=1
+    )
+    make_partnership(
+        "p2",
+        country="KE",
+        programme=grant_round.programme,
+        participants=[kommun],
+        grants=[(2016, 100_000, 1)],
+    )
+    Grant.objects.filter(partnership__slug__in=["p", "p2"]).update(grant_round=grant_round)
+    skr = Organisation.objects.get(slug="skr")
+    hidden = Organisation.objects.create(
+        slug="utkast", name_sv="Utkastorganisation", kind="agency", publication="draft"
+    )
+    set_roles(Grant.objects.filter(partnership__slug="p2"), grant_maker=skr)
+    set_roles(Grant.objects.filter(partnership__slug="p"), grant_maker=hidden)
+
+    def funders():
+        response = client.get("/partnerskap/bidrag.json")
+        grants = json.loads(b"".join(response.streaming_content))["grants"]
+        return {g["url"].rstrip("/").rsplit("/", 1)[1]: g["fundingOrganization"] for g in grants}
+
+    round_maker = GrantRoundParticipant.objects.get(
+        grant_round=grant_round, role=Role.EXTENDING
+    ).organisation
+    found = funders()
+    assert found["p2"] == [{"id": skr.identifier, "name": skr.name_sv}]
+    # A draft grant-maker of the grant's own reads as none: the round's is named.
+    assert found["p"] == [{"id": round_maker.identifier, "name": round_maker.name_sv}]
+    assert "Utkastorganisation" not in str(found)

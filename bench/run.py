@@ -258,7 +258,7 @@ def export_benchmark(sizes, repeats):
         url = postgres_url(name)
         recreate_postgres(name)
         prepare_database(url, grants // 2, grants_per_partnership=2, projects=0)
-        for method in ("ours", "ours-python", "ours-360", "import-export", "copy"):
+        for method in ("ours", "ours-python", "ours-360", "ours-360-json", "import-export", "copy"):
             runs = []
             for _ in range(repeats):
                 out = subprocess.run(

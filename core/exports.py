@@ -183,6 +183,23 @@ class LineWriter:
         return self.writer.writerow(cells)[:-2] + "\n"
 
 
+PIECE_SIZE = 1 << 16
+
+
+def pieces(texts, size=PIECE_SIZE):
+    """The texts joined into UTF-8 pieces of about `size` characters: a streamed file
+    leaves in a few large writes rather than one per record."""
+    pending, length = [], 0
+    for text in texts:
+        pending.append(text)
+        length += len(text)
+        if length >= size:
+            yield "".join(pending).encode()
+            pending, length = [], 0
+    if pending:
+        yield "".join(pending).encode()
+
+
 class Tally:
     """How many records an export wrote (a cell may span lines, so lines don't tell)."""
 
@@ -193,9 +210,13 @@ def python_rows(values, dataset, request, delimiter, tally=None):
     writer = LineWriter(delimiter)
     pairs = [(i, python) for i, (python, _sql) in enumerate(cell_rules(dataset, request))]
     tally = tally or Tally()
-    for row in values.iterator(chunk_size=CHUNK_SIZE):
-        tally.rows += 1
-        yield writer.line([fn(row[i]) for i, fn in pairs]).encode("utf-8")
+
+    def lines():
+        for row in values.iterator(chunk_size=CHUNK_SIZE):
+            tally.rows += 1
+            yield writer.line([fn(row[i]) for i, fn in pairs])
+
+    yield from pieces(lines())
 
 
 def copy_rows(queryset, dataset, request, delimiter, tally=None):
@@ -306,13 +327,13 @@ def cells_stream(header, rows, delimiter=",", log_context=None):
     same CSV as a dataset's."""
     tally = Tally()
 
-    def chunks():
+    def lines():
         writer = LineWriter(delimiter)
         for row in rows:
             tally.rows += 1
-            yield writer.line([cell(v) for v in row]).encode("utf-8")
+            yield writer.line([cell(v) for v in row])
 
-    return framed(header, chunks(), delimiter, tally, log_context)
+    return framed(header, pieces(lines()), delimiter, tally, log_context)
 
 
 def export_filename(stem, suffix=""):

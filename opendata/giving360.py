@@ -33,7 +33,7 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from core.exports import CHUNK_SIZE, cells_response
+from core.exports import CHUNK_SIZE, cells_response, pieces
 from core.models import Publication, published_at
 from opendata.http import data_last_modified
 from opendata.records import Row, award_date, grant_list_widths, grants_of
@@ -327,13 +327,19 @@ def grant_items(request, grants):
 
 
 def package_stream(request, grants):
-    head = json.dumps(package_metadata(request), ensure_ascii=False)
-    yield (head[:-1] + ', "grants": [').encode()
-    separator = ""
-    for item in grant_items(request, grants):
-        yield (separator + json.dumps(item, ensure_ascii=False)).encode()
-        separator = ","
-    yield b"]}\n"
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for every grant
+
+    # The package's head at once (the first byte does not wait for the first grants).
+    yield (encode(package_metadata(request))[:-1] + ', "grants": [').encode()
+
+    def texts():
+        separator = ""
+        for item in grant_items(request, grants):
+            yield separator + encode(item)
+            separator = ","
+        yield "]}\n"
+
+    yield from pieces(texts())
 
 
 def package_response(request, grants):

@@ -38,7 +38,7 @@ from itertools import chain, islice
 from django.conf import settings
 from django.utils import timezone
 
-from core.exports import CHUNK_SIZE
+from core.exports import CHUNK_SIZE, pieces
 from core.models import published_at
 from core.xmltext import xml_safe
 from opendata.records import Row, award_date
@@ -470,23 +470,15 @@ def activities_file(request, records, build):
     return activities_stream(chain([first], activities))
 
 
-def activities_stream(activities, size=1 << 16):
-    """The XML declaration and <iati-activities>, then the activities in pieces of about
-    `size` characters."""
+def activities_stream(activities):
+    """The XML declaration and <iati-activities>, then the activities, in pieces
+    (core.exports.pieces)."""
     generated = timezone.now().replace(microsecond=0).isoformat()
-    pending = [
+    head = [
         "<?xml version='1.0' encoding='utf-8'?>\n",
         f'<iati-activities version="{VERSION}" generated-datetime="{generated}">',
     ]
-    length = 0
-    for activity_text in activities:
-        pending.append(activity_text)
-        length += len(activity_text)
-        if length >= size:
-            yield "".join(pending).encode()
-            pending, length = [], 0
-    pending.append("</iati-activities>")
-    yield "".join(pending).encode()
+    return pieces(chain(head, activities, ["</iati-activities>"]))
 
 
 class Address:

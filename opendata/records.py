@@ -23,6 +23,7 @@ class Row(dict):
     """A row of values() read as attributes (`row.title_sv`), so that the open formats'
     builders (giving360, iati) read rows and model instances alike."""
 
+    __slots__ = ()  # no attribute dict of its own: attributes are its keys
     __getattr__ = dict.get
 
 

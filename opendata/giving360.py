@@ -25,6 +25,7 @@ The CSV (/partnerskap/bidrag.csv?columns=360giving, for staff) is these same gra
 flattened (CSV_LAYOUT below), so the two formats cannot disagree."""
 
 import json
+from functools import cache
 from itertools import islice
 
 from django.conf import settings
@@ -66,10 +67,10 @@ SHARED = "The grant is shared with %(others)s; its whole amount is listed once, 
 
 def grant_item(grant, request, urls=None):
     """One grant as 360Giving JSON, or None when the standard's required recipient or
-    funder is not public. `grant` carries the grant's own fields and `partnership`,
-    `recipients` (the published Swedish participants, as organisations), `funder`,
-    `programme`, `country` and `goals`, all published only (grant_rows). What comes from
-    the partnership is made once for all its grants (kept on the partnership's row)."""
+    funder is not public. `grant` carries the grant's own fields, its `funder` and its
+    `partnership`, which carries `recipients` (the published Swedish participants, as
+    organisations), `programme`, `country` and `goals`, all published only (grant_rows).
+    What comes from the partnership is made once for all its grants (kept on its row)."""
     partnership = grant.partnership
     shared = partnership.get("in_360")
     if shared is None:
@@ -105,7 +106,7 @@ def partnership_part(grant, urls):
     """The values a partnership gives each of its grants' items (grant_item), or
     NOT_DESCRIBABLE when it has no published Swedish participant to receive them."""
     partnership = grant.partnership
-    recipients = [organisation(org) for org in grant.recipients]
+    recipients = [organisation(org) for org in partnership.recipients]
     if not recipients:
         return NOT_DESCRIBABLE
     description = english(partnership, "summary") or english(partnership, "title")
@@ -115,19 +116,19 @@ def partnership_part(grant, urls):
             "first": recipients[0]["name"],
         }
     tail = {}
-    programme = grant.programme
+    programme = partnership.programme
     if programme is not None:
         tail["grantProgramme"] = [{"code": programme.slug, "title": english(programme, "name")}]
-    country = grant.country
+    country = partnership.country
     if country is not None:
         location = {"name": country.name_en}
         if country.code not in NO_360_COUNTRY_CODE:
             location["countryCode"] = country.code
         tail["beneficiaryLocation"] = [location]
-    if grant.goals:
+    if partnership.goals:
         tail["classifications"] = [
             {"vocabulary": SDG_VOCABULARY, "code": str(g.number), "title": g.title_en}
-            for g in sorted(grant.goals, key=lambda g: g.number)
+            for g in sorted(partnership.goals, key=lambda g: g.number)
         ]
     return {
         "title": english(partnership, "title"),
@@ -185,7 +186,7 @@ def grant_rows(grants):
     """The grants as Rows with everything grant_item reads, in the queryset's order: the
     grants' and partnerships' columns in one streamed query, and per chunk of CHUNK_SIZE
     grants one query each for recipients, goals and funders; drafts are left out of every
-    relation. No model instance is made."""
+    relation. No model instance is made; an organisation's or goal's Row is made once."""
     columns = {**GRANT_FIELDS, **{f"p_{f}": f"partnership__{f}" for f in PARTNERSHIP_FIELDS}}
     columns |= {"programme_id": "partnership__programme_id"}
     columns |= {"country_code": "partnership__country_id"}
@@ -205,9 +206,10 @@ def grant_rows(grants):
         p["pk"]: Row(p)
         for p in Programme.objects.published().values("pk", "slug", "name_sv", "name_en")
     }
+    org_row, goal_row = cache(organisation_row), cache(lambda n, t: Row(number=n, title_en=t))
     # The rounds' grant-makers, published ones only (few rounds: read once).
     round_funders = {
-        round_id: organisation_row(pk, number, name)
+        round_id: org_row(pk, number, name)
         for round_id, pk, number, name in published_in_role(GrantRoundParticipant, "grant_round")
     }
     while chunk := [Row(zip(names, values, strict=True)) for values in islice(rows, CHUNK_SIZE)]:
@@ -227,11 +229,11 @@ def grant_rows(grants):
                 "organisation__name_sv",
             )
         ):
-            recipients.setdefault(pid, []).append(organisation_row(pk, number, name))
+            recipients.setdefault(pid, []).append(org_row(pk, number, name))
         for pid, number, title_en in Partnership.goals.through.objects.filter(
             partnership_id__among=partnership_ids, goal__framework=Framework.SDG
         ).values_list("partnership_id", "goal__number", "goal__title_en"):
-            goals.setdefault(pid, []).append(Row(number=number, title_en=title_en))
+            goals.setdefault(pid, []).append(goal_row(number, title_en))
         partnerships = {}  # one Row per partnership of the chunk, shared by its grants
         for row in chunk:
             pid = row["partnership_id"]
@@ -247,12 +249,10 @@ def grant_rows(grants):
                     goals=goals.get(pid, []),
                 )
             row["partnership"] = partnership
-            for key in ("recipients", "programme", "country", "goals"):
-                row[key] = partnership[key]
             # The grant's own grant-maker, else the round's; a draft one reads as none,
             # as through every relation to a draft (core.publication).
             row["funder"] = (
-                organisation_row(row["maker_id"], row["maker_org_number"], row["maker_name_sv"])
+                org_row(row["maker_id"], row["maker_org_number"], row["maker_name_sv"])
                 if row["maker_publication"] == Publication.PUBLISHED
                 else round_funders.get(row["grant_round_id"])
             )

@@ -27,6 +27,7 @@ flattened (CSV_LAYOUT below), so the two formats cannot disagree."""
 import json
 from functools import cache
 from itertools import islice
+from operator import itemgetter
 
 from django.conf import settings
 from django.db.models import FilteredRelation, Q
@@ -200,8 +201,15 @@ def grant_rows(grants):
         .values_list(*columns.values())
         .iterator(chunk_size=CHUNK_SIZE)
     )
-    names = list(columns)
-    partnership_columns = [(field, f"p_{field}") for field in PARTNERSHIP_FIELDS]
+    # A grant's Row holds the grant's own columns (the first ones); the partnership's,
+    # read by position, go into one Row per partnership.
+    grant_names = list(GRANT_FIELDS)
+    at = {name: i for i, name in enumerate(columns)}
+    partnership_at = [(field, at[f"p_{field}"]) for field in PARTNERSHIP_FIELDS]
+    pid_at, programme_at, code_at, country_at = (
+        at[n] for n in ("partnership_id", "programme_id", "country_code", "country_name_en")
+    )
+    maker_of = itemgetter(*(at[f"maker_{c}"] for c in MAKER_COLUMNS))
     programmes = {
         p["pk"]: Row(p)
         for p in Programme.objects.published().values("pk", "slug", "name_sv", "name_en")
@@ -212,8 +220,8 @@ def grant_rows(grants):
         round_id: org_row(pk, number, name)
         for round_id, pk, number, name in published_in_role(GrantRoundParticipant, "grant_round")
     }
-    while chunk := [Row(zip(names, values, strict=True)) for values in islice(rows, CHUNK_SIZE)]:
-        partnership_ids = {row.partnership_id for row in chunk}
+    while chunk := list(islice(rows, CHUNK_SIZE)):
+        partnership_ids = {values[pid_at] for values in chunk}
         recipients, goals = {}, {}
         for pid, pk, number, name in (
             PartnershipParticipant.objects.filter(
@@ -235,25 +243,27 @@ def grant_rows(grants):
         ).values_list("partnership_id", "goal__number", "goal__title_en"):
             goals.setdefault(pid, []).append(goal_row(number, title_en))
         partnerships = {}  # one Row per partnership of the chunk, shared by its grants
-        for row in chunk:
-            pid = row["partnership_id"]
+        for values in chunk:
+            row = Row(zip(grant_names, values, strict=False))
+            pid = values[pid_at]
             partnership = partnerships.get(pid)
             if partnership is None:
-                code = row["country_code"]
+                code = values[code_at]
                 partnership = partnerships[pid] = Row(
-                    {field: row[column] for field, column in partnership_columns},
+                    {field: values[i] for field, i in partnership_at},
                     pk=pid,
                     recipients=recipients.get(pid, []),
-                    programme=programmes.get(row["programme_id"]),
-                    country=Row(code=code, name_en=row["country_name_en"]) if code else None,
+                    programme=programmes.get(values[programme_at]),
+                    country=Row(code=code, name_en=values[country_at]) if code else None,
                     goals=goals.get(pid, []),
                 )
             row["partnership"] = partnership
             # The grant's own grant-maker, else the round's; a draft one reads as none,
             # as through every relation to a draft (core.publication).
+            maker_pk, maker_number, maker_name, maker_publication = maker_of(values)
             row["funder"] = (
-                org_row(row["maker_id"], row["maker_org_number"], row["maker_name_sv"])
-                if row["maker_publication"] == Publication.PUBLISHED
+                org_row(maker_pk, maker_number, maker_name)
+                if maker_publication == Publication.PUBLISHED
                 else round_funders.get(row["grant_round_id"])
             )
             row["decided"] = row["decided_on"] or row["round_decided_on"]

@@ -57,20 +57,17 @@ class HomeView(TemplateView):
         projects = Project.objects.published()
         partnerships = Partnership.objects.published()
         totals = partnerships.aggregate(n=Count("pk"), sek=Sum("figures__sek"))
-        country_codes = set(
-            Project.countries.through.objects.filter(project__in=projects)
-            .values_list("country_id", flat=True)
-            .distinct()
-        ) | set(partnerships.exclude(country=None).values_list("country_id", flat=True).distinct())
+        # The countries of the figures are the map's: those with a published record.
+        by_country = country_record_counts()
         context["figures"] = {
             "projects": projects.count(),
             "partnerships": totals["n"],
-            "countries": len(country_codes),
+            "countries": len(by_country),
             "municipalities": Organisation.objects.published().swedish_local().count(),
             "sek": totals["sek"] or 0,
         }
         context["goals"] = goal_tiles()
-        context["world_map"] = map_context(country_record_counts())
+        context["world_map"] = map_context(by_country)
         context["stated_rounds"] = list(
             GrantRound.objects.filter(
                 programme__in=Programme.objects.published(),

@@ -146,3 +146,19 @@ def test_amounts_are_written_as_each_language_writes_numbers(dated, client):
     english_page = client.get("/en/municipalities/borlange/").content.decode()
     assert "400\u00a0000" in swedish and "400,000" not in swedish
     assert "400,000" in english_page
+
+
+def test_home_counts_the_countries_of_published_records(seeded, client):
+    import re
+
+    from tests.conftest import make_partnership
+
+    def figure():
+        page = client.get("/en/").content.decode()
+        return int(re.search(r'<span class="figure">(\d+)</span> countries', page).group(1))
+
+    shown = figure()
+    make_partnership("utkast-i-nya-zeeland", country="NZ", publication="draft")
+    assert figure() == shown  # a draft's country is not counted
+    make_partnership("i-nya-zeeland", country="NZ")
+    assert figure() == shown + 1

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import SlugFilter, through_ids
+from core.filters import SlugFilter, distinct_counts, through_ids
 from core.models import published_at
 from partnerships.models import Partnership, PartnershipParticipant
 from partnerships.quality import CHECKS
@@ -153,11 +153,7 @@ class MunicipalityFilterSet(RegisterFilterSet):
         rows = swedish_links(
             organisation__in=queryset.values("pk"), partnership__country__isnull=False
         )
-        return dict(
-            rows.values_list("partnership__country_id").annotate(
-                n=Count("organisation_id", distinct=True)
-            )
-        )
+        return distinct_counts(rows, "partnership__country_id", "organisation_id")
 
     def _distinct_municipalities(self, through, queryset, target, **lookups):
         rows = through.objects.filter(
@@ -167,10 +163,8 @@ class MunicipalityFilterSet(RegisterFilterSet):
             partnership__participants__organisation__in=queryset.values("pk"),
             **lookups,
         )
-        counted = rows.values_list(target).annotate(
-            n=Count("partnership__participants__organisation", distinct=True)
-        )
-        return {str(k): n for k, n in counted}
+        counted = distinct_counts(rows, target, "partnership__participants__organisation")
+        return {str(k): n for k, n in counted.items()}
 
     def facet_goal(self, queryset):
         return self._distinct_municipalities(

@@ -185,9 +185,10 @@ PARTNERSHIP_FIELDS = ("title_sv", "title_en", "summary_sv", "summary_en", "slug"
 
 def grant_rows(grants):
     """The grants as Rows with everything grant_item reads, in the queryset's order: the
-    grants' and partnerships' columns in one streamed query, and per chunk of CHUNK_SIZE
-    grants one query each for recipients, goals and funders; drafts are left out of every
-    relation. No model instance is made; an organisation's or goal's Row is made once."""
+    grants' and partnerships' columns and each grant's own grant-maker in one streamed
+    query, and per chunk of CHUNK_SIZE grants one query each for recipients and goals;
+    drafts are left out of every relation. No model instance is made; an organisation's
+    or goal's Row is made once."""
     columns = {**GRANT_FIELDS, **{f"p_{f}": f"partnership__{f}" for f in PARTNERSHIP_FIELDS}}
     columns |= {"programme_id": "partnership__programme_id"}
     columns |= {"country_code": "partnership__country_id"}

@@ -8,7 +8,7 @@ spent answering (28 ms a chunk of 2 000 against 3 ms)."""
 import json
 
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Field, Lookup
+from django.db.models import IntegerField, Lookup
 from django.db.models.fields.related import ForeignObject
 
 
@@ -37,5 +37,6 @@ class Among(Lookup):
 
 
 def register():
-    Field.register_lookup(Among)
+    """On integer fields (the automatic primary keys among them) and foreign keys only."""
+    IntegerField.register_lookup(Among)
     ForeignObject.register_lookup(Among)

@@ -25,6 +25,7 @@ from partnerships.models import Grant, Partnership, PartnershipParticipant, gran
 from projects.filters import ProjectFilterSet
 from projects.models import Project
 from reference.counties import county_label
+from reference.filters import sdg_goals
 from reference.models import (
     Continent,
     Country,
@@ -156,13 +157,18 @@ def by_continent(p, s, sek):
 def by_goal(projects_fs, projects, partnerships_fs, partnerships):
     p = projects_fs.facet_goal(projects)
     s = partnerships_fs.facet_goal(partnerships)
+    goals = sdg_goals(partnerships_fs.goal_holder())
+    numbers = {g.pk: g.number for g in goals}
+    # By goal id, the SDG ids kept and named by number, as the facets count
+    # (reference.filters.sdg_numbers).
     sek = {
-        str(k): v
+        str(numbers[k]): v
         for k, v in Partnership.goals.through.objects.filter(
-            partnership__in=partnerships.values("pk"), goal__framework="sdg"
+            partnership__in=partnerships.values("pk")
         )
-        .values_list("goal__number")
+        .values_list("goal_id")
         .annotate(v=LINKED_SEK)
+        if k in numbers
     }
     rows = [
         (
@@ -174,7 +180,7 @@ def by_goal(projects_fs, projects, partnerships_fs, partnerships):
             },
             f"goal={g.number}",
         )
-        for g in Goal.objects.filter(framework="sdg").order_by("number")
+        for g in goals
         if p.get(str(g.number)) or s.get(str(g.number))
     ]
     return table("goal", _("By global goal"), rows, ALL_COLUMNS)

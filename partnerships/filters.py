@@ -10,6 +10,7 @@ from partnerships.queries import swedish_links, with_partnership_counts
 from reference.filters import (
     RegisterFilterSet,
     sdg_goal_ids,
+    sdg_numbers,
     sort_filter,
     status_filter,
     unstated_filter,
@@ -129,7 +130,7 @@ class MunicipalityFilterSet(RegisterFilterSet):
     def filter_goal(self, queryset, name, value):
         if not value:
             return queryset
-        ids = sdg_goal_ids(value, self.request)
+        ids = sdg_goal_ids(value, self.goal_holder())
         partnerships = Partnership.objects.filter(
             pk__in=through_ids(Partnership, "goals", goal_id__in=ids)
         )
@@ -167,9 +168,9 @@ class MunicipalityFilterSet(RegisterFilterSet):
         return {str(k): n for k, n in counted.items()}
 
     def facet_goal(self, queryset):
-        return self._distinct_municipalities(
-            Partnership.goals.through, queryset, "goal__number", goal__framework="sdg"
-        )
+        numbers = sdg_numbers(self.goal_holder())
+        counted = self._distinct_municipalities(Partnership.goals.through, queryset, "goal_id")
+        return {str(numbers[int(k)]): n for k, n in counted.items() if int(k) in numbers}
 
     def facet_theme(self, queryset):
         return self._distinct_municipalities(Partnership.themes.through, queryset, "theme__slug")

@@ -45,22 +45,33 @@ def unstated_filter():
     )
 
 
+def sdg_goals(holder=None):
+    """The 17 SDG goals in order of number, read once per request (one query), memoised
+    on `holder`: the request, or the FilterSet that has none."""
+    memo = holder.__dict__ if holder is not None else {}
+    if "_sdg_goals" not in memo:
+        memo["_sdg_goals"] = list(Goal.objects.filter(framework="sdg").order_by("number"))
+    return memo["_sdg_goals"]
+
+
 def sdg_goal_ids(numbers, request=None):
-    """The ids of the SDG goals numbered `numbers`, read once per request (one query of at
-    most 17 rows). A filter names the goals by these ids, as constants, rather than
+    """The ids of the SDG goals numbered `numbers` (from sdg_goals(): no query of its own
+    after the first). A filter names the goals by these ids, as constants, rather than
     joining the goals by number: PostgreSQL estimates a constant id from its statistics
     of the link table (25 938 of 100 000 partnerships for goal 11) but a join by number
     as an average (7 509), and on that estimate plans nested loops that read 441 000 rows
     (1.5 s at 100 000 partnerships) where 26 000 suffice (0.13 s)."""
-    key = tuple(sorted(set(numbers)))
-    memo = request.__dict__.setdefault("_sdg_goal_ids", {}) if request is not None else {}
-    if key not in memo:
-        memo[key] = list(
-            Goal.objects.filter(framework="sdg", number__in=key)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-    return memo[key]
+    wanted = {str(n) for n in numbers}
+    return sorted(g.pk for g in sdg_goals(request) if str(g.number) in wanted)
+
+
+def sdg_numbers(holder=None):
+    """{goal id: number} of the SDG goals (sdg_goals(): no query of its own after the
+    first). The goal facets group the link rows by goal id, all frameworks, and keep and
+    name the SDG ids here. Joined to the goals on their framework, or restricted to these
+    ids, SQLite drives the count from the 17 goals, one index look-up per goal and
+    selected record (33 ms for the partnerships' facet at 10 000; 9 ms grouped by id)."""
+    return {g.pk: g.number for g in sdg_goals(holder)}
 
 
 class RegisterFilterSet(django_filters.FilterSet):
@@ -145,7 +156,7 @@ class RegisterFilterSet(django_filters.FilterSet):
     def filter_goal(self, queryset, name, value):
         if not value:
             return queryset
-        ids = sdg_goal_ids(value, self.request)
+        ids = sdg_goal_ids(value, self.goal_holder())
         return queryset.filter(pk__in=through_ids(queryset.model, "goals", goal_id__in=ids))
 
     def filter_theme(self, queryset, name, value):
@@ -261,8 +272,7 @@ class RegisterFilterSet(django_filters.FilterSet):
             return [(c.code, c.name) for c in Country.objects.filter(code__in=list(counts))]
         if name == "goal":
             return [
-                (str(g.number), f"{g.number}. {g.title}")
-                for g in Goal.objects.filter(framework="sdg").order_by("number")
+                (str(g.number), f"{g.number}. {g.title}") for g in sdg_goals(self.goal_holder())
             ]
         if name == "theme":
             return [(t.slug, t.name) for t in Theme.objects.all()]
@@ -308,12 +318,16 @@ class RegisterFilterSet(django_filters.FilterSet):
         )
         return {str(k): n for k, n in rows.values_list(target).annotate(n=Count("pk"))}
 
+    def goal_holder(self):
+        """Where sdg_goals() memoises: the request, else this FilterSet."""
+        return self.request if self.request is not None else self
+
     def facet_goal(self, queryset):
         through = queryset.model._meta.get_field("goals").remote_field.through
-        rows = through.objects.filter(
-            goal__framework="sdg", **{f"{self.m2m_source('goals')}__in": queryset.values("pk")}
-        )
-        return {str(k): n for k, n in rows.values_list("goal__number").annotate(n=Count("pk"))}
+        numbers = sdg_numbers(self.goal_holder())
+        rows = through.objects.filter(**{f"{self.m2m_source('goals')}__in": queryset.values("pk")})
+        counted = rows.values_list("goal_id").annotate(n=Count("pk"))
+        return {str(numbers[k]): n for k, n in counted if k in numbers}
 
     def facet_theme(self, queryset):
         return self.facet_m2m(queryset, "themes", "theme__slug")

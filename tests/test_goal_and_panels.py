@@ -9,7 +9,7 @@ import pytest
 
 from projects.models import Project
 from reference.models import Goal, Organisation, Programme
-from tests.conftest import english, make_partnership
+from tests.conftest import english, make_municipality, make_partnership
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +162,35 @@ def test_home_counts_the_countries_of_published_records(seeded, client):
     assert figure() == shown  # a draft's country is not counted
     make_partnership("i-nya-zeeland", country="NZ")
     assert figure() == shown + 1
+
+
+def facet(response, name):
+    return {value: count for value, _label, count, _sel in response.context["facets"][name]}
+
+
+def test_goal_facets_and_statistics_count_global_goals_by_number_and_no_mdg(client, seeded, goals):
+    """Every goal facet counts the links to SDG goals by the goal's number, and a link to
+    a Millennium Development Goal of the same number counts nowhere (the facets count by
+    goal id and name the ids by number)."""
+    from django.http import QueryDict
+
+    from pages.statistics import statistics
+
+    mdg = Goal.objects.get_or_create(framework="mdg", number=7, defaults={"title_sv": "MDG 7"})[0]
+    town = make_municipality("Testkommun")
+    make_partnership(
+        "sju-och-elva",
+        country="KE",
+        participants=[town],
+        goals=[goals[7], goals[11], mdg],
+        grants=[(2016, 100_000, 2)],
+    )
+    make_partnership("bara-mdg", country="KE", participants=[town], goals=[mdg])
+    partnerships = facet(client.get("/partnerskap/?country=KE"), "goal")
+    assert partnerships["7"] == 1 and partnerships["11"] >= 1
+    municipalities = facet(client.get("/kommuner/?country=KE"), "goal")
+    assert municipalities["7"] == 1  # the town once, for its one partnership under SDG 7
+    table = next(t for t in statistics(QueryDict("country=KE"))["tables"] if t["key"] == "goal")
+    seven = next(row for row in table["rows"] if row["label"].startswith("7. "))
+    assert seven["values"]["partnerships"] == 1
+    assert seven["values"]["sek"] == 200_000

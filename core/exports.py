@@ -69,13 +69,21 @@ class Joined:
             rows.annotate(joined=self.aggregate()).values("joined"), output_field=CharField()
         )
 
-    def grouped(self, selected=None):
-        """For COPY on PostgreSQL: every key at once, joined as a derived table; with
-        `selected` (SQL of a column of keys) only those keys are read and aggregated."""
-        rows = self.rows()
-        if selected is not None:
-            rows = rows.filter(**{f"{self.key}__in": RawSQL(selected, ())})
-        return rows.annotate(joined=self.aggregate()).values_list(self.key, "joined")
+    def same_rows(self):
+        """What makes two Joined cells aggregates of the same link rows (participants'
+        names and codes): they are grouped in one derived table."""
+        return (self.through, self.key, self.outer, self.order, self.lookups)
+
+
+def grouped(joins, selected):
+    """For COPY on PostgreSQL: the cells of `joins` (Joined of the same link rows) for
+    every key in `selected` (SQL of a column of keys) at once, as one derived table
+    grouped over those keys only: (key, cell, cell …)."""
+    first = joins[0]
+    rows = first.rows().filter(**{f"{first.key}__in": RawSQL(selected, ())})
+    names = [f"a{i}" for i in range(len(joins))]
+    rows = rows.annotate(**{name: j.aggregate() for name, j in zip(names, joins, strict=True)})
+    return rows.values_list(first.key, *names)
 
 
 @dataclass
@@ -222,9 +230,9 @@ def python_rows(values, dataset, request, delimiter, tally=None):
 def copy_rows(queryset, dataset, request, delimiter, tally=None):
     """PostgreSQL: COPY (the same rows) TO STDOUT. The selected rows are read once into a
     CTE; many-to-many cells come from derived tables grouped once over the selected keys
-    only and joined, not from a subquery per row (10 times faster); every text cell is
-    neutralised in SQL. The statement runs with EXPORT_WORK_MEM, so that its sorts and
-    hashes stay in memory."""
+    only and joined, not from a subquery per row (10 times faster), one table for the
+    cells of the same link rows; every text cell is neutralised in SQL. The statement
+    runs with EXPORT_WORK_MEM, so that its sorts and hashes stay in memory."""
     from psycopg import ClientCursor, sql
 
     plain = {k: v for k, v in dataset.annotations.items() if not isinstance(v, Joined)}
@@ -236,18 +244,30 @@ def copy_rows(queryset, dataset, request, delimiter, tally=None):
     values = queryset.values_list(*base_sources, *keys)
     base_names = [f"c{i}" for i in range(len(base_sources))]
     key_names = {key: f"k{i}" for i, key in enumerate(keys)}
+    # One derived table per set of link rows: the participants' names and codes are two
+    # aggregates of one grouping, not two groupings of the same rows.
+    sets = {}
+    for name, j in joins.items():
+        sets.setdefault(j.same_rows(), []).append(name)
+    tables = list(sets.values())
     try:
         inner, params = values.query.sql_with_params()
-        grouped = {
-            name: j.grouped(f"SELECT {key_names[j.outer]} FROM export_rows").query.sql_with_params()
-            for name, j in joins.items()
-        }
+        derived = [
+            grouped(
+                [joins[n] for n in names],
+                f"SELECT {key_names[joins[names[0]].outer]} FROM export_rows",
+            ).query.sql_with_params()
+            for names in tables
+        ]
     except EmptyResultSet:  # a queryset.none(), for example after invalid filters
         return
     connection.ensure_connection()
     raw = connection.connection
     mogrify = ClientCursor(raw).mogrify
-    alias = {name: f"j{i}" for i, name in enumerate(joins)}
+    # Each joined cell: (its table's alias, its column in that table).
+    alias = {
+        name: (f"j{t}", f"a{i}") for t, names in enumerate(tables) for i, name in enumerate(names)
+    }
 
     def literal(value):
         return sql.Literal(value).as_string(raw)
@@ -257,18 +277,19 @@ def copy_rows(queryset, dataset, request, delimiter, tally=None):
         dataset.columns, cell_rules(dataset, request), strict=True
     ):
         if column.source in joins:
-            ref = sql.SQL("{}.joined").format(sql.Identifier(alias[column.source]))
+            ref = sql.SQL("{}.{}").format(*map(sql.Identifier, alias[column.source]))
         else:
             ref = sql.SQL("t.{}").format(sql.Identifier(base_names[position]))
             position += 1
         cells.append(sql.SQL(cell_sql(ref.as_string(raw), literal)))
     join_sql = [
-        sql.SQL("LEFT JOIN ({}) AS {a}(key, joined) ON {a}.key = t.{k}").format(
-            sql.SQL(mogrify(*grouped[name])),
-            a=sql.Identifier(alias[name]),
-            k=sql.Identifier(key_names[j.outer]),
+        sql.SQL("LEFT JOIN ({}) AS {a}(key, {cells}) ON {a}.key = t.{k}").format(
+            sql.SQL(mogrify(*derived[t])),
+            a=sql.Identifier(f"j{t}"),
+            cells=sql.SQL(", ").join(sql.Identifier(f"a{i}") for i in range(len(names))),
+            k=sql.Identifier(key_names[joins[names[0]].outer]),
         )
-        for name, j in joins.items()
+        for t, names in enumerate(tables)
     ]
     names = [*base_names, *key_names.values()]
     statement = sql.SQL(

@@ -17,4 +17,8 @@ class Migration(migrations.Migration):
             model_name='partnership',
             index=models.Index(fields=['publication', 'country', 'programme', 'start_date', 'end_date', 'stated_status', 'id'], name='partnership_facets_idx'),
         ),
+        # The planner's statistics of the new index at once: without them SQLite drove the
+        # municipality list's facets from it (94 -> 620 ms at 10 000 partnerships) and
+        # read the whole table through it for the completeness counts.
+        migrations.RunSQL("ANALYZE partnerships_partnership", migrations.RunSQL.noop),
     ]

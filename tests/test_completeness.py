@@ -101,3 +101,26 @@ def test_a_list_says_when_a_fact_does_not_apply_to_its_records(client, seeded):
     assert not page.context["object_list"]
     assert "Budget anges inte för partnerskap" in page.content.decode()
     assert "anges inte för" not in client.get("/projekt/", {"unstated": "budget"}).content.decode()
+
+
+def test_counts_of_many_records_agree_with_each_record_and_with_any_selection(seeded, goals):
+    """count_checks over many records (one scalar count per check) gives, for every check,
+    the number of records whose own count (one record at a time) finds it; a selection
+    counted by group (records sorted by a count) gives the same, and no selection none."""
+    from django.db.models import Count
+
+    from partnerships.models import Partnership
+
+    describable_partnership("kisumu")
+    describable_partnership("nakuru").goals.add(goals[11])
+    many = count_checks(Partnership.objects.all(), PARTNERSHIP_CHECKS)
+    one_by_one = {c.key: 0 for c in PARTNERSHIP_CHECKS}
+    for partnership in Partnership.objects.all():
+        single = Partnership.objects.filter(pk=partnership.pk)
+        for key, n in count_checks(single, PARTNERSHIP_CHECKS, many=False).items():
+            one_by_one[key] += n
+    assert many == one_by_one
+    assert many["no-goals"] == Partnership.objects.filter(goals=None).count() >= 1
+    grouped = Partnership.objects.annotate(n=Count("grants")).order_by("-n")
+    assert count_checks(grouped, PARTNERSHIP_CHECKS) == many
+    assert set(count_checks(Partnership.objects.none(), PARTNERSHIP_CHECKS).values()) == {0}

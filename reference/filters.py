@@ -220,10 +220,13 @@ class RegisterFilterSet(django_filters.FilterSet):
 
     def queryset_without(self, name):
         """The records the other filters select (ignoring `name` and any invalid value)."""
-        if self.data is None or (self.data and name not in self.data):
+        if not self.data or name not in self.data:
             # Nothing to ignore: the other filters are all of this one's, which selects
             # with its clean values only, as a second FilterSet would (its form, filters
             # and querysets are deep copies: a tenth of an unfiltered list's Python time).
+            # No data is None or, from a list's address without parameters, an empty
+            # QueryDict: until 2026-12-05 only None was taken so, and every unfiltered
+            # list built a FilterSet per facet all the same.
             return self.qs
         data = self.data.copy() if self.data is not None else {}
         if hasattr(data, "pop"):

@@ -46,7 +46,6 @@ from reference.models import (
 GRANT_SEK = Sum(granted_sek())
 # The SEK of the selected partnerships' grants, from the read model.
 PARTNERSHIP_SEK = Sum("figures__sek")
-LINKED_SEK = Sum("partnership__figures__sek")
 # The parameters of the filter contract that the statistics take.
 CONTRACT = set(ProjectFilterSet.base_filters) | set(PartnershipFilterSet.base_filters)
 
@@ -104,6 +103,35 @@ def statistics(params, request=None):
 
 
 ALL_COLUMNS = ("projects", "partnerships", "sek")
+
+
+def summed_by(pairs, *keys):
+    """[(*keys, number of rows, SEK)] of `pairs` (a values() query with a `pid` column,
+    the partnership's id, and `keys`), grouped by `keys`, with each row's SEK from the
+    read model joined by that id: not through the partnerships' table, which the ORM
+    joins on the way to the figures (the SEK by goal at 100 000 on PostgreSQL: 97-112 ->
+    65-67 ms)."""
+    figures = PartnershipFigures._meta.db_table
+    columns = ", ".join(f"pairs.{key}" for key in keys)
+    try:
+        sql, params = pairs.query.sql_with_params()
+    except EmptyResultSet:  # a selection that is none by construction (?country=ZZ)
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns}, COUNT(*), SUM(f.sek) FROM ({sql}) pairs "
+            f"LEFT JOIN {figures} f ON f.partnership_id = pairs.pid GROUP BY {columns}",
+            params,
+        )
+        # SUM of a bigint is a numeric on PostgreSQL: whole kronor, as ints.
+        return [(*row[:-1], None if row[-1] is None else int(row[-1])) for row in cursor]
+
+
+def linked_sek(through, partnerships, target):
+    """{`target` of the links: SEK} of the selected partnerships' links in `through`."""
+    links = through.objects.filter(partnership__in=partnerships.values("pk")).order_by()
+    pairs = links.values(pid=F("partnership_id"), link_key=F(target))
+    return {key: sek for key, _n, sek in summed_by(pairs, "link_key")}
 
 
 def by_year(projects_fs, projects, partnerships_fs, partnerships, grants):
@@ -169,11 +197,7 @@ def by_goal(projects_fs, projects, partnerships_fs, partnerships):
     # (reference.filters.sdg_numbers).
     sek = {
         str(numbers[k]): v
-        for k, v in Partnership.goals.through.objects.filter(
-            partnership__in=partnerships.values("pk")
-        )
-        .values_list("goal_id")
-        .annotate(v=LINKED_SEK)
+        for k, v in linked_sek(Partnership.goals.through, partnerships, "goal_id").items()
         if k in numbers
     }
     rows = [
@@ -195,11 +219,7 @@ def by_goal(projects_fs, projects, partnerships_fs, partnerships):
 def by_theme(projects_fs, projects, partnerships_fs, partnerships):
     p = projects_fs.facet_theme(projects)
     s = partnerships_fs.facet_theme(partnerships)
-    sek = dict(
-        Partnership.themes.through.objects.filter(partnership__in=partnerships.values("pk"))
-        .values_list("theme__slug")
-        .annotate(v=LINKED_SEK)
-    )
+    sek = linked_sek(Partnership.themes.through, partnerships, "theme__slug")
     rows = [
         (
             t.name,
@@ -236,20 +256,7 @@ def by_county(partnerships):
         pid=F("partnership_id"),
     )
     pairs = pairs.order_by().distinct()  # no ordering column among the distinct ones
-    figures = PartnershipFigures._meta.db_table
-    try:
-        sql, params = pairs.query.sql_with_params()
-    except EmptyResultSet:  # a selection that is none by construction (?country=ZZ)
-        grouped = []
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT pairs.code, pairs.name, COUNT(*), SUM(f.sek) FROM ({sql}) pairs "
-                f"LEFT JOIN {figures} f ON f.partnership_id = pairs.pid "
-                "GROUP BY pairs.code, pairs.name",
-                params,
-            )
-            grouped = cursor.fetchall()
+    grouped = summed_by(pairs, "code", "name")
     language = get_language()
     rows = sorted(
         (

@@ -31,7 +31,7 @@ from partnerships.models import (
 from projects.filters import ProjectFilterSet
 from projects.models import Project
 from reference.counties import county_label
-from reference.filters import sdg_goals
+from reference.filters import sdg_goals, sdg_numbers
 from reference.models import (
     Continent,
     Country,
@@ -109,8 +109,8 @@ def summed_by(pairs, *keys):
     """[(*keys, number of rows, SEK)] of `pairs` (a values() query with a `pid` column,
     the partnership's id, and `keys`), grouped by `keys`, with each row's SEK from the
     read model joined by that id: not through the partnerships' table, which the ORM
-    joins on the way to the figures (the SEK by goal at 100 000 on PostgreSQL: 97-112 ->
-    65-67 ms)."""
+    joins on the way to the figures (the SEK by goal or theme at 100 000 on PostgreSQL:
+    96-115 -> 70-85 ms each)."""
     figures = PartnershipFigures._meta.db_table
     columns = ", ".join(f"pairs.{key}" for key in keys)
     try:
@@ -192,7 +192,7 @@ def by_goal(projects_fs, projects, partnerships_fs, partnerships):
     p = projects_fs.facet_goal(projects)
     s = partnerships_fs.facet_goal(partnerships)
     goals = sdg_goals(partnerships_fs.goal_holder())
-    numbers = {g.pk: g.number for g in goals}
+    numbers = sdg_numbers(partnerships_fs.goal_holder())
     # By goal id, the SDG ids kept and named by number, as the facets count
     # (reference.filters.sdg_numbers).
     sek = {

@@ -54,7 +54,7 @@ def sdg_goals(holder=None):
     return memo["_sdg_goals"]
 
 
-def sdg_goal_ids(numbers, request=None):
+def sdg_goal_ids(numbers, holder=None):
     """The ids of the SDG goals numbered `numbers` (from sdg_goals(): no query of its own
     after the first). A filter names the goals by these ids, as constants, rather than
     joining the goals by number: PostgreSQL estimates a constant id from its statistics
@@ -62,7 +62,7 @@ def sdg_goal_ids(numbers, request=None):
     as an average (7 509), and on that estimate plans nested loops that read 441 000 rows
     (1.5 s at 100 000 partnerships) where 26 000 suffice (0.13 s)."""
     wanted = {str(n) for n in numbers}
-    return sorted(g.pk for g in sdg_goals(request) if str(g.number) in wanted)
+    return sorted(g.pk for g in sdg_goals(holder) if str(g.number) in wanted)
 
 
 def sdg_numbers(holder=None):
@@ -224,13 +224,12 @@ class RegisterFilterSet(django_filters.FilterSet):
             # Nothing to ignore: the other filters are all of this one's, which selects
             # with its clean values only, as a second FilterSet would (its form, filters
             # and querysets are deep copies: a tenth of an unfiltered list's Python time).
-            # No data is None or, from a list's address without parameters, an empty
-            # QueryDict: until 2026-12-05 only None was taken so, and every unfiltered
-            # list built a FilterSet per facet all the same.
+            # django-filter keeps no data as an empty QueryDict, never None: until
+            # 2026-12-05 this tested for None, so every unfiltered list built a
+            # FilterSet per facet all the same.
             return self.qs
-        data = self.data.copy() if self.data is not None else {}
-        if hasattr(data, "pop"):
-            data.pop(name, None)
+        data = self.data.copy()
+        data.pop(name, None)
         other = type(self)(data or None, queryset=self.queryset, request=self.request)
         if other.is_bound:
             other.errors  # noqa: B018 - validate so that only clean values filter
@@ -240,12 +239,9 @@ class RegisterFilterSet(django_filters.FilterSet):
         """{parameter: [(value, label, count, selected)]} for the filter panel, options
         that give records or are chosen; one
         grouped query per facet, whatever the number of records (cached briefly)."""
-        from django.http import QueryDict
-
         from core.cache import cached_facets
 
-        params = self.data if self.data is not None else QueryDict()
-        return cached_facets(self.queryset.model, params, self._compute_facets)
+        return cached_facets(self.queryset.model, self.data, self._compute_facets)
 
     def _compute_facets(self):
         selected = {

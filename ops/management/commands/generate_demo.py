@@ -104,7 +104,11 @@ class Command(BaseCommand):
         # marked all-visible and no index-only scan is possible (a count of the published
         # partnerships at 100 000 read the table, 28 ms, instead of an index, 9 ms).
         # VACUUM cannot run in a transaction (a test's).
-        vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+        vacuum = (
+            connection.vendor == "postgresql"
+            and not connection.in_atomic_block
+            and connection.get_autocommit()
+        )
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
         seconds = time.perf_counter() - started

@@ -156,21 +156,20 @@ class MunicipalityFilterSet(RegisterFilterSet):
         )
         return distinct_counts(rows, "partnership__country_id", "organisation_id")
 
-    def _distinct_municipalities(self, through, queryset, target, **lookups):
+    def _distinct_municipalities(self, through, queryset, target):
+        """{`target` of the links: municipalities} of the published partnerships."""
         rows = through.objects.filter(
             **published_at("partnership"),
             partnership__participants__role=Role.SWEDISH_PARTICIPANT,
             **published_at("partnership__participants__organisation"),
             partnership__participants__organisation__in=queryset.values("pk"),
-            **lookups,
         )
-        counted = distinct_counts(rows, target, "partnership__participants__organisation")
-        return {str(k): n for k, n in counted.items()}
+        return distinct_counts(rows, target, "partnership__participants__organisation")
 
     def facet_goal(self, queryset):
         numbers = sdg_numbers(self.goal_holder())
         counted = self._distinct_municipalities(Partnership.goals.through, queryset, "goal_id")
-        return {str(numbers[int(k)]): n for k, n in counted.items() if int(k) in numbers}
+        return {str(numbers[k]): n for k, n in counted.items() if k in numbers}
 
     def facet_theme(self, queryset):
         return self._distinct_municipalities(Partnership.themes.through, queryset, "theme__slug")

@@ -7,7 +7,8 @@ from django import forms
 from django.core.exceptions import EmptyResultSet
 from django.core.validators import validate_slug
 from django.db import connection
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Coalesce
 from django_countries import countries as country_registry
 
 from core import fulltext
@@ -117,6 +118,15 @@ def text_search(queryset, fields_sv, fields_en, value):
     if indexed is not None:
         condition |= Q(pk__in=indexed)
     return queryset.filter(condition)
+
+
+def unindexed(field):
+    """`field` as an expression no index gives in order, for ordering the records a text
+    search matched: by the column itself, PostgreSQL reads its index in order and tests
+    each row until a page is full, which is most of the table when the matches sort late
+    ("[Syntetisk] Vatten ...": 129-155 ms at 100 000 partnerships), where it finds the
+    matches by their own indexes and sorts them instead (18-24 ms)."""
+    return Coalesce(field, Value(""))
 
 
 class YearFilter(django_filters.NumberFilter):

@@ -2,8 +2,7 @@
 the feature apps' records; nothing below imports them."""
 
 from django.conf import settings
-from django.db.models import Count, Max, Prefetch, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Max, Prefetch, Q, Sum
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.views.generic import DetailView, TemplateView
 from core.cache import cached, page_cache_key
 from core.charts import chart_parts
 from core.exports import neutralise
-from core.filters import Q_MAX_LENGTH, text_search
+from core.filters import Q_MAX_LENGTH, text_search, unindexed
 from core.pagination import DETAIL_LIST_SIZE
 from core.pdf import PdfMixin
 from core.quality import completeness
@@ -476,11 +475,7 @@ class SearchView(TemplateView):
             ("name_en", "description_en"),
             query,
         )
-        # By title, as an expression no index gives in order: PostgreSQL would read the
-        # title index until 20 rows matched, which takes most of it when the matches'
-        # titles sort late ("[Syntetisk] Vatten ...": 155 ms at 100 000 partnerships),
-        # where it now finds the matches by their indexes and sorts them (18 ms).
-        by_title = Coalesce("title_sv", Value("")), "pk"
+        by_title = unindexed("title_sv"), "pk"
         groups = [
             ("projects", _("Projects"), projects.order_by(*by_title)),
             ("partnerships", _("Partnerships"), partnerships.order_by(*by_title)),

@@ -22,6 +22,7 @@ from core.filters import (
     country_choices,
     text_search,
     through_ids,
+    unindexed,
 )
 from core.models import Status, published_at
 from core.quality import FACTS, count_checks
@@ -210,8 +211,13 @@ class RegisterFilterSet(django_filters.FilterSet):
                 for f in order
             ]
         elif text_field:
+            column = F(f"{text_field}_sv")
+            if self.is_bound and "q" in self.filters and self.form.cleaned_data.get("q"):
+                column = unindexed(column)  # core.filters.unindexed says why
             order = [
-                f.replace(text_field, f"{text_field}_sv") if f.lstrip("-") == text_field else f
+                (column.desc() if f.startswith("-") else column.asc())
+                if f.lstrip("-") == text_field
+                else f
                 for f in order
             ]
         return queryset.order_by(*order)

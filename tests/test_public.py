@@ -292,3 +292,18 @@ def test_logged_in_users_bypass_the_page_cache(client, staff_user, seeded, setti
     client.get("/projekt/")  # cached for anonymous visitors, without export links
     client.force_login(staff_user)
     assert "export.csv" in client.get("/projekt/").content.decode()
+
+
+@pytest.mark.parametrize("url", ["/projekt/", "/partnerskap/"])
+def test_a_text_search_lists_its_matches_by_title_either_way(client, seeded, url):
+    """The matches of ?q= are ordered by an expression of the title (core.filters.unindexed)
+    rather than by the title's index: the order a reader sees is still A-Z, or Z-A."""
+    make = make_project if url == "/projekt/" else make_partnership
+    for n, title in enumerate(["Öresund vattenrening", "Aalborg vattenverk", "Borås vatten"]):
+        make(f"vatten-{n}", title_sv=title)
+    listed = client.get(url, {"q": "vatten"}).context["object_list"]
+    names = [record.title_sv for record in listed if record.slug.startswith("vatten-")]
+    assert names == ["Aalborg vattenverk", "Borås vatten", "Öresund vattenrening"]
+    listed = client.get(url, {"q": "vatten", "sort": "-title"}).context["object_list"]
+    names = [record.title_sv for record in listed if record.slug.startswith("vatten-")]
+    assert names == ["Öresund vattenrening", "Borås vatten", "Aalborg vattenverk"]

@@ -312,3 +312,39 @@ def test_a_municipality_page_lists_its_first_partnerships_and_links_to_all(
     html = client.get("/kommuner/borlange/").content.decode()
     assert html.count('href="/partnerskap/borlange-') == 2
     assert 'href="/partnerskap/?municipality=borlange">Alla 3 partnerskap, med filter</a>' in html
+
+
+def record_line(page, title):
+    """The <li class="record"> of the list line whose title is `title`."""
+    (line,) = re.findall(
+        r'<li class="record">(?:(?!</li>\n).)*' + title + r".*?</li>\n", page, re.S
+    )
+    return line
+
+
+def test_a_list_line_shows_the_known_facts_and_the_goals_as_chips(client, seeded, goals):
+    """A line says what is known, separated by middle dots, and nothing for the rest (no
+    stray separator where the country or the participants are not recorded); each SDG
+    is a chip linking to its page, a Millennium goal a chip without a link."""
+    from reference.models import Goal
+
+    mdg = Goal.objects.get(framework="mdg", number=7)
+    make_partnership("utan-land", title_sv="Partnerskap utan land", start_year=2015, end_year=2016)
+    make_partnership(
+        "med-allt",
+        title_sv="Partnerskap med allt",
+        country="KE",
+        participants=[make_municipality("Lunds kommun", "1281")],
+        goals=[goals[6], mdg],
+        start_year=2015,
+        end_year=2016,
+    )
+    page = client.get("/partnerskap/").content.decode()
+    bare = record_line(page, "Partnerskap utan land")
+    assert '<p class="meta">Avslutat · 2015–2016</p>' in bare
+    assert "goal-badges" not in bare
+    full = record_line(page, "Partnerskap med allt")
+    assert '<p class="meta">Kenya · Lunds kommun · Avslutat · 2015–2016</p>' in full
+    assert '<a class="goal-chip" href="/mal/6/">' in full
+    assert '<span class="goal-badge mdg">Millenniemål 7</span>' in full
+    assert full.count('class="goal-chip"') == 2

@@ -1,0 +1,24 @@
+from django import template
+from django.utils.html import format_html
+
+from core.listing import joined, record_item
+from reference.templatetags.goals import goal_badges
+
+register = template.Library()
+
+
+@register.simple_tag
+def project_item(project):
+    """A project's line in a list (core.listing): its countries, status, years and
+    programme. {% project_item project %} in a loop over for_list() records."""
+    programme = project.programme
+    meta = joined(
+        [
+            joined([country.name for country in project.countries.all()], ", "),
+            project.get_status_display(),
+            project.years_display,
+            programme
+            and format_html('<a href="{}">{}</a>', programme.get_absolute_url(), programme.name),
+        ]
+    )
+    return record_item(project, meta, goal_badges(project.goals.all()))

@@ -2,6 +2,7 @@ from django import template
 from django.http import QueryDict
 from django.urls import reverse, translate_url
 from django.utils import translation
+from django.utils.html import format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
@@ -60,6 +61,22 @@ def markdown(text):
 @register.simple_tag
 def params(**kwargs):
     return urlencode({k: v for k, v in kwargs.items() if v not in (None, "")})
+
+
+@register.simple_tag
+def facet_checkboxes(name, options):
+    """The checkboxes of a facet's options ((value, label, count, selected), ...), one
+    line each: built here rather than in the template's loop, since the municipalities'
+    facet has some 300 of them on every list."""
+    return format_html_join(
+        "\n",
+        '<label class="option"><input type="checkbox" name="{}" value="{}"{}> {} '
+        '<span class="count">({})</span></label>',
+        (
+            (name, value, mark_safe(" checked") if selected else "", label, count)
+            for value, label, count, selected in options
+        ),
+    )
 
 
 @register.filter

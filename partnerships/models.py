@@ -495,6 +495,11 @@ class Partnership(DatedModel, SourcedModel, BilingualTitleMixin, LeadImageModel,
         indexes = [
             models.Index(fields=["start_date", "end_date"], name="partnership_dates_idx"),
             models.Index(fields=["publication", "title_sv"], name="partnership_pub_title_idx"),
+            # The feed's latest changes and the about page's "last updated" (a sort of
+            # every published row before: 50 ms at 100 000).
+            models.Index(
+                fields=["publication", "updated_at", "id"], name="partnership_pub_updated_idx"
+            ),
             # Every column the lists' facets and the statistics group the published
             # partnerships by (count, country, programme, status, years) and the id the
             # link tables' counts select by: those reads are index-only scans of this

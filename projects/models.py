@@ -134,6 +134,10 @@ class Project(DatedModel, SourcedModel, BilingualTitleMixin, LeadImageModel, Pub
         indexes = [
             models.Index(fields=["start_date", "end_date"], name="project_dates_idx"),
             models.Index(fields=["publication", "title_sv"], name="project_pub_title_idx"),
+            # The feed's latest changes and the about page's "last updated".
+            models.Index(
+                fields=["publication", "updated_at", "id"], name="project_pub_updated_idx"
+            ),
         ]
 
     @property

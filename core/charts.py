@@ -43,6 +43,9 @@ def bar_table(key, title, rows, columns):
             {
                 "label": label,
                 "values": values,
+                # The table's cells in the order of its columns: "" where the row has
+                # no such column, None where its value is not recorded.
+                "cells": [values.get(column, "") for column in columns],
                 "query": query,
                 "measure": measure,
                 "bar_width": bar,

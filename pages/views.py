@@ -446,9 +446,10 @@ class SearchView(TemplateView):
             return context
         fields = ("title_sv", "summary_sv", "body_sv"), ("title_en", "summary_en", "body_en")
         named = Q(name_sv__icontains=query) | Q(name_en__icontains=query)
-        # The few countries first, so that the records' condition is one OR of indexed
-        # conditions on their own table (as a subquery, PostgreSQL expected three in four
-        # records to match).
+        # The few countries first, so that the records' condition is the text conditions
+        # on their own table OR'ed with a constant list of country codes (the column of
+        # a partnership, a project's link table): with the countries as a subquery,
+        # PostgreSQL expected three in four records to match.
         countries = list(Country.objects.filter(named | Q(code__iexact=query)).order_by("name_sv"))
         codes = [country.code for country in countries]
 

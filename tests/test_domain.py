@@ -303,10 +303,21 @@ def test_english_lists_sort_by_the_english_title_and_say_a_to_z(client, seeded):
 
 def test_swedish_fallback_on_english_pages_is_marked(client, seeded):
     """Defect: Swedish text shown on English pages had no lang="sv" (WCAG 3.1.2)."""
-    make_project("bara-svenska", title_sv="Bara svensk titel", summary_sv="Bara svensk text")
+    from reference.models import Programme
+
+    programme = Programme.objects.create(
+        slug="bara-svenskt", name_sv="Bara svenskt program", publication="published"
+    )
+    make_project(
+        "bara-svenska",
+        title_sv="Bara svensk titel",
+        summary_sv="Bara svensk text",
+        programme=programme,
+    )
     page = client.get("/en/projects/").content.decode()
     assert '<span lang="sv">Bara svensk titel</span>' in page
     assert '<p lang="sv">Bara svensk text</p>' in page
+    assert '<span lang="sv">Bara svenskt program</span></a>' in page  # in the list line
     detail = client.get("/en/projects/bara-svenska/").content.decode()
     assert '<span lang="sv">Bara svensk titel</span>' in detail
     swedish = client.get("/projekt/bara-svenska/").content.decode()

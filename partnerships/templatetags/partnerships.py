@@ -15,7 +15,8 @@ def partnership_item(partnership):
     meta = joined(
         [
             country and country.name,
-            joined([m.name for m in partnership.swedish_participants], ", "),
+            # A draft organisation reads as None outside for_list()'s published rows.
+            joined([m.name for m in partnership.swedish_participants if m], ", "),
             partnership.get_status_display(),
             partnership.years_display,
         ]

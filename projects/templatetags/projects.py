@@ -2,6 +2,7 @@ from django import template
 from django.utils.html import format_html
 
 from core.listing import joined, record_item
+from core.models import localized_html
 from reference.templatetags.goals import goal_badges
 
 register = template.Library()
@@ -18,7 +19,11 @@ def project_item(project):
             project.get_status_display(),
             project.years_display,
             programme
-            and format_html('<a href="{}">{}</a>', programme.get_absolute_url(), programme.name),
+            and format_html(
+                '<a href="{}">{}</a>',
+                programme.get_absolute_url(),
+                localized_html(programme, "name"),  # lang="sv" where it falls back
+            ),
         ]
     )
     return record_item(project, meta, goal_badges(project.goals.all()))

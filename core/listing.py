@@ -7,8 +7,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from core.models import localized_html, localized_with_language
-from core.text import page_language
+from core.models import fallback_lang, localized_html
 
 SUMMARY_WORDS = 40
 
@@ -22,9 +21,8 @@ def record_item(record, meta, badges):
     """The list line of `record`: its title linking to its page, a line of facts (`meta`,
     safe HTML), its summary cut at SUMMARY_WORDS words (marked lang="sv" where a Swedish
     text stands on an English page) and its goals (`badges`, safe HTML)."""
-    summary, language = localized_with_language(record, "summary")
+    summary, lang = fallback_lang(record, "summary")
     if summary:
-        lang = mark_safe(' lang="sv"') if language != page_language() else ""
         words = Truncator(summary).words(SUMMARY_WORDS, truncate=" …")
         summary = format_html("<p{}>{}</p>", lang, words)
     return format_html(

@@ -14,6 +14,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +64,14 @@ def localized_html(obj, field):
     if language == "sv" and not _swedish():
         return format_html('<span lang="sv">{}</span>', text)
     return format_html("{}", text)
+
+
+def fallback_lang(obj, field):
+    """(the localized text, the attribute to put on its own element): ' lang="sv"' when
+    the text is a Swedish fallback on an English page, else "" (the block form of
+    localized_html, for a paragraph)."""
+    text, language = localized_with_language(obj, field)
+    return text, mark_safe(' lang="sv"') if language != page_language() else ""
 
 
 class SaveRulesModel(models.Model):

@@ -6,8 +6,6 @@ from django.utils.html import format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
-from core.text import page_language
-
 register = template.Library()
 
 
@@ -102,11 +100,9 @@ def bi(obj, field):
 def bi_text(obj, field):
     """The same as plain text with the language attribute to put on its own element:
     returns ' lang="sv"' when the text is a Swedish fallback on an English page."""
-    from core.models import localized_with_language
+    from core.models import fallback_lang
 
-    _text, language = localized_with_language(obj, field)
-    current = page_language()
-    return mark_safe(' lang="sv"') if language != current else ""
+    return fallback_lang(obj, field)[1]
 
 
 @register.filter

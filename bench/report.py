@@ -75,7 +75,7 @@ def main():
         print(pages_table(pages))
     export = load("export")
     if export:
-        print("\n### CSV export of grants\n")
+        print("\n### Exports (grants CSV, 360Giving, IATI)\n")
         rows = [
             (
                 r["grants"],

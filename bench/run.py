@@ -251,6 +251,19 @@ def page_benchmark(sizes, seconds, repeats):
     return rows
 
 
+# The grants CSV (COPY and Python paths), the 360Giving CSV and JSON, the partnerships'
+# IATI file (a row is an activity), django-import-export, and the bare COPY.
+EXPORT_METHODS = (
+    "ours",
+    "ours-python",
+    "ours-360",
+    "ours-360-json",
+    "ours-iati",
+    "import-export",
+    "copy",
+)
+
+
 def export_benchmark(sizes, repeats):
     rows = []
     for grants in sizes:
@@ -258,7 +271,7 @@ def export_benchmark(sizes, repeats):
         url = postgres_url(name)
         recreate_postgres(name)
         prepare_database(url, grants // 2, grants_per_partnership=2, projects=0)
-        for method in ("ours", "ours-python", "ours-360", "ours-360-json", "import-export", "copy"):
+        for method in EXPORT_METHODS:
             runs = []
             for _ in range(repeats):
                 out = subprocess.run(

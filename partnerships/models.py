@@ -723,6 +723,36 @@ class PartnershipFigures(models.Model):
         return f"{self.partnership_id}: {self.grants}, {self.sek}"
 
 
+class PartnershipFacts(models.Model):
+    """The read model of what is stated of a partnership: one row per partnership with the
+    number of rows that state each of four facts (goals linked, sources linked, partner
+    local governments, grants). Kept by the database itself, by triggers
+    (partnerships/facts.py) in the same transaction as every write, whichever path writes;
+    nothing in Python writes it. The data-quality checks and the lists' filter "unstated"
+    read a fact as unstated where its number is 0."""
+
+    partnership = models.OneToOneField(
+        Partnership,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="stated",
+        verbose_name=_("partnership"),
+    )
+    goals = models.PositiveIntegerField(_("goals"))
+    sources = models.PositiveIntegerField(_("sources"))
+    partners = models.PositiveIntegerField(_("partner local governments"))
+    grants = models.PositiveIntegerField(_("grants"))
+
+    class Meta:
+        verbose_name = _("what is stated of a partnership")
+        verbose_name_plural = _("what is stated of partnerships")
+        default_permissions = ()
+
+    def __str__(self):
+        counts = (self.goals, self.sources, self.partners, self.grants)
+        return f"{self.partnership_id}: {counts}"
+
+
 FUNDING_ROLES = (Role.EXTENDING, Role.FUNDING)
 
 

@@ -1,17 +1,24 @@
-"""The read model of the grants (partnerships.PartnershipFigures: each partnership's number
-of grants and SEK granted) equals a fresh count from the grants after every path that
-writes them: the admin's form and its inline, a bulk action, the import, a delete and
-its cascade, a history revert, `seed` and `restore`; and the statistics that read it
-give the figures of the grants themselves."""
+"""The read models of the partnerships equal a fresh count from the tables after every
+path that writes them: the admin's form and its inlines, a bulk action, the import, a
+delete and its cascade, a history revert, `seed` and `restore`. One is of the grants
+(partnerships.PartnershipFigures: each partnership's number of grants and SEK granted),
+and the statistics that read it give the figures of the grants themselves; the other is
+of what is stated (partnerships.PartnershipFacts: goals, sources, partner local
+governments and grants linked), and the data-quality counts and the lists' "unstated"
+filter that read it select the records a check of the link tables selects."""
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
+from core.quality import lacks
+from partnerships import facts
 from partnerships.figures import counted_afresh, held
-from partnerships.models import Grant, GrantRound, Partnership
-from tests.conftest import admin_form_data, make_partnership
+from partnerships.models import Grant, GrantRound, Partnership, PartnershipParticipant
+from reference.models import Goal, OrganisationKind, Role, Source
+from tests.conftest import admin_form_data, make_municipality, make_partnership
 from tests.test_import import GOOD, confirm, upload
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +28,9 @@ def assert_current():
     afresh = counted_afresh()
     assert afresh, "the test should have grants to count"
     assert held() == afresh
+    stated = facts.counted_afresh()
+    assert stated, "the test should have partnerships to count"
+    assert facts.held() == stated
 
 
 @pytest.fixture
@@ -48,6 +58,58 @@ def test_the_figures_follow_creates_updates_moves_and_deletes(partnerships):
     assert_current()
 
 
+def test_what_is_stated_follows_links_participants_and_grants(seeded):
+    goals = list(Goal.objects.order_by("pk")[:2])
+    source = Source.objects.first()
+    sweden = make_municipality("Hällefors", "1863")
+    nakuru = make_municipality("Nakuru", kind=OrganisationKind.PARTNER_GOVERNMENT, country="KE")
+    full = make_partnership(
+        "full",
+        goals=goals,
+        participants=[sweden],
+        partners=[nakuru],
+        grants=[(2016, 1, 1), (2017, 1, 1)],
+    )
+    full.sources.add(source)
+    bare = make_partnership("bar")
+    assert facts.held()[full.pk] == (2, 1, 1, 2)
+    assert facts.held()[bare.pk] == (0, 0, 0, 0)
+    # A role changed from partner to Swedish participant moves its count (an update).
+    PartnershipParticipant.objects.filter(partnership=full, organisation=nakuru).update(
+        role=Role.SWEDISH_PARTICIPANT
+    )
+    full.goals.remove(goals[0])
+    Partnership.sources.through.objects.filter(partnership=full).delete()  # bulk, no signals
+    assert facts.held()[full.pk] == (1, 0, 0, 2)
+    # A grant moved to the other partnership.
+    Grant.objects.filter(partnership=full, year=2017).update(partnership=bare)
+    assert facts.held()[full.pk] == (1, 0, 0, 1)
+    assert facts.held()[bare.pk] == (0, 0, 0, 1)
+    assert_current()
+    # The checks and the lists' filter select what a check of the link tables selects.
+    for fact, relation, where in (
+        ("goals", "goals", {}),
+        ("sources", "sources", {}),
+        ("partners", "participants", {"role": Role.PARTNER_GOVERNMENT}),
+        ("grants", "grants", {}),
+    ):
+        from_model = Partnership.objects.filter(facts.unstated(fact)(Partnership))
+        from_links = Partnership.objects.filter(lacks(relation, **where)(Partnership))
+        assert set(from_model) == set(from_links), fact
+    response = Client().get(reverse("partnerships:partnership-list"), {"unstated": "partner"})
+    listed = {p.pk for p in response.context["object_list"]}
+    assert {full.pk, bare.pk} <= listed
+    PartnershipParticipant.objects.create(
+        partnership=bare, organisation=nakuru, role=Role.PARTNER_GOVERNMENT
+    )
+    response = Client().get(reverse("partnerships:partnership-list"), {"unstated": "partner"})
+    assert bare.pk not in {p.pk for p in response.context["object_list"]}
+    # A deleted partnership takes its row with it.
+    bare.delete()
+    assert bare.pk not in facts.held()
+    assert_current()
+
+
 def test_the_largest_grant_does_not_overflow(db):
     partnership = make_partnership("stor", grants=[(2016, 2_147_483_647, 10)])
     assert held()[partnership.pk] == (1, 21_474_836_470)
@@ -72,9 +134,23 @@ def test_an_editor_saving_grants_in_the_partnership_form(client, editor, partner
             f"{prefix}-{total}-duration_years": 2,
         }
     )
+    # A partner local government added in the participants' inline.
+    nakuru = make_municipality("Nakuru", kind=OrganisationKind.PARTNER_GOVERNMENT, country="KE")
+    n = int(data["participants-TOTAL_FORMS"])
+    data.update(
+        {
+            "participants-TOTAL_FORMS": n + 1,
+            f"participants-{n}-organisation": nakuru.pk,
+            f"participants-{n}-role": Role.PARTNER_GOVERNMENT,
+            f"participants-{n}-position": n + 1,
+        }
+    )
     response = client.post(url, data)
-    assert response.status_code == 302, response.context and response.context.get("errors")
+    assert response.status_code == 302, response.context and [
+        (f.prefix, f.errors) for i in response.context["inline_admin_formsets"] for f in i.formset
+    ]
     assert held()[first.pk] == (2, 350_000 * 2 + 50_000 * 2)
+    assert facts.held()[first.pk] == (0, 0, 1, 2)
     assert_current()
 
 
@@ -130,16 +206,22 @@ def test_seed_keeps_the_figures(seeded, partnerships):
 @pytest.mark.django_db(transaction=True)
 def test_restore_gives_the_figures_of_the_backup(tmp_path, seeded):
     make_partnership("aterstalld", grants=[(2016, 400_000, 3)])
-    expected = counted_afresh()
+    before = dict(Partnership.objects.values_list("pk", "slug"))
+    expected, stated = counted_afresh(), facts.counted_afresh()
     path = tmp_path / "backup.json"
     call_command("backup", str(path))
     call_command("restore", str(path), replace=True)
     assert held() == expected
+    # The same partnerships (by slug) with the same facts stated.
+    slugs = dict(Partnership.objects.values_list("pk", "slug"))
+    assert {slugs[pk]: n for pk, n in facts.held().items()} == {
+        slug: stated[pk] for pk, slug in before.items()
+    }
     assert_current()
 
 
 def test_the_triggers_exist_on_the_database(db):
-    """A table remade on SQLite loses its triggers (partnerships/figures.py)."""
+    """A table remade on SQLite loses its triggers (partnerships/figures.py, facts.py)."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(
@@ -147,11 +229,14 @@ def test_the_triggers_exist_on_the_database(db):
                 "AND name LIKE 'partnerships_grant_figures_%'"
             )
             assert cursor.fetchone()[0] == 3
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         else:
             cursor.execute(
                 "SELECT count(*) FROM pg_trigger WHERE tgname = 'partnerships_grant_figures'"
             )
             assert cursor.fetchone()[0] == 1
+            cursor.execute("SELECT tgname FROM pg_trigger")
+        assert facts.trigger_names(connection.vendor) <= {name for (name,) in cursor.fetchall()}
 
 
 def test_the_statistics_read_the_figures_of_the_published_grants(client, partnerships):

@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand
 
 # Rows that migrate makes again on an empty database are left out, and so are sessions,
 # login attempts and the admin's log of actions (README, "Backup and restore"), and the
-# read model of the grants, which the database makes again from the grants as they load
-# (partnerships/figures.py).
+# read models of the partnerships, which the database makes again from the rows as they
+# load (partnerships/figures.py, partnerships/facts.py).
 EXCLUDE = [
     "contenttypes",
     "auth.permission",
@@ -14,6 +14,7 @@ EXCLUDE = [
     "admin.logentry",
     "axes",
     "partnerships.partnershipfigures",
+    "partnerships.partnershipfacts",
 ]
 
 

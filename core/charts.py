@@ -1,6 +1,6 @@
-"""Bar charts drawn on the server as SVG, each with the same numbers as a table
-(templates/includes/chart_table.html): the shapes for the statistics page and for the
-statistics panels of record pages."""
+"""Bar charts drawn on the server as SVG, each with the same numbers as a table (written
+by the tag chart_table, pages/templatetags/charts.py): the shapes for the statistics page
+and for the statistics panels of record pages."""
 
 from django.utils.translation import gettext_lazy as _
 

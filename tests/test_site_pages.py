@@ -348,3 +348,19 @@ def test_a_list_line_shows_the_known_facts_and_the_goals_as_chips(client, seeded
     assert '<a class="goal-chip" href="/mal/6/">' in full
     assert '<span class="goal-badge mdg">Millenniemål 7</span>' in full
     assert full.count('class="goal-chip"') == 2
+
+
+def test_a_facet_option_is_escaped_and_marks_what_is_chosen(client, db):
+    """The filter panel's checkboxes (core.templatetags.register.facet_checkboxes): a
+    name with markup in it is shown as text, and the chosen option is checked."""
+    odd = make_municipality('Bolag <b>"&" Co</b>', "9999")
+    plain = make_municipality("Ludvika", "2085")
+    make_partnership("udda", participants=[odd])
+    make_partnership("vanlig", participants=[plain])
+    html = client.get("/partnerskap/", {"municipality": plain.slug}).content.decode()
+    (label,) = re.findall(r'<label class="option">[^\n]*Bolag[^\n]*</label>', html)
+    assert "Bolag &lt;b&gt;&quot;&amp;&quot; Co&lt;/b&gt;" in label
+    assert "<b>" not in label and " checked" not in label
+    (chosen,) = re.findall(rf'<label class="option">[^\n]*value="{plain.slug}"[^\n]*', html)
+    assert 'name="municipality"' in chosen and " checked>" in chosen
+    assert '<span class="count">(1)</span>' in chosen

@@ -2,9 +2,10 @@ from django import template
 from django.http import QueryDict
 from django.urls import reverse, translate_url
 from django.utils import translation
-from django.utils.html import format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+
+from core.text import escaped
 
 register = template.Library()
 
@@ -66,14 +67,14 @@ def facet_checkboxes(name, options):
     """The checkboxes of a facet's options ((value, label, count, selected), ...), one
     line each: built here rather than in the template's loop, since the municipalities'
     facet has some 300 of them on every list."""
-    return format_html_join(
-        "\n",
-        '<label class="option"><input type="checkbox" name="{}" value="{}"{}> {} '
-        '<span class="count">({})</span></label>',
-        (
-            (name, value, mark_safe(" checked") if selected else "", label, count)
+    name = escaped(name)
+    return mark_safe(
+        "\n".join(
+            f'<label class="option"><input type="checkbox" name="{name}" '
+            f'value="{escaped(value)}"{" checked" if selected else ""}> {escaped(label)} '
+            f'<span class="count">({escaped(count)})</span></label>'
             for value, label, count, selected in options
-        ),
+        )
     )
 
 

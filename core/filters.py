@@ -4,10 +4,9 @@ contract itself (reference.filters.RegisterFilterSet) is built from these."""
 
 import django_filters
 from django import forms
-from django.core.exceptions import EmptyResultSet
 from django.core.validators import validate_slug
 from django.db import connection
-from django.db.models import Count, F, Q, Value
+from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django_countries import countries as country_registry
 
@@ -66,28 +65,6 @@ def through_ids(model, field_name, **lookups):
     field = model._meta.get_field(field_name)
     through = field.remote_field.through
     return through.objects.filter(**lookups).values(field.m2m_field_name())
-
-
-def distinct_counts(rows, key, member):
-    """{key: number of distinct members} of a queryset's rows (`key` and `member` are
-    lookups), counted over the distinct (key, member) pairs: `SELECT key, COUNT(*) FROM
-    (SELECT DISTINCT key, member ...) GROUP BY key` on PostgreSQL, which groups the
-    distinct pairs with a hash, where COUNT(DISTINCT member) per key sorted every joined
-    row (the municipalities' facets at 100 000 partnerships: 154–261 ms each, now
-    74–134); on SQLite COUNT(DISTINCT), which it counts 10 % faster than the pairs."""
-    if connection.vendor != "postgresql":  # SQLite counts COUNT(DISTINCT) a little faster
-        counted = rows.values_list(key).annotate(n=Count(member, distinct=True)).order_by()
-        return dict(counted)
-    pairs = rows.values(facet_key=F(key), facet_member=F(member)).order_by().distinct()
-    try:
-        sql, params = pairs.query.sql_with_params()
-    except EmptyResultSet:  # a selection that is none by construction
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT facet_key, COUNT(*) FROM ({sql}) AS pairs GROUP BY facet_key", params
-        )
-        return dict(cursor.fetchall())
 
 
 def text_search(queryset, fields_sv, fields_en, value):

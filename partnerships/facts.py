@@ -22,9 +22,11 @@ A migration that remakes one of these tables on SQLite (Django does, to alter a 
 it) drops its triggers: add `operation()` again after it
 (tests/test_read_model.py::test_the_triggers_exist_on_the_database fails until then)."""
 
-from django.db import migrations
+import sys
+
 from django.db.models import Q
 
+from core.triggers import trigger_operation
 from reference.models import Role
 
 FACTS = "partnerships_partnershipfacts"
@@ -181,19 +183,7 @@ def trigger_names(vendor):
 def operation():
     """A migration operation that creates the read model's triggers (again) and fills it
     from the tables, and drops the triggers when reversed."""
-
-    def forwards(apps, schema_editor):
-        vendor = schema_editor.connection.vendor
-        for sql in pg_statements() if vendor == "postgresql" else sqlite_statements():
-            schema_editor.execute(sql, params=None)
-
-    def backwards(apps, schema_editor):
-        vendor = schema_editor.connection.vendor
-        drop = pg_drop_statements() if vendor == "postgresql" else sqlite_drop_statements()
-        for sql in drop:
-            schema_editor.execute(sql, params=None)
-
-    return migrations.RunPython(forwards, backwards, elidable=False)
+    return trigger_operation(sys.modules[__name__])
 
 
 def counted_afresh():

@@ -16,8 +16,11 @@ the grants' table on SQLite (Django does, to alter a column of it) drops its tri
 add `operation()` again after it (tests/test_read_model.py fails when the read model and
 a fresh count disagree)."""
 
-from django.db import migrations
+import sys
+
 from django.db.models import Count, Sum
+
+from core.triggers import trigger_operation
 
 GRANTS = "partnerships_grant"
 FIGURES = "partnerships_partnershipfigures"
@@ -92,29 +95,10 @@ def pg_drop_statements():
     return [f"DROP TRIGGER IF EXISTS {TRIGGER} ON {GRANTS}", f"DROP FUNCTION IF EXISTS {TRIGGER}()"]
 
 
-def create(schema_editor):
-    vendor = schema_editor.connection.vendor
-    for sql in pg_statements() if vendor == "postgresql" else sqlite_statements():
-        schema_editor.execute(sql, params=None)
-
-
-def drop(schema_editor):
-    vendor = schema_editor.connection.vendor
-    for sql in pg_drop_statements() if vendor == "postgresql" else sqlite_drop_statements():
-        schema_editor.execute(sql, params=None)
-
-
 def operation():
-    """A migration operation that fills the read model from the grants and creates its
-    triggers (again), and drops the triggers when reversed."""
-
-    def forwards(apps, schema_editor):
-        create(schema_editor)
-
-    def backwards(apps, schema_editor):
-        drop(schema_editor)
-
-    return migrations.RunPython(forwards, backwards, elidable=False)
+    """A migration operation that creates the read model's triggers (again) and fills it
+    from the tables, and drops the triggers when reversed."""
+    return trigger_operation(sys.modules[__name__])
 
 
 def counted_afresh():

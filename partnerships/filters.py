@@ -2,9 +2,15 @@ import django_filters
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import SlugFilter, distinct_counts, through_ids
+from core.filters import SlugFilter
 from core.models import published_at
-from partnerships.models import Partnership, PartnershipParticipant
+from partnerships.models import (
+    CountryCoverage,
+    GoalCoverage,
+    Partnership,
+    PartnershipParticipant,
+    ThemeCoverage,
+)
 from partnerships.quality import CHECKS
 from partnerships.queries import swedish_links, with_partnership_counts
 from reference.filters import (
@@ -120,29 +126,27 @@ class MunicipalityFilterSet(RegisterFilterSet):
             pk__in=swedish_links(partnership__in=partnerships).values("organisation_id")
         )
 
+    def _covering(self, queryset, model, **keys):
+        """The organisations whose published partnerships cover one of `keys` (the read
+        model, partnerships/coverage.py)."""
+        covered = model.objects.filter(n__gt=0, **keys).values("organisation_id")
+        return queryset.filter(pk__in=covered)
+
     def filter_country(self, queryset, name, value):
         if not value:
             return queryset
-        return self._through_partnerships(
-            queryset, Partnership.objects.filter(country_id__in=value)
-        )
+        return self._covering(queryset, CountryCoverage, country_id__in=value)
 
     def filter_goal(self, queryset, name, value):
         if not value:
             return queryset
         ids = sdg_goal_ids(value, self.goal_holder())
-        partnerships = Partnership.objects.filter(
-            pk__in=through_ids(Partnership, "goals", goal_id__in=ids)
-        )
-        return self._through_partnerships(queryset, partnerships)
+        return self._covering(queryset, GoalCoverage, goal_id__in=ids)
 
     def filter_theme(self, queryset, name, value):
         if not value:
             return queryset
-        partnerships = Partnership.objects.filter(
-            pk__in=through_ids(Partnership, "themes", theme_id__in=[t.pk for t in value])
-        )
-        return self._through_partnerships(queryset, partnerships)
+        return self._covering(queryset, ThemeCoverage, theme_id__in=[t.pk for t in value])
 
     def filter_programme(self, queryset, name, value):
         if not value:
@@ -150,29 +154,21 @@ class MunicipalityFilterSet(RegisterFilterSet):
         partnerships = Partnership.objects.filter(programme__in=[p.pk for p in value])
         return self._through_partnerships(queryset, partnerships)
 
-    def facet_country(self, queryset):
-        rows = swedish_links(
-            organisation__in=queryset.values("pk"), partnership__country__isnull=False
-        )
-        return distinct_counts(rows, "partnership__country_id", "organisation_id")
+    def _covered(self, model, queryset, key):
+        """{key: municipalities of `queryset` whose published partnerships cover it}."""
+        rows = model.objects.filter(n__gt=0, organisation__in=queryset.values("pk"))
+        return dict(rows.values_list(key).annotate(n=Count("pk")).order_by())
 
-    def _distinct_municipalities(self, through, queryset, target):
-        """{`target` of the links: municipalities} of the published partnerships."""
-        rows = through.objects.filter(
-            **published_at("partnership"),
-            partnership__participants__role=Role.SWEDISH_PARTICIPANT,
-            **published_at("partnership__participants__organisation"),
-            partnership__participants__organisation__in=queryset.values("pk"),
-        )
-        return distinct_counts(rows, target, "partnership__participants__organisation")
+    def facet_country(self, queryset):
+        return self._covered(CountryCoverage, queryset, "country_id")
 
     def facet_goal(self, queryset):
         numbers = sdg_numbers(self.goal_holder())
-        counted = self._distinct_municipalities(Partnership.goals.through, queryset, "goal_id")
+        counted = self._covered(GoalCoverage, queryset, "goal_id")
         return {str(numbers[k]): n for k, n in counted.items() if k in numbers}
 
     def facet_theme(self, queryset):
-        return self._distinct_municipalities(Partnership.themes.through, queryset, "theme__slug")
+        return self._covered(ThemeCoverage, queryset, "theme__slug")
 
     def facet_kind(self, queryset):
         return dict(queryset.values_list("kind").annotate(n=Count("pk")))

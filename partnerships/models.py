@@ -753,6 +753,55 @@ class PartnershipFacts(models.Model):
         return f"{self.partnership_id}: {counts}"
 
 
+class Coverage(models.Model):
+    """The read model of what the published partnerships of each Swedish participant
+    cover: one row per organisation and goal (theme, country) with the number of its
+    published partnerships, as a Swedish participant, that have it. Kept by triggers
+    (partnerships/coverage.py); the municipalities' list filters and counts its facets
+    from these rows instead of joining every participant to every link."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    n = models.PositiveIntegerField(_("partnerships"))
+
+    class Meta:
+        abstract = True
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.organisation_id}: {self.n}"
+
+
+class GoalCoverage(Coverage):
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="+")
+
+    class Meta(Coverage.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "goal"], name="goal_coverage_unique")
+        ]
+
+
+class ThemeCoverage(Coverage):
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="+")
+
+    class Meta(Coverage.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "theme"], name="theme_coverage_unique")
+        ]
+
+
+class CountryCoverage(Coverage):
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
+
+    class Meta(Coverage.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "country"], name="country_coverage_unique"
+            )
+        ]
+
+
 FUNDING_ROLES = (Role.EXTENDING, Role.FUNDING)
 
 

@@ -14,10 +14,10 @@ from django.test import Client
 from django.urls import reverse
 
 from core.quality import lacks
-from partnerships import facts
+from partnerships import coverage, facts
 from partnerships.figures import counted_afresh, held
 from partnerships.models import Grant, GrantRound, Partnership, PartnershipParticipant
-from reference.models import Goal, OrganisationKind, Role, Source
+from reference.models import Goal, OrganisationKind, Role, Source, Theme
 from tests.conftest import admin_form_data, make_municipality, make_partnership
 from tests.test_import import GOOD, confirm, upload
 
@@ -31,6 +31,7 @@ def assert_current():
     stated = facts.counted_afresh()
     assert stated, "the test should have partnerships to count"
     assert facts.held() == stated
+    assert coverage.held() == coverage.counted_afresh()
 
 
 @pytest.fixture
@@ -108,6 +109,55 @@ def test_what_is_stated_follows_links_participants_and_grants(seeded):
     bare.delete()
     assert bare.pk not in facts.held()
     assert_current()
+
+
+def test_what_each_municipality_covers_follows_every_write(seeded):
+    """The municipalities' read model (partnerships/coverage.py) after participants,
+    goals, themes, a country and the publication change, and its facets and filters as
+    a check of the link tables gives them."""
+    goals = list(Goal.objects.filter(framework="sdg").order_by("number")[:3])
+    themes = list(Theme.objects.order_by("pk")[:2])
+    falun = make_municipality("Provby", "9901")
+    gavle = make_municipality("Testvik", "9902")
+    one = make_partnership(
+        "ett",
+        country="KE",
+        participants=[falun, gavle],
+        goals=goals[:2],
+        themes=themes[:1],
+        grants=[(2016, 100_000, 1)],
+    )
+    two = make_partnership("tva", country="TZ", participants=[falun], goals=goals[1:])
+    held = coverage.held()
+    assert held["goal"][falun.pk, goals[1].pk] == 2
+    assert held["country"][gavle.pk, "KE"] == 1
+    assert_current()
+    one.goals.remove(goals[0])
+    one.themes.add(themes[1])
+    PartnershipParticipant.objects.filter(partnership=one, organisation=gavle).update(
+        role=Role.PARTNER_GOVERNMENT
+    )
+    two.country_id = "UG"
+    two.save()
+    assert_current()
+    assert (falun.pk, "TZ") not in coverage.held()["country"]
+    # Withdrawn: none of its pairs counts; published again: all of them.
+    Partnership.objects.filter(pk=one.pk).update(publication="draft")
+    assert (falun.pk, themes[1].pk) not in coverage.held()["theme"]
+    assert_current()
+    one.publication = "published"
+    one.save()
+    assert coverage.held()["theme"][falun.pk, themes[1].pk] == 1
+    assert_current()
+    # The list's facets and filters read it: Gävle is no Swedish participant any more.
+    page = Client().get(reverse("partnerships:municipality-list"), {"country": "KE"})
+    assert [o.pk for o in page.context["object_list"]] == [falun.pk]
+    facets = page.context["facets"]
+    assert ("UG", "Uganda", 1, False) in facets["country"]
+    two.delete()
+    one.participants.all().delete()
+    assert_current()
+    assert not any(coverage.held().values())
 
 
 def test_the_largest_grant_does_not_overflow(db):

@@ -255,13 +255,22 @@ def test_seed_keeps_the_figures(seeded, partnerships):
 
 @pytest.mark.django_db(transaction=True)
 def test_restore_gives_the_figures_of_the_backup(tmp_path, seeded):
-    make_partnership("aterstalld", grants=[(2016, 400_000, 3)])
+    make_partnership(
+        "aterstalld",
+        country="KE",
+        participants=[make_municipality("Provby", "9901")],
+        goals=Goal.objects.filter(framework="sdg")[:2],
+        grants=[(2016, 400_000, 3)],
+    )
     before = dict(Partnership.objects.values_list("pk", "slug"))
+    covered = {name: len(pairs) for name, pairs in coverage.held().items()}
+    assert covered["goal"] >= 2 and covered["country"] >= 1
     expected, stated = counted_afresh(), facts.counted_afresh()
     path = tmp_path / "backup.json"
     call_command("backup", str(path))
     call_command("restore", str(path), replace=True)
     assert held() == expected
+    assert {name: len(pairs) for name, pairs in coverage.held().items()} == covered
     # The same partnerships (by slug) with the same facts stated.
     slugs = dict(Partnership.objects.values_list("pk", "slug"))
     assert {slugs[pk]: n for pk, n in facts.held().items()} == {
@@ -271,7 +280,8 @@ def test_restore_gives_the_figures_of_the_backup(tmp_path, seeded):
 
 
 def test_the_triggers_exist_on_the_database(db):
-    """A table remade on SQLite loses its triggers (partnerships/figures.py, facts.py)."""
+    """A table remade on SQLite loses its triggers (partnerships/figures.py, facts.py,
+    coverage.py)."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(
@@ -286,7 +296,9 @@ def test_the_triggers_exist_on_the_database(db):
             )
             assert cursor.fetchone()[0] == 1
             cursor.execute("SELECT tgname FROM pg_trigger")
-        assert facts.trigger_names(connection.vendor) <= {name for (name,) in cursor.fetchall()}
+        names = {name for (name,) in cursor.fetchall()}
+        assert facts.trigger_names(connection.vendor) <= names
+        assert coverage.trigger_names(connection.vendor) <= names
 
 
 def test_the_statistics_read_the_figures_of_the_published_grants(client, partnerships):

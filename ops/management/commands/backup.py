@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 # Rows that migrate makes again on an empty database are left out, and so are sessions,
 # login attempts and the admin's log of actions (README, "Backup and restore"), and the
 # read models of the partnerships, which the database makes again from the rows as they
-# load (partnerships/figures.py, partnerships/facts.py).
+# load (partnerships/figures.py, facts.py, coverage.py).
 EXCLUDE = [
     "contenttypes",
     "auth.permission",
@@ -15,6 +15,9 @@ EXCLUDE = [
     "axes",
     "partnerships.partnershipfigures",
     "partnerships.partnershipfacts",
+    "partnerships.goalcoverage",
+    "partnerships.themecoverage",
+    "partnerships.countrycoverage",
 ]
 
 

@@ -364,3 +364,17 @@ def test_a_facet_option_is_escaped_and_marks_what_is_chosen(client, db):
     (chosen,) = re.findall(rf'<label class="option">[^\n]*value="{plain.slug}"[^\n]*', html)
     assert 'name="municipality"' in chosen and " checked>" in chosen
     assert '<span class="count">(1)</span>' in chosen
+
+
+def test_a_goal_chip_shows_the_goals_title_as_edited(client, goals):
+    """The chips are made once a process (reference/templatetags/goals.py): an edited
+    title shows on the next page, in each language."""
+    make_project("chips", goals=[goals[11]])
+    assert "Mål 11</span>" in client.get("/projekt/").content.decode()
+    goals[11].title_sv = "Hållbara städer"
+    goals[11].title_en = "Sustainable cities"
+    goals[11].save()
+    swedish = client.get("/projekt/").content.decode()
+    assert "Hållbara städer</span>" in swedish and "Mål 11</span>" not in swedish
+    english = client.get("/en/projects/").content.decode()
+    assert 'href="/en/goals/11/"' in english and "Sustainable cities</span>" in english

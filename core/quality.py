@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib import admin
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import connections
 from django.db.models import Count, Exists, F, Func, OuterRef, Q
+from django.db.models.constants import LOOKUP_SEP
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -124,18 +125,40 @@ def old_draft(model):
     )
 
 
-def _has_subquery(condition):
-    """Whether a condition (Q) holds a subquery (Exists, a queryset in `__in`)."""
+def _one_row_each(model, condition):
+    """Whether a condition (Q) reads only the record's own row and single-valued
+    relations (a read model's row, a foreign key): no subquery (Exists, a queryset in
+    `__in`) and no lookup through a many-valued relation, which would join several rows
+    to a record and count it more than once in an aggregate."""
+    if not isinstance(condition, Q):
+        return False
     for child in condition.children:
         if isinstance(child, Q):
-            if _has_subquery(child):
-                return True
-        elif isinstance(child, tuple):
-            if hasattr(child[1], "query") or getattr(child[1], "contains_aggregate", False):
-                return True
-        elif hasattr(child, "query") or isinstance(child, Exists):
+            if not _one_row_each(model, child):
+                return False
+        elif not isinstance(child, tuple):
+            return False  # an expression: Exists and the like
+        else:
+            lookup, value = child
+            if hasattr(value, "query") or hasattr(value, "resolve_expression"):
+                return False
+            if not _single_valued(model, lookup):
+                return False
+    return True
+
+
+def _single_valued(model, lookup):
+    for name in lookup.split(LOOKUP_SEP):
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return True  # a lookup or transform (exact, isnull, year …)
+        if field.many_to_many or field.one_to_many:
+            return False
+        if not field.is_relation:
             return True
-    return False
+        model = field.related_model
+    return True
 
 
 def counted(queryset, conditions):
@@ -157,7 +180,7 @@ def counted(queryset, conditions):
     ):  # grouped, distinct over joins, sliced or combined: count the records themselves
         ids = queryset.order_by().values("pk")
         queryset = queryset.model._base_manager.filter(pk__in=ids)
-    if not any(_has_subquery(condition) for condition in conditions.values()):
+    if all(_one_row_each(queryset.model, condition) for condition in conditions.values()):
         return queryset.order_by().aggregate(
             **{key: Count("pk", filter=condition) for key, condition in conditions.items()}
         )

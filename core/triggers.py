@@ -1,20 +1,70 @@
-"""Read models kept by the database: triggers written for SQLite and PostgreSQL, made by a
-migration operation (partnerships/figures.py, facts.py, coverage.py use it)."""
+"""Read models kept by the database: triggers written for SQLite and PostgreSQL
+(partnerships/figures.py, facts.py, coverage.py). A module of such triggers has
+pg_statements(), pg_drop_statements(), sqlite_statements() (which drop, create and fill
+the read model from the tables), sqlite_drop_statements() and MODEL_TABLES (the read
+model's own tables).
 
-from django.db import migrations
+On PostgreSQL a migration makes the triggers (trigger_operation), and an altered table
+keeps them. On SQLite, Django alters a column by making a new table, dropping the old one
+and renaming the new one into place, and the rename fails while a trigger on another table
+reads the old one ("no such table"); the remade table also loses its own triggers. So on
+SQLite the triggers are dropped before every `migrate` and made again after it, with their
+read models filled from the tables then (kept_on_sqlite): a migration there needs nothing
+of them."""
+
+from django.db import connections, migrations
+from django.db.models.signals import post_migrate, pre_migrate
 
 
 def trigger_operation(module):
-    """A migration operation that runs `module`'s pg_statements() or sqlite_statements()
-    (which create its triggers and fill its read model) and, reversed, its
-    pg_drop_statements() or sqlite_drop_statements()."""
+    """A migration operation that makes `module`'s triggers on PostgreSQL and fills its
+    read model (reversed: drops them); on SQLite nothing (kept_on_sqlite)."""
 
     def run(kind):
         def forwards(apps, schema_editor):
-            vendor = "pg" if schema_editor.connection.vendor == "postgresql" else "sqlite"
-            for sql in getattr(module, f"{vendor}_{kind}statements")():
-                schema_editor.execute(sql, params=None)
+            if schema_editor.connection.vendor == "postgresql":
+                for sql in getattr(module, f"pg_{kind}statements")():
+                    schema_editor.execute(sql, params=None)
 
         return forwards
 
     return migrations.RunPython(run(""), run("drop_"), elidable=False)
+
+
+def drop_on_sqlite(using, modules):
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        for module in modules:
+            for sql in module.sqlite_drop_statements():
+                cursor.execute(sql)
+
+
+def make_on_sqlite(using, modules):
+    """Makes the triggers and fills the read models whose tables exist (a database
+    migrated back before a read model has no table for it)."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    tables = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        for module in modules:
+            if set(module.MODEL_TABLES) <= tables:
+                for sql in module.sqlite_statements():
+                    cursor.execute(sql)
+
+
+def kept_on_sqlite(app_config, *modules):
+    """On SQLite, drops the modules' triggers before a `migrate` (of any app) and makes
+    them again after it (also after `flush`, which empties the tables)."""
+
+    def before(using, **kwargs):
+        drop_on_sqlite(using, modules)
+
+    def after(using, **kwargs):
+        make_on_sqlite(using, modules)
+
+    uid = f"{app_config.label}-read-models"
+    pre_migrate.connect(before, sender=app_config, weak=False, dispatch_uid=f"{uid}-drop")
+    post_migrate.connect(after, sender=app_config, weak=False, dispatch_uid=f"{uid}-make")

@@ -14,12 +14,15 @@ and country for its organisation; a goal or theme linked to (unlinked from) a pu
 partnership does so for each of its Swedish participants; a partnership published,
 withdrawn or given another country, inserted or deleted, does so for all of its pairs.
 Each (organisation, goal) pair occurs once in a partnership (a participant holds a role
-once), so the differences are exact; they are upserts, which stay right when two
-transactions write at the same time on PostgreSQL. A row that comes to 0 stays, and is
-not counted.
+once), so the differences are exact. A pair depends on rows of three tables, so on
+PostgreSQL the trigger of a participant or a link first locks its partnership's row
+(FOR NO KEY UPDATE, which the partnership's own update also takes): two transactions that
+write one partnership's participants, links or publication at the same time take turns,
+and the second sees what the first committed. A row that comes to 0 stays, and is not
+counted.
 
-A migration that remakes one of these tables on SQLite drops its triggers: add
-`operation()` again after it (tests/test_read_model.py fails until then)."""
+On PostgreSQL a migration makes the triggers (`operation()`); on SQLite they are made
+after every `migrate` (core.triggers.kept_on_sqlite, which says why)."""
 
 import sys
 
@@ -40,6 +43,7 @@ TABLES = {
     "theme": ("partnerships_themecoverage", "theme_id", "partnerships_partnership_themes"),
     "country": ("partnerships_countrycoverage", "country_id", None),
 }
+MODEL_TABLES = [table for table, _key, _links in TABLES.values()]
 
 
 def _upsert(table, key, select):
@@ -207,6 +211,10 @@ def pg_statements():
             f"IF TG_OP = '{event.upper()}' THEN {' '.join(body[table, event])} END IF;"
             for event in ("insert", "delete", "update")
         )
+        if table != PARTNERSHIPS:
+            parts = (
+                f"{_lock_partnership('OLD', 'DELETE')} {_lock_partnership('NEW', 'INSERT')} {parts}"
+            )
         statements += [
             f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {parts} "
             "RETURN NULL; END $$",
@@ -214,6 +222,14 @@ def pg_statements():
             f"ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()",
         ]
     return statements + _fill()
+
+
+def _lock_partnership(row, event):
+    """PL/pgSQL: lock the partnership of `row` (on `event` or an update)."""
+    return (
+        f"IF TG_OP IN ('UPDATE', '{event}') THEN PERFORM 1 FROM {PARTNERSHIPS} "
+        f"WHERE id = {row}.partnership_id FOR NO KEY UPDATE; END IF;"
+    )
 
 
 def pg_drop_statements():

@@ -171,6 +171,57 @@ def test_what_each_municipality_covers_follows_every_write(seeded):
     assert not any(coverage.held().values())
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_writes_to_one_partnership_at_once_take_turns_on_postgresql(goals):
+    """A participant and a goal added to one published partnership by two transactions at
+    the same moment: each trigger saw none of the other's row, and the pair of the two
+    was never counted. The second now waits for the first (coverage.py) and counts it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite writes one transaction at a time")
+    import threading
+
+    import psycopg
+
+    partnership = make_partnership("samtidig", country="KE")
+    municipality = make_municipality("Provby", "9901")
+    settings = connection.settings_dict
+    conninfo = {
+        "dbname": settings["NAME"],
+        "user": settings["USER"],
+        "password": settings["PASSWORD"] or None,
+        "host": settings["HOST"] or None,
+        "port": settings["PORT"] or None,
+    }
+    first, second = psycopg.connect(**conninfo), psycopg.connect(**conninfo)
+    linked = threading.Event()
+
+    def link():
+        second.execute(
+            "INSERT INTO partnerships_partnership_goals (partnership_id, goal_id) VALUES (%s, %s)",
+            (partnership.pk, goals[11].pk),
+        )
+        second.commit()
+        linked.set()
+
+    try:
+        first.execute(
+            "INSERT INTO partnerships_partnershipparticipant "
+            "(partnership_id, organisation_id, role, position) VALUES (%s, %s, %s, 1)",
+            (partnership.pk, municipality.pk, Role.SWEDISH_PARTICIPANT.value),
+        )
+        thread = threading.Thread(target=link)
+        thread.start()
+        assert not linked.wait(1), "the link's transaction should wait for the participant's"
+        first.commit()
+        thread.join(timeout=10)
+        assert linked.is_set()
+    finally:
+        first.close()
+        second.close()
+    assert coverage.held()["goal"] == {(municipality.pk, goals[11].pk): 1}
+    assert coverage.held() == coverage.counted_afresh()
+
+
 def test_the_largest_grant_does_not_overflow(db):
     partnership = make_partnership("stor", grants=[(2016, 2_147_483_647, 10)])
     assert held()[partnership.pk] == (1, 21_474_836_470)

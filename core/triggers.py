@@ -76,3 +76,30 @@ def kept_on_sqlite(app_config, *modules):
     uid = f"{app_config.label}-read-models"
     pre_migrate.connect(before, sender=app_config, weak=False, dispatch_uid=f"{uid}-drop")
     post_migrate.connect(after, sender=app_config, weak=False, dispatch_uid=f"{uid}-make")
+
+
+def trigger_name(prefix, table):
+    """The name of a read model's trigger (`prefix`) on `table` (its app's prefix left out)."""
+    return f"{prefix}_{table.split('_', 1)[1]}"
+
+
+def sqlite_row_triggers(prefix, body, updated):
+    """SQLite's CREATE TRIGGER statements of a read model: one AFTER trigger for each
+    (table, event) of `body` ({(table, event): [SQL statements]}), an update's only when
+    one of the columns `updated[table]` is set."""
+    statements = []
+    for (table, event), sql in body.items():
+        of = f" OF {updated[table]}" if event == "update" else ""
+        statements.append(
+            f"CREATE TRIGGER {trigger_name(prefix, table)}_{event} AFTER {event.upper()}{of} "
+            f"ON {table} BEGIN {' '.join(sql)} END"
+        )
+    return statements
+
+
+def sqlite_row_trigger_drops(prefix, tables):
+    return [
+        f"DROP TRIGGER IF EXISTS {trigger_name(prefix, table)}_{event}"
+        for table in tables
+        for event in ("insert", "delete", "update")
+    ]

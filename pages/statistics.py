@@ -28,10 +28,11 @@ from partnerships.models import (
     PartnershipParticipant,
     granted_sek,
 )
+from partnerships.queries import published_totals, tallied
 from projects.filters import ProjectFilterSet
 from projects.models import Project
 from reference.counties import county_label
-from reference.filters import sdg_goals, sdg_numbers
+from reference.filters import sdg_goals, sdg_numbers, themes
 from reference.models import (
     Continent,
     Country,
@@ -63,13 +64,26 @@ def filtered(filterset_class, model, params, request):
     return filterset, records.order_by()
 
 
+def tallied_sek(partnerships_fs, partnerships, dimension, key=str):
+    """{key(code): SEK} of the read model of what all published partnerships add up to
+    (partnerships/tallies.py) where `partnerships` are all of them; else None, and the
+    caller sums its selection from the tables."""
+    if not partnerships_fs.counts_everything(partnerships):
+        return None
+    return tallied(dimension, partnerships_fs.goal_holder(), column=2, key=key)
+
+
 def statistics(params, request=None):
     projects_fs, projects = filtered(ProjectFilterSet, Project, params, request)
     partnerships_fs, partnerships = filtered(PartnershipFilterSet, Partnership, params, request)
     grants = Grant.objects.filter(partnership__in=partnerships.values("pk")).order_by()
-    totals = partnerships.aggregate(
-        partnerships=Count("pk"), grants=Sum("figures__grants"), sek=PARTNERSHIP_SEK
-    )
+    if partnerships_fs.counts_everything(partnerships):
+        n, n_grants, sek = published_totals(partnerships_fs.goal_holder())
+        totals = {"partnerships": n, "grants": n_grants, "sek": sek}
+    else:
+        totals = partnerships.aggregate(
+            partnerships=Count("pk"), grants=Sum("figures__grants"), sek=PARTNERSHIP_SEK
+        )
     notices = [
         f"{fs.filters[name].label if name in fs.filters else name}: {error}"
         for fs in (projects_fs, partnerships_fs)
@@ -84,7 +98,7 @@ def statistics(params, request=None):
         by_goal(projects_fs, projects, partnerships_fs, partnerships),
         by_theme(projects_fs, projects, partnerships_fs, partnerships),
         by_county(partnerships),
-        by_programme(projects, partnerships),
+        by_programme(projects, partnerships_fs, partnerships),
     ]
     p, s, _sek = countries
     return {
@@ -147,7 +161,9 @@ def by_year(projects_fs, projects, partnerships_fs, partnerships, grants):
 def country_counts(projects_fs, projects, partnerships_fs, partnerships):
     p = projects_fs.facet_country(projects)
     s = partnerships_fs.facet_country(partnerships)
-    sek = dict(partnerships.values_list("country_id").annotate(v=PARTNERSHIP_SEK))
+    sek = tallied_sek(partnerships_fs, partnerships, "country")
+    if sek is None:
+        sek = dict(partnerships.values_list("country_id").annotate(v=PARTNERSHIP_SEK))
     return p, s, sek
 
 
@@ -195,11 +211,10 @@ def by_goal(projects_fs, projects, partnerships_fs, partnerships):
     numbers = sdg_numbers(partnerships_fs.goal_holder())
     # By goal id, the SDG ids kept and named by number, as the facets count
     # (reference.filters.sdg_numbers).
-    sek = {
-        str(numbers[k]): v
-        for k, v in linked_sek(Partnership.goals.through, partnerships, "goal_id").items()
-        if k in numbers
-    }
+    sek = tallied_sek(partnerships_fs, partnerships, "goal", int)
+    if sek is None:
+        sek = linked_sek(Partnership.goals.through, partnerships, "goal_id")
+    sek = {str(numbers[k]): v for k, v in sek.items() if k in numbers}
     rows = [
         (
             f"{g.number}. {g.title}",
@@ -219,7 +234,12 @@ def by_goal(projects_fs, projects, partnerships_fs, partnerships):
 def by_theme(projects_fs, projects, partnerships_fs, partnerships):
     p = projects_fs.facet_theme(projects)
     s = partnerships_fs.facet_theme(partnerships)
-    sek = linked_sek(Partnership.themes.through, partnerships, "theme__slug")
+    sek = tallied_sek(partnerships_fs, partnerships, "theme", int)
+    if sek is None:
+        sek = linked_sek(Partnership.themes.through, partnerships, "theme__slug")
+    else:
+        slugs = {t.pk: t.slug for t in themes(partnerships_fs.goal_holder())}
+        sek = {slugs[k]: v for k, v in sek.items() if k in slugs}
     rows = [
         (
             t.name,
@@ -268,10 +288,15 @@ def by_county(partnerships):
     return table("county", _("By Swedish county"), rows, ("partnerships", "sek"))
 
 
-def by_programme(projects, partnerships):
+def by_programme(projects, partnerships_fs, partnerships):
     p = dict(projects.exclude(programme=None).values_list("programme").annotate(n=Count("pk")))
-    s = dict(partnerships.exclude(programme=None).values_list("programme").annotate(n=Count("pk")))
-    sek = dict(partnerships.values_list("programme").annotate(v=PARTNERSHIP_SEK))
+    sek = tallied_sek(partnerships_fs, partnerships, "programme", int)
+    if sek is None:
+        s = partnerships.exclude(programme=None).values_list("programme")
+        s = dict(s.annotate(n=Count("pk")))
+        sek = dict(partnerships.values_list("programme").annotate(v=PARTNERSHIP_SEK))
+    else:
+        s = tallied("programme", partnerships_fs.goal_holder(), key=int)
     programmes = Programme.objects.published().filter(pk__in=set(p) | set(s)).order_by("name_sv")
     rows = [
         (

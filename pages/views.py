@@ -1,6 +1,8 @@
 """The site's own pages, the top layer: home, goals, countries, accessibility. They read
 the feature apps' records; nothing below imports them."""
 
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.db.models import Count, Max, Prefetch, Q, Sum
 from django.http import Http404, HttpResponse, QueryDict
@@ -30,6 +32,7 @@ from partnerships.models import (
     granted_sek,
 )
 from partnerships.quality import CHECKS as PARTNERSHIP_CHECKS
+from partnerships.queries import published_totals, tallied
 from projects.models import Project, ProjectParticipant
 from projects.quality import CHECKS as PROJECT_CHECKS
 from reference.models import (
@@ -56,17 +59,18 @@ class HomeView(TemplateView):
         context = {}
         projects = Project.objects.published()
         partnerships = Partnership.objects.published()
-        totals = partnerships.aggregate(n=Count("pk"), sek=Sum("figures__sek"))
+        tallies = SimpleNamespace()  # where the partnerships' tallies are read once
+        n_partnerships, _grants, sek = published_totals(tallies)
         # The countries of the figures are the map's: those with a published record.
-        by_country = country_record_counts()
+        by_country = country_record_counts(tallies)
         context["figures"] = {
             "projects": projects.count(),
-            "partnerships": totals["n"],
+            "partnerships": n_partnerships,
             "countries": len(by_country),
             "municipalities": Organisation.objects.published().swedish_local().count(),
-            "sek": totals["sek"] or 0,
+            "sek": sek,
         }
-        context["goals"] = goal_tiles()
+        context["goals"] = goal_tiles(tallies=tallies)
         context["world_map"] = map_context(by_country)
         context["stated_rounds"] = list(
             GrantRound.objects.filter(
@@ -82,17 +86,12 @@ class HomeView(TemplateView):
         return context
 
 
-def country_record_counts():
-    """{country code: (published projects, published partnerships)}."""
+def country_record_counts(tallies=None):
+    """{country code: (published projects, published partnerships)}; `tallies` memoises
+    the partnerships' (partnerships.queries.tallies)."""
     through = Project.countries.through.objects.filter(project__in=Project.objects.published())
     projects = dict(through.values_list("country_id").annotate(n=Count("pk")).order_by())
-    partnerships = dict(
-        Partnership.objects.published()
-        .exclude(country=None)
-        .values_list("country_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    partnerships = tallied("country", tallies)
     return {
         code: (projects.get(code, 0), partnerships.get(code, 0))
         for code in set(projects) | set(partnerships)
@@ -108,20 +107,13 @@ def map_context(counts, countries=None):
     )
 
 
-def published_link_counts(field, target):
-    """{target id: number of published projects} and the same for partnerships, counted
-    on the link tables (two grouped queries, no join of projects with partnerships)."""
-    result = []
-    for model, source in ((Project, "project"), (Partnership, "partnership")):
-        through = model._meta.get_field(field).remote_field.through
-        rows = through.objects.filter(**{f"{source}__in": model.objects.published()})
-        result.append(dict(rows.values_list(target).annotate(n=Count("pk"))))
-    return result
-
-
-def goal_tiles(framework="sdg"):
-    """The goals with how many published projects and partnerships each has."""
-    projects, partnerships = published_link_counts("goals", "goal_id")
+def goal_tiles(framework="sdg", tallies=None):
+    """The goals with how many published projects and partnerships each has (the
+    projects counted on their link table, the partnerships read from their tallies,
+    memoised on `tallies`)."""
+    through = Project.goals.through.objects.filter(project__in=Project.objects.published())
+    projects = dict(through.values_list("goal_id").annotate(n=Count("pk")))
+    partnerships = tallied("goal", tallies, key=int)
     goals = list(Goal.objects.filter(framework=framework).order_by("number"))
     for goal in goals:
         goal.n_projects = projects.get(goal.pk, 0)

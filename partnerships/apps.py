@@ -8,7 +8,7 @@ class PartnershipsConfig(AppConfig):
 
     def ready(self):
         from core.triggers import kept_on_sqlite
-        from partnerships import coverage, facts, figures
+        from partnerships import coverage, facts, figures, tallies
 
         # The read models' triggers on SQLite are made after every migrate (core.triggers).
-        kept_on_sqlite(self, figures, facts, coverage)
+        kept_on_sqlite(self, figures, facts, coverage, tallies)

@@ -27,7 +27,12 @@ after every `migrate` (core.triggers.kept_on_sqlite, which says why)."""
 import sys
 
 from core.models import Publication
-from core.triggers import trigger_operation
+from core.triggers import (
+    sqlite_row_trigger_drops,
+    sqlite_row_triggers,
+    trigger_name,
+    trigger_operation,
+)
 from reference.models import Role
 
 PARTNERSHIPS = "partnerships_partnership"
@@ -53,7 +58,8 @@ def _upsert(table, key, select):
     )
 
 
-def _published(partnership_id):
+def published(partnership_id):
+    """SQL: whether the partnership whose id is `partnership_id` is published."""
     return (
         f"EXISTS (SELECT 1 FROM {PARTNERSHIPS} pub WHERE pub.id = {partnership_id} "
         f"AND pub.publication = {PUBLISHED})"
@@ -80,7 +86,7 @@ def participant_add(name, row):
     select = (
         f"SELECT {row}.organisation_id, k.{key}, 1 FROM ({_keys(name, f'{row}.partnership_id')}) k "
         f"WHERE k.{key} IS NOT NULL AND {row}.role = {SWEDISH} "
-        f"AND {_published(f'{row}.partnership_id')}"
+        f"AND {published(f'{row}.partnership_id')}"
     )
     return _upsert(table, key, select)
 
@@ -90,7 +96,7 @@ def participant_remove(name, row):
     return (
         f"UPDATE {table} SET n = n - 1 WHERE organisation_id = {row}.organisation_id "
         f"AND {key} IN ({_keys(name, f'{row}.partnership_id')}) AND {row}.role = {SWEDISH} "
-        f"AND {_published(f'{row}.partnership_id')};"
+        f"AND {published(f'{row}.partnership_id')};"
     )
 
 
@@ -98,7 +104,7 @@ def link_add(name, row):
     table, key, _links = TABLES[name]
     select = (
         f"SELECT s.organisation_id, {row}.{key}, 1 FROM ({_swedish(f'{row}.partnership_id')}) s "
-        f"WHERE {_published(f'{row}.partnership_id')}"
+        f"WHERE {published(f'{row}.partnership_id')}"
     )
     return _upsert(table, key, select)
 
@@ -108,7 +114,7 @@ def link_remove(name, row):
     return (
         f"UPDATE {table} SET n = n - 1 WHERE {key} = {row}.{key} "
         f"AND organisation_id IN ({_swedish(f'{row}.partnership_id')}) "
-        f"AND {_published(f'{row}.partnership_id')};"
+        f"AND {published(f'{row}.partnership_id')};"
     )
 
 
@@ -180,26 +186,16 @@ UPDATED = {
 
 
 def _name(table):
-    return f"{PREFIX}_{table.removeprefix('partnerships_')}"
+    return trigger_name(PREFIX, table)
 
 
 def sqlite_statements():
-    statements = sqlite_drop_statements()
-    for (table, event), body in _statements("old", "new").items():
-        of = f" OF {UPDATED[table]}" if event == "update" else ""
-        statements.append(
-            f"CREATE TRIGGER {_name(table)}_{event} AFTER {event.upper()}{of} ON {table} "
-            f"BEGIN {' '.join(body)} END"
-        )
-    return statements + _fill()
+    body = _statements("old", "new")
+    return [*sqlite_drop_statements(), *sqlite_row_triggers(PREFIX, body, UPDATED), *_fill()]
 
 
 def sqlite_drop_statements():
-    return [
-        f"DROP TRIGGER IF EXISTS {_name(table)}_{event}"
-        for table in UPDATED
-        for event in ("insert", "delete", "update")
-    ]
+    return sqlite_row_trigger_drops(PREFIX, UPDATED)
 
 
 def pg_statements():

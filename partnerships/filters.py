@@ -12,13 +12,15 @@ from partnerships.models import (
     ThemeCoverage,
 )
 from partnerships.quality import CHECKS
-from partnerships.queries import swedish_links, with_partnership_counts
+from partnerships.queries import swedish_links, tallied, with_partnership_counts
 from reference.filters import (
     RegisterFilterSet,
+    published_programmes,
     sdg_goal_ids,
     sdg_numbers,
     sort_filter,
     status_filter,
+    themes,
     unstated_filter,
     year_filter,
 )
@@ -58,7 +60,44 @@ class PartnershipFilterSet(RegisterFilterSet):
             return queryset
         return queryset.with_swedish_participant(value)
 
+    # Where a facet counts every published partnership, it reads the read model of what
+    # they add up to (partnerships/tallies.py, by id or code), and names the keys as the
+    # counts from the tables do; otherwise it counts the selection from the tables.
+
+    def _tallied(self, queryset, dimension, key=str):
+        if not self.counts_everything(queryset):
+            return None
+        return tallied(dimension, self.goal_holder(), key=key)
+
+    def facet_country(self, queryset):
+        counted = self._tallied(queryset, "country")
+        return super().facet_country(queryset) if counted is None else counted
+
+    def facet_goal(self, queryset):
+        counted = self._tallied(queryset, "goal", int)
+        if counted is None:
+            return super().facet_goal(queryset)
+        numbers = sdg_numbers(self.goal_holder())
+        return {str(numbers[k]): n for k, n in counted.items() if k in numbers}
+
+    def facet_theme(self, queryset):
+        counted = self._tallied(queryset, "theme", int)
+        if counted is None:
+            return super().facet_theme(queryset)
+        return {t.slug: counted[t.pk] for t in themes(self.goal_holder()) if t.pk in counted}
+
+    def facet_programme(self, queryset):
+        counted = self._tallied(queryset, "programme", int)
+        if counted is None:
+            return super().facet_programme(queryset)
+        programmes = published_programmes(self.goal_holder())
+        return {p.slug: counted[p.pk] for p in programmes if p.pk in counted}
+
     def facet_municipality(self, queryset):
+        counted = self._tallied(queryset, "participant", int)
+        if counted is not None:
+            slugs = Organisation.objects.published().filter(pk__in=list(counted))
+            return {slug: counted[pk] for pk, slug in slugs.values_list("pk", "slug")}
         rows = PartnershipParticipant.objects.filter(
             role=Role.SWEDISH_PARTICIPANT,
             **published_at("organisation"),

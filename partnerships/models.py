@@ -850,3 +850,29 @@ class PendingImport(models.Model):
 
     def __str__(self):
         return f"{self.grant_round}: {len(self.body)}"
+
+
+class PartnershipTally(models.Model):
+    """The read model of what all published partnerships add up to: for each key of a
+    dimension (a goal, theme, country or programme by its id or code, a Swedish
+    participant by its organisation's id, or the total), the number of published
+    partnerships that have it and their grants and SEK granted. Kept by triggers
+    (partnerships/tallies.py); the lists, the home page and the statistics read it where
+    they count every published partnership."""
+
+    dimension = models.CharField(_("dimension"), max_length=12)
+    code = models.CharField(_("code"), max_length=40, blank=True)
+    partnerships = models.IntegerField(_("partnerships"))
+    grants = models.IntegerField(_("grants"))
+    sek = models.BigIntegerField(_("SEK granted"))
+
+    class Meta:
+        verbose_name = _("tally of the published partnerships")
+        verbose_name_plural = _("tallies of the published partnerships")
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "code"], name="partnership_tally_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.dimension} {self.code}: {self.partnerships}"

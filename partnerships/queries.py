@@ -8,7 +8,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from core.models import published_at
-from partnerships.models import GrantRound, Partnership, PartnershipParticipant
+from partnerships.models import GrantRound, Partnership, PartnershipParticipant, PartnershipTally
 from reference.models import Organisation, Role
 
 
@@ -19,6 +19,33 @@ def swedish_links(**lookups):
         **published_at("organisation"),
         **published_at("partnership"),
     ).filter(**lookups)
+
+
+def tallies(holder=None):
+    """{dimension: {code: (partnerships, grants, SEK)}} of all published partnerships, from
+    the read model (partnerships/tallies.py, which names the dimensions and codes): one
+    query, memoised on `holder` (the request, or whatever else asks more than once)."""
+    memo = holder.__dict__ if holder is not None else {}
+    if "_partnership_tallies" not in memo:
+        result = {}
+        rows = PartnershipTally.objects.filter(partnerships__gt=0).values_list(
+            "dimension", "code", "partnerships", "grants", "sek"
+        )
+        for dimension, code, n, grants, sek in rows:
+            result.setdefault(dimension, {})[code] = (n, grants, sek)
+        memo["_partnership_tallies"] = result
+    return memo["_partnership_tallies"]
+
+
+def tallied(dimension, holder=None, column=0, key=str):
+    """{key(code): partnerships (column 0), grants (1) or SEK (2)} of `dimension`."""
+    rows = tallies(holder).get(dimension, {})
+    return {key(code): values[column] for code, values in rows.items()}
+
+
+def published_totals(holder=None):
+    """(partnerships, grants, SEK) of all published partnerships."""
+    return tallies(holder).get("total", {}).get("", (0, 0, 0))
 
 
 def partnership_counts(organisation_ids):

@@ -55,6 +55,22 @@ def sdg_goals(holder=None):
     return memo["_sdg_goals"]
 
 
+def themes(holder=None):
+    """Every theme (one query), memoised on `holder` as sdg_goals()."""
+    memo = holder.__dict__ if holder is not None else {}
+    if "_themes" not in memo:
+        memo["_themes"] = list(Theme.objects.all())
+    return memo["_themes"]
+
+
+def published_programmes(holder=None):
+    """The published programmes (one query), memoised on `holder` as sdg_goals()."""
+    memo = holder.__dict__ if holder is not None else {}
+    if "_published_programmes" not in memo:
+        memo["_published_programmes"] = list(Programme.objects.published())
+    return memo["_published_programmes"]
+
+
 def sdg_goal_ids(numbers, holder=None):
     """The ids of the SDG goals numbered `numbers` (from sdg_goals(): no query of its own
     after the first). A filter names the goals by these ids, as constants, rather than
@@ -280,12 +296,15 @@ class RegisterFilterSet(django_filters.FilterSet):
                 (str(g.number), f"{g.number}. {g.title}") for g in sdg_goals(self.goal_holder())
             ]
         if name == "theme":
-            return [(t.slug, t.name) for t in Theme.objects.all()]
+            return [(t.slug, t.name) for t in themes(self.goal_holder())]
         if name == "programme":
             # Only programmes with records here: a facet never offers empty options.
+            if not counts:
+                return []
             return [
                 (p.slug, p.name)
-                for p in Programme.objects.published().filter(slug__in=list(counts))
+                for p in published_programmes(self.goal_holder())
+                if p.slug in counts
             ]
         if name == "status":
             return [(value, label) for value, label in Status.choices]
@@ -326,6 +345,16 @@ class RegisterFilterSet(django_filters.FilterSet):
     def goal_holder(self):
         """Where sdg_goals() memoises: the request, else this FilterSet."""
         return self.request if self.request is not None else self
+
+    def counts_everything(self, queryset):
+        """Whether `queryset` is every public record of the list's model, no filter
+        applied (the conditions of the model's published(), with no slice or DISTINCT;
+        related rows it selects or prefetches add none): a facet may then read a read
+        model of all of them where the model has one (partnerships/tallies.py)."""
+        query = queryset.query
+        if query.is_sliced or query.distinct or query.combinator or query.is_empty():
+            return False
+        return query.where == self.queryset.model.objects.published().query.where
 
     def facet_goal(self, queryset):
         through = queryset.model._meta.get_field("goals").remote_field.through

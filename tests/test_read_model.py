@@ -5,16 +5,22 @@ delete and its cascade, a history revert, `seed` and `restore`. One is of the gr
 and the statistics that read it give the figures of the grants themselves; the other is
 of what is stated (partnerships.PartnershipFacts: goals, sources, partner local
 governments and grants linked), and the data-quality counts and the lists' "unstated"
-filter that read it select the records a check of the link tables selects."""
+filter that read it select the records a check of the link tables selects. Two more are
+of what each municipality's published partnerships cover (partnerships/coverage.py) and
+of what all published partnerships add up to (partnerships/tallies.py), which the lists'
+facets, the home page and the statistics read where they count every published
+partnership."""
+
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, models
 from django.test import Client
 from django.urls import reverse
 
 from core.quality import lacks
-from partnerships import coverage, facts
+from partnerships import coverage, facts, tallies
 from partnerships.figures import counted_afresh, held
 from partnerships.models import Grant, GrantRound, Partnership, PartnershipParticipant
 from reference.models import Goal, OrganisationKind, Role, Source, Theme
@@ -32,6 +38,7 @@ def assert_current():
     assert stated, "the test should have partnerships to count"
     assert facts.held() == stated
     assert coverage.held() == coverage.counted_afresh()
+    assert tallies.held() == tallies.counted_afresh()
 
 
 @pytest.fixture
@@ -171,6 +178,179 @@ def test_what_each_municipality_covers_follows_every_write(seeded):
     assert not any(coverage.held().values())
 
 
+def two_connections():
+    """Two connections of their own to the test database (PostgreSQL), each its own
+    transaction, outside the test's."""
+    import psycopg
+
+    settings = connection.settings_dict
+    conninfo = {
+        "dbname": settings["NAME"],
+        "user": settings["USER"],
+        "password": settings["PASSWORD"] or None,
+        "host": settings["HOST"] or None,
+        "port": settings["PORT"] or None,
+    }
+    return psycopg.connect(**conninfo), psycopg.connect(**conninfo)
+
+
+def facets_from_the_tables(params=""):
+    """The partnership list's facets with every count taken from the tables: the same
+    records, selected through a subquery, are not "every published partnership" to the
+    FilterSet (reference.filters.counts_everything), so no facet reads the tallies."""
+    from django.http import QueryDict
+
+    from partnerships.filters import PartnershipFilterSet
+
+    published = Partnership.objects.published()
+    same = published.filter(pk__in=published.values("pk"))
+    filterset = PartnershipFilterSet(QueryDict(params), queryset=same)
+    assert not filterset.counts_everything(filterset.qs)
+    return filterset.facets()
+
+
+def test_what_all_published_partnerships_add_up_to_follows_every_write(seeded):
+    """The tallies (partnerships/tallies.py) after publication, country, programme, links,
+    participants and grants change, each by a save and by a bulk update, and the list's
+    facets, the home page and the statistics that read them give what the tables give."""
+    from reference.models import Programme
+
+    goals = list(Goal.objects.filter(framework="sdg").order_by("number")[:3])
+    themes = list(Theme.objects.order_by("pk")[:2])
+    programmes = list(Programme.objects.published().order_by("pk")[:2])
+    falun = make_municipality("Provby", "9901")
+    gavle = make_municipality("Testvik", "9902")
+    one = make_partnership(
+        "ett",
+        country="KE",
+        participants=[falun, gavle],
+        goals=goals[:2],
+        themes=themes[:1],
+        programme=programmes[0],
+        grants=[(2016, 100_000, 2)],
+    )
+    two = make_partnership(
+        "tva", country="TZ", participants=[falun], goals=goals[1:], grants=[(2017, 50_000, 1)]
+    )
+    draft = make_partnership(
+        "utkast", country="KE", goals=goals, grants=[(2018, 7, 1)], publication="draft"
+    )
+    held = tallies.held()
+    assert held["goal", str(goals[1].pk)] == (2, 2, 250_000)
+    assert held["country", "KE"] == (1, 1, 200_000)
+    assert held["participant", str(falun.pk)] == (2, 2, 250_000)
+    assert_current()
+    # Grants: a new one, an amount changed in bulk, one moved to the other partnership.
+    Grant.objects.create(partnership=two, year=2019, amount_sek_per_year=10, duration_years=3)
+    Grant.objects.filter(partnership=one).update(amount_sek_per_year=200_000)
+    Grant.objects.filter(partnership=two, year=2019).update(partnership=one)
+    assert tallies.held()["total", ""] == (2, 3, 450_030)
+    assert_current()
+    # Links and participants added, removed, moved; a role changed.
+    one.goals.remove(goals[0])
+    one.themes.add(themes[1])
+    Partnership.themes.through.objects.filter(partnership=one, theme=themes[0]).update(
+        partnership=two
+    )
+    PartnershipParticipant.objects.filter(partnership=one, organisation=gavle).update(
+        role=Role.PARTNER_GOVERNMENT
+    )
+    PartnershipParticipant.objects.filter(partnership=two).update(organisation=gavle)
+    assert_current()
+    # Country and programme: saved and updated in bulk, to another and to none.
+    two.country_id = "UG"
+    two.programme = programmes[-1]
+    two.save()
+    Partnership.objects.filter(pk=one.pk).update(country=None, programme=None)
+    assert ("country", "KE") not in tallies.held()
+    assert_current()
+    # Withdrawn: it counts nowhere; published again (the draft too): everywhere.
+    Partnership.objects.filter(pk=one.pk).update(publication="draft")
+    assert tallies.held()["total", ""][0] == 1
+    assert_current()
+    Partnership.objects.filter(pk__in=[one.pk, draft.pk]).update(publication="published")
+    assert tallies.held()["total", ""][0] == 3
+    assert_current()
+    # What reads the tallies gives what the tables give.
+    response = Client().get(reverse("partnerships:partnership-list"))
+    assert response.context["facets"] == facets_from_the_tables()
+    filtered = Client().get(
+        reverse("partnerships:partnership-list"), {"country": "UG", "goal": "2"}
+    )
+    assert filtered.context["facets"] == facets_from_the_tables("country=UG&goal=2")
+    home = Client().get(reverse("pages:home"))
+    assert home.context["figures"]["partnerships"] == 3
+    assert (
+        home.context["figures"]["sek"]
+        == Partnership.objects.published().aggregate(sek=models.Sum("figures__sek"))["sek"]
+    )
+    tiles = {g.number: g.n_partnerships for g in home.context["goals"]}
+    assert tiles[goals[0].number] == 1  # the draft, now published
+    assert tiles[goals[1].number] == 3
+    from django.http import QueryDict
+
+    from pages.statistics import statistics
+    from partnerships.filters import PartnershipFilterSet
+
+    everything = statistics(QueryDict())
+    with mock.patch.object(PartnershipFilterSet, "counts_everything", return_value=False):
+        assert statistics(QueryDict()) == everything  # every figure from the tables
+    same = Partnership.objects.published()
+    assert everything["totals"]["grants"] == Grant.objects.filter(partnership__in=same).count()
+    # Deleted, with their links, participants and grants.
+    two.delete()
+    draft.delete()
+    assert_current()
+    one.delete()
+    assert not tallies.held()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_transactions_linking_goals_to_two_partnerships_take_turns_on_postgresql(seeded):
+    """Two transactions that each link the same two goals, in opposite orders, to a
+    published partnership of their own: without one lock for every writer the second
+    goal's shared row was locked by each in turn, and PostgreSQL broke the deadlock by
+    rolling one back. The second now waits for the first, and both count."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite writes one transaction at a time")
+    import threading
+
+    import psycopg
+
+    first_partnership = make_partnership("forsta-samtidiga")
+    second_partnership = make_partnership("andra-samtidiga")
+    a, b = Goal.objects.filter(framework="sdg").order_by("number")[:2]
+    link = "INSERT INTO partnerships_partnership_goals (partnership_id, goal_id) VALUES (%s, %s)"
+    first, second = two_connections()
+    done, failed = threading.Event(), []
+
+    def other():
+        try:
+            second.execute(link, (second_partnership.pk, b.pk))
+            second.execute(link, (second_partnership.pk, a.pk))
+            second.commit()
+        except psycopg.Error as error:  # a deadlock, rolled back
+            failed.append(error)
+        done.set()
+
+    try:
+        first.execute(link, (first_partnership.pk, a.pk))
+        thread = threading.Thread(target=other)
+        thread.start()
+        assert not done.wait(0.5)
+        first.execute(link, (first_partnership.pk, b.pk))
+        first.commit()
+        thread.join(timeout=10)
+        assert done.is_set()
+    finally:
+        first.close()
+        second.close()
+    assert failed == []
+    held = tallies.held()
+    assert held["goal", str(a.pk)][0] == held["goal", str(b.pk)][0] == 2
+    assert held == tallies.counted_afresh()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_writes_to_one_partnership_at_once_take_turns_on_postgresql(seeded):
     """A participant and a goal added to one published partnership by two transactions at
@@ -180,20 +360,10 @@ def test_two_writes_to_one_partnership_at_once_take_turns_on_postgresql(seeded):
         pytest.skip("SQLite writes one transaction at a time")
     import threading
 
-    import psycopg
-
     partnership = make_partnership("samtidig")
     goal = Goal.objects.get(framework="sdg", number=11)
     municipality = make_municipality("Provby", "9901")
-    settings = connection.settings_dict
-    conninfo = {
-        "dbname": settings["NAME"],
-        "user": settings["USER"],
-        "password": settings["PASSWORD"] or None,
-        "host": settings["HOST"] or None,
-        "port": settings["PORT"] or None,
-    }
-    first, second = psycopg.connect(**conninfo), psycopg.connect(**conninfo)
+    first, second = two_connections()
     linked = threading.Event()
 
     def link():
@@ -392,6 +562,7 @@ def test_the_triggers_exist_on_the_database(db):
         names = {name for (name,) in cursor.fetchall()}
         assert facts.trigger_names(connection.vendor) <= names
         assert coverage.trigger_names(connection.vendor) <= names
+        assert tallies.trigger_names(connection.vendor) <= names
 
 
 def test_the_statistics_read_the_figures_of_the_published_grants(client, partnerships):

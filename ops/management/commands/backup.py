@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 # Rows that migrate makes again on an empty database are left out, and so are sessions,
 # login attempts and the admin's log of actions (README, "Backup and restore"), and the
 # read models of the partnerships, which the database makes again from the rows as they
-# load (partnerships/figures.py, facts.py, coverage.py).
+# load (partnerships/figures.py, facts.py, coverage.py, tallies.py).
 EXCLUDE = [
     "contenttypes",
     "auth.permission",
@@ -18,6 +18,7 @@ EXCLUDE = [
     "partnerships.goalcoverage",
     "partnerships.themecoverage",
     "partnerships.countrycoverage",
+    "partnerships.partnershiptally",
 ]
 
 

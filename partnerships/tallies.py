@@ -1,0 +1,313 @@
+"""The read model of what all published partnerships add up to (partnerships.
+PartnershipTally): for each key of a dimension (a goal, a theme, a partner country, a
+programme, a Swedish participant, or the one key of the total), the number of published
+partnerships that have it, and their grants and SEK granted (from the grants' read model,
+partnerships/figures.py). The lists, the home page and the statistics read these rows
+where they count every published partnership, instead of counting the link tables again
+on each request (at 100 000 partnerships on PostgreSQL the partnership list's facets took
+13-67 ms each, the home page's goal counts and totals 33-41 ms; bench/README.md). A
+filtered selection is counted from the tables, as before.
+
+As the other read models, triggers keep the rows in the same statement as every write,
+whichever path writes, by adding differences:
+- a partnership published (withdrawn, inserted, deleted) adds 1 to (takes 1 from) every
+  key it has, with its grants and SEK; one given another country or programme moves
+  from the old key to the new one;
+- a goal or theme linked to (unlinked from) a published partnership, or a Swedish
+  participant added to (removed from) one, adds (takes) it for that key;
+- a change of a published partnership's grants (its row of figures) adds the difference
+  of grants and SEK to every key it has.
+Each key occurs once in a partnership (a goal is linked once, a participant holds a role
+once), so the differences are exact. A row that comes to 0 stays, and is not read.
+
+Every write to a published partnership changes a few shared rows (the total, its
+goals), so on PostgreSQL each statement that writes these tables first takes one lock of
+the transaction (pg_advisory_xact_lock): transactions that write partnerships take turns
+as a whole, before they lock any row, and cannot deadlock over the shared rows in
+different orders. The register has a handful of editors; an import holds the others'
+saves until it commits. SQLite lets one transaction write at a time anyway.
+
+On PostgreSQL a migration makes the triggers (`operation()`); on SQLite they are made
+after every `migrate` (core.triggers.kept_on_sqlite, which says why)."""
+
+import sys
+
+from core.triggers import (
+    sqlite_row_trigger_drops,
+    sqlite_row_triggers,
+    trigger_name,
+    trigger_operation,
+)
+from partnerships.coverage import PARTICIPANTS, PARTNERSHIPS, PUBLISHED, SWEDISH, published
+
+FIGURES = "partnerships_partnershipfigures"
+GOALS = "partnerships_partnership_goals"
+THEMES = "partnerships_partnership_themes"
+TALLY = "partnerships_partnershiptally"
+MODEL_TABLES = [TALLY]
+PREFIX = "partnerships_tally"
+# The one key of the dimension "total".
+TOTAL = ("total", "")
+
+# Link tables: (table, dimension, key column).
+LINKS = [(GOALS, "goal", "goal_id"), (THEMES, "theme", "theme_id")]
+DIMENSIONS = ("total", "goal", "theme", "country", "programme", "participant")
+
+
+def _text(expression):
+    return f"CAST({expression} AS TEXT)"
+
+
+def _keys(pid, row=None):
+    """SQL of the (dimension, code) pairs of the partnership whose id is `pid`: its links
+    and Swedish participants from their tables, its country and programme from `row` (a
+    trigger's OLD or NEW partnership) or else from the partnerships' table."""
+    if row:
+        columns = [
+            f"SELECT 'country', {row}.country_id WHERE {row}.country_id IS NOT NULL",
+            f"SELECT 'programme', {_text(f'{row}.programme_id')} "
+            f"WHERE {row}.programme_id IS NOT NULL",
+        ]
+    else:
+        columns = [
+            f"SELECT 'country', p.country_id FROM {PARTNERSHIPS} p "
+            f"WHERE p.id = {pid} AND p.country_id IS NOT NULL",
+            f"SELECT 'programme', {_text('p.programme_id')} FROM {PARTNERSHIPS} p "
+            f"WHERE p.id = {pid} AND p.programme_id IS NOT NULL",
+        ]
+    parts = [
+        f"SELECT '{TOTAL[0]}' AS dimension, '{TOTAL[1]}' AS code",
+        *(
+            f"SELECT '{dimension}', {_text(f'l.{column}')} FROM {table} l "
+            f"WHERE l.partnership_id = {pid}"
+            for table, dimension, column in LINKS
+        ),
+        *columns,
+        f"SELECT 'participant', {_text('s.organisation_id')} FROM {PARTICIPANTS} s "
+        f"WHERE s.partnership_id = {pid} AND s.role = {SWEDISH}",
+    ]
+    return " UNION ALL ".join(parts)
+
+
+def _figure(column, pid):
+    return f"COALESCE((SELECT f.{column} FROM {FIGURES} f WHERE f.partnership_id = {pid}), 0)"
+
+
+def _add(keys, partnerships, grants, sek, condition):
+    """Adds the differences to the rows of `keys` where `condition` holds."""
+    return (
+        f"INSERT INTO {TALLY} (dimension, code, partnerships, grants, sek) "
+        f"SELECT k.dimension, k.code, {partnerships}, {grants}, {sek} FROM ({keys}) k "
+        f"WHERE {condition} ON CONFLICT (dimension, code) DO UPDATE SET "
+        f"partnerships = {TALLY}.partnerships + excluded.partnerships, "
+        f"grants = {TALLY}.grants + excluded.grants, sek = {TALLY}.sek + excluded.sek;"
+    )
+
+
+def _partnership(row, sign, condition="1 = 1"):
+    """A partnership (`row`) counted in (sign "+") or out ("-") under all of its keys."""
+    pid = f"{row}.id"
+    return _add(
+        _keys(pid, row),
+        f"{sign}1",
+        f"{sign}{_figure('grants', pid)}",
+        f"{sign}{_figure('sek', pid)}",
+        f"{row}.publication = {PUBLISHED} AND {condition}",
+    )
+
+
+def _one_key(dimension, row, column, sign, condition="1 = 1"):
+    """One key of the partnership of `row` (a link or a participant) counted in or out."""
+    pid = f"{row}.partnership_id"
+    return _add(
+        f"SELECT '{dimension}' AS dimension, {_text(f'{row}.{column}')} AS code",
+        f"{sign}1",
+        f"{sign}{_figure('grants', pid)}",
+        f"{sign}{_figure('sek', pid)}",
+        f"{condition} AND {published(pid)}",
+    )
+
+
+def _figures(row, sign):
+    """A partnership's figures (`row`) added to (taken from) all of its keys."""
+    pid = f"{row}.partnership_id"
+    return _add(_keys(pid), "0", f"{sign}{row}.grants", f"{sign}{row}.sek", published(pid))
+
+
+def _statements(old, new):
+    """{(table, event): [SQL of the trigger's body]} with `old`/`new` the rows' names."""
+    moved = (
+        f"({old}.publication <> {new}.publication "
+        f"OR COALESCE({old}.country_id, '') <> COALESCE({new}.country_id, '') "
+        f"OR COALESCE({old}.programme_id, 0) <> COALESCE({new}.programme_id, 0))"
+    )
+    body = {
+        (PARTNERSHIPS, "insert"): [_partnership(new, "+")],
+        (PARTNERSHIPS, "delete"): [_partnership(old, "-")],
+        (PARTNERSHIPS, "update"): [_partnership(old, "-", moved), _partnership(new, "+", moved)],
+        (FIGURES, "insert"): [_figures(new, "+")],
+        (FIGURES, "delete"): [_figures(old, "-")],
+        (FIGURES, "update"): [_figures(old, "-"), _figures(new, "+")],
+    }
+    sources = [(table, dimension, column, False) for table, dimension, column in LINKS]
+    sources.append((PARTICIPANTS, "participant", "organisation_id", True))
+    for table, dimension, column, by_role in sources:
+        removed, added = (
+            _one_key(dimension, row, column, sign, f"{row}.role = {SWEDISH}" if by_role else "1=1")
+            for row, sign in ((old, "-"), (new, "+"))
+        )
+        body[table, "insert"] = [added]
+        body[table, "delete"] = [removed]
+        body[table, "update"] = [removed, added]
+    return body
+
+
+# The columns whose update can move a count (an update of any other leaves them).
+UPDATED = {
+    PARTNERSHIPS: "publication, country_id, programme_id",
+    FIGURES: "partnership_id, grants, sek",
+    GOALS: "partnership_id, goal_id",
+    THEMES: "partnership_id, theme_id",
+    PARTICIPANTS: "partnership_id, organisation_id, role",
+}
+
+
+def _name(table):
+    return trigger_name(PREFIX, table)
+
+
+def sqlite_statements():
+    body = _statements("old", "new")
+    return [*sqlite_drop_statements(), *sqlite_row_triggers(PREFIX, body, UPDATED), *_fill()]
+
+
+def sqlite_drop_statements():
+    return sqlite_row_trigger_drops(PREFIX, UPDATED)
+
+
+# The lock every writer of these tables takes first on PostgreSQL (the module says why).
+LOCK = f"PERFORM pg_advisory_xact_lock(hashtext('{TALLY}'));"
+
+
+def pg_statements():
+    statements = pg_drop_statements()
+    body = _statements("OLD", "NEW")
+    statements.append(
+        f"CREATE FUNCTION {PREFIX}_lock() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {LOCK} "
+        "RETURN NULL; END $$"
+    )
+    for table in UPDATED:
+        name = _name(table)
+        parts = " ".join(
+            f"IF TG_OP = '{event.upper()}' THEN {' '.join(body[table, event])} END IF;"
+            for event in ("insert", "delete", "update")
+        )
+        statements += [
+            f"CREATE TRIGGER {name}_lock BEFORE INSERT OR DELETE OR UPDATE ON {table} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {PREFIX}_lock()",
+            f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {parts} "
+            "RETURN NULL; END $$",
+            f"CREATE TRIGGER {name} AFTER INSERT OR DELETE OR UPDATE OF {UPDATED[table]} "
+            f"ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()",
+        ]
+    return statements + _fill()
+
+
+def pg_drop_statements():
+    statements = []
+    for table in UPDATED:
+        statements += [
+            f"DROP TRIGGER IF EXISTS {_name(table)} ON {table}",
+            f"DROP TRIGGER IF EXISTS {_name(table)}_lock ON {table}",
+            f"DROP FUNCTION IF EXISTS {_name(table)}()",
+        ]
+    return [*statements, f"DROP FUNCTION IF EXISTS {PREFIX}_lock()"]
+
+
+def _fill():
+    public = f"p.publication = {PUBLISHED}"
+    keyed = [
+        f"SELECT '{TOTAL[0]}' AS dimension, '{TOTAL[1]}' AS code, p.id AS pid "
+        f"FROM {PARTNERSHIPS} p WHERE {public}",
+        *(
+            f"SELECT '{dimension}', {_text(f'l.{column}')}, p.id FROM {table} l "
+            f"JOIN {PARTNERSHIPS} p ON p.id = l.partnership_id WHERE {public}"
+            for table, dimension, column in LINKS
+        ),
+        f"SELECT 'country', p.country_id, p.id FROM {PARTNERSHIPS} p "
+        f"WHERE {public} AND p.country_id IS NOT NULL",
+        f"SELECT 'programme', {_text('p.programme_id')}, p.id FROM {PARTNERSHIPS} p "
+        f"WHERE {public} AND p.programme_id IS NOT NULL",
+        f"SELECT 'participant', {_text('s.organisation_id')}, p.id FROM {PARTICIPANTS} s "
+        f"JOIN {PARTNERSHIPS} p ON p.id = s.partnership_id "
+        f"WHERE {public} AND s.role = {SWEDISH}",
+    ]
+    return [
+        f"DELETE FROM {TALLY}",
+        f"INSERT INTO {TALLY} (dimension, code, partnerships, grants, sek) "
+        f"SELECT k.dimension, k.code, COUNT(*), COALESCE(SUM(f.grants), 0), "
+        f"COALESCE(SUM(f.sek), 0) FROM ({' UNION ALL '.join(keyed)}) k "
+        f"LEFT JOIN {FIGURES} f ON f.partnership_id = k.pid GROUP BY k.dimension, k.code",
+    ]
+
+
+def trigger_names(vendor):
+    """The triggers the read model needs on `vendor`'s database."""
+    if vendor == "postgresql":
+        return {f"{_name(table)}{suffix}" for table in UPDATED for suffix in ("", "_lock")}
+    return {f"{_name(table)}_{event}" for table, event in _statements("old", "new")}
+
+
+def operation():
+    """A migration operation that creates the read model's triggers (again) and fills it
+    from the tables, and drops the triggers when reversed."""
+    return trigger_operation(sys.modules[__name__])
+
+
+def counted_afresh():
+    """{(dimension, code): (partnerships, grants, sek)} counted from the tables now: what
+    the read model must hold where partnerships > 0 (the tests compare the two)."""
+    from core.models import Publication
+    from partnerships.models import Partnership, PartnershipFigures, PartnershipParticipant
+    from reference.models import Role
+
+    public = Partnership.objects.filter(publication=Publication.PUBLISHED)
+    figures = {
+        pk: (grants, sek)
+        for pk, grants, sek in PartnershipFigures.objects.filter(
+            partnership__in=public
+        ).values_list("partnership_id", "grants", "sek")
+    }
+    pairs = [(TOTAL, pk) for pk in public.values_list("pk", flat=True)]
+    for pk, country, programme in public.values_list("pk", "country_id", "programme_id"):
+        if country:
+            pairs.append((("country", country), pk))
+        if programme:
+            pairs.append((("programme", str(programme)), pk))
+    for _table, dimension, column in LINKS:
+        through = Partnership.goals.through if dimension == "goal" else Partnership.themes.through
+        rows = through.objects.filter(partnership__in=public)
+        pairs += [((dimension, str(k)), pk) for pk, k in rows.values_list("partnership_id", column)]
+    participants = PartnershipParticipant.objects.filter(
+        partnership__in=public, role=Role.SWEDISH_PARTICIPANT
+    ).values_list("partnership_id", "organisation_id")
+    pairs += [(("participant", str(k)), pk) for pk, k in participants]
+    counted = {}
+    for key, pk in pairs:
+        n, grants, sek = counted.get(key, (0, 0, 0))
+        more_grants, more_sek = figures.get(pk, (0, 0))
+        counted[key] = (n + 1, grants + more_grants, sek + more_sek)
+    return counted
+
+
+def held():
+    """The same as the read model holds it (the rows with partnerships > 0)."""
+    from partnerships.models import PartnershipTally
+
+    rows = PartnershipTally.objects.filter(partnerships__gt=0)
+    return {
+        (dimension, code): (n, grants, sek)
+        for dimension, code, n, grants, sek in rows.values_list(
+            "dimension", "code", "partnerships", "grants", "sek"
+        )
+    }

@@ -97,7 +97,7 @@ def statistics(params, request=None):
         by_continent(*countries),
         by_goal(projects_fs, projects, partnerships_fs, partnerships),
         by_theme(projects_fs, projects, partnerships_fs, partnerships),
-        by_county(partnerships),
+        by_county(partnerships_fs, partnerships),
         by_programme(projects, partnerships_fs, partnerships),
     ]
     p, s, _sek = countries
@@ -256,9 +256,28 @@ def by_theme(projects_fs, projects, partnerships_fs, partnerships):
     return table("theme", _("By theme"), rows, ALL_COLUMNS)
 
 
-def by_county(partnerships):
+def by_county(partnerships_fs, partnerships):
     """Partnerships by the Swedish county of their Swedish participants (a partnership
-    with participants in two counties counts in both)."""
+    with participants in two counties counts in both, with two in one county once)."""
+    everything = tallied_sek(partnerships_fs, partnerships, "county")
+    if everything is None:
+        grouped = county_sums(partnerships)
+    else:
+        counted = tallied("county", partnerships_fs.goal_holder())
+        grouped = [(*code.split("|", 1), counted[code], sek) for code, sek in everything.items()]
+    language = get_language()
+    rows = sorted(
+        (
+            (county_label(code, name, language), {"partnerships": n, "sek": v or 0}, "")
+            for code, name, n, v in grouped
+        ),
+        key=lambda row: row[0],
+    )
+    return table("county", _("By Swedish county"), rows, ("partnerships", "sek"))
+
+
+def county_sums(partnerships):
+    """[(county code, county name, partnerships, SEK)] of the selected partnerships."""
     links = PartnershipParticipant.objects.filter(
         role=Role.SWEDISH_PARTICIPANT,
         **published_at("organisation"),
@@ -276,16 +295,7 @@ def by_county(partnerships):
         pid=F("partnership_id"),
     )
     pairs = pairs.order_by().distinct()  # no ordering column among the distinct ones
-    grouped = summed_by(pairs, "code", "name")
-    language = get_language()
-    rows = sorted(
-        (
-            (county_label(code, name, language), {"partnerships": n, "sek": v or 0}, "")
-            for code, name, n, v in grouped
-        ),
-        key=lambda row: row[0],
-    )
-    return table("county", _("By Swedish county"), rows, ("partnerships", "sek"))
+    return summed_by(pairs, "code", "name")
 
 
 def by_programme(projects, partnerships_fs, partnerships):

@@ -852,6 +852,31 @@ class PendingImport(models.Model):
         return f"{self.grant_round}: {len(self.body)}"
 
 
+class PartnershipCounty(models.Model):
+    """Part of the read model of the tallies (partnerships/tallies.py): for a partnership
+    and a Swedish county ("code|name"), how many of its Swedish participants are published
+    organisations there. A partnership counts once in a county where this is above 0."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    code = models.CharField(_("county"), max_length=120)
+    n = models.IntegerField(_("Swedish participants"))
+
+    class Meta:
+        verbose_name = _("Swedish county of a partnership")
+        verbose_name_plural = _("Swedish counties of partnerships")
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "code"], name="partnership_county_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.partnership_id} {self.code}: {self.n}"
+
+
 class PartnershipTally(models.Model):
     """The read model of what all published partnerships add up to: for each key of a
     dimension (a goal, theme, country or programme by its id or code, a Swedish
@@ -861,7 +886,7 @@ class PartnershipTally(models.Model):
     they count every published partnership."""
 
     dimension = models.CharField(_("dimension"), max_length=12)
-    code = models.CharField(_("code"), max_length=40, blank=True)
+    code = models.CharField(_("code"), max_length=120, blank=True)
     partnerships = models.IntegerField(_("partnerships"))
     grants = models.IntegerField(_("grants"))
     sek = models.BigIntegerField(_("SEK granted"))

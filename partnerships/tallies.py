@@ -1,6 +1,7 @@
 """The read model of what all published partnerships add up to (partnerships.
 PartnershipTally): for each key of a dimension (a goal, a theme, a partner country, a
-programme, a Swedish participant, or the one key of the total), the number of published
+programme, a Swedish participant, a Swedish county, or the one key of the total), the
+number of published
 partnerships that have it, and their grants and SEK granted (from the grants' read model,
 partnerships/figures.py). The lists, the home page and the statistics read these rows
 where they count every published partnership, instead of counting the link tables again
@@ -18,7 +19,13 @@ whichever path writes, by adding differences:
 - a change of a published partnership's grants (its row of figures) adds the difference
   of grants and SEK to every key it has.
 Each key occurs once in a partnership (a goal is linked once, a participant holds a role
-once), so the differences are exact. A row that comes to 0 stays, and is not read.
+once), so the differences are exact. A county is the exception: a partnership counts
+once in a county where any of its Swedish participants is a published organisation, and
+one statement may add or remove several of them (PostgreSQL fires the row triggers after
+the whole statement, when each sees the others' rows). So the participants of each
+partnership in each county are counted first (partnerships.PartnershipCounty, kept by
+the participants' and the organisations' triggers), and a county's tally changes where
+that number comes to 1 from 0 or to 0. A row that comes to 0 stays, and is not read.
 
 Every write to a published partnership changes a few shared rows (the total, its
 goals), so on PostgreSQL each statement that writes these tables first takes one lock of
@@ -43,19 +50,40 @@ from partnerships.coverage import PARTICIPANTS, PARTNERSHIPS, PUBLISHED, SWEDISH
 FIGURES = "partnerships_partnershipfigures"
 GOALS = "partnerships_partnership_goals"
 THEMES = "partnerships_partnership_themes"
+ORGANISATIONS = "reference_organisation"
 TALLY = "partnerships_partnershiptally"
-MODEL_TABLES = [TALLY]
+# For each partnership and Swedish county, its Swedish participants there
+# (partnerships.PartnershipCounty): a partnership counts once in a county however many of
+# its participants are there, and one statement may add or remove several of them.
+COUNTIES = "partnerships_partnershipcounty"
+MODEL_TABLES = [COUNTIES, TALLY]
 PREFIX = "partnerships_tally"
 # The one key of the dimension "total".
 TOTAL = ("total", "")
 
 # Link tables: (table, dimension, key column).
 LINKS = [(GOALS, "goal", "goal_id"), (THEMES, "theme", "theme_id")]
-DIMENSIONS = ("total", "goal", "theme", "country", "programme", "participant")
+DIMENSIONS = ("total", "goal", "theme", "country", "programme", "participant", "county")
 
 
 def _text(expression):
     return f"CAST({expression} AS TEXT)"
+
+
+def _county(o):
+    """SQL: the code of the dimension "county" of organisation `o`: its county's code and
+    name (the statistics group by both), as "code|name"."""
+    return f"{o}.county_code || '|' || {o}.county_name"
+
+
+def _in_a_county(o):
+    """SQL: whether organisation `o` counts under its county: published, with a county."""
+    return f"{o}.publication = {PUBLISHED} AND {o}.county_name <> ''"
+
+
+def _counties(pid):
+    """SQL: the counties of the partnership `pid` (COUNTIES: each once)."""
+    return f"SELECT 'county', c.code FROM {COUNTIES} c WHERE c.partnership_id = {pid} AND c.n > 0"
 
 
 def _keys(pid, row=None):
@@ -85,6 +113,7 @@ def _keys(pid, row=None):
         *columns,
         f"SELECT 'participant', {_text('s.organisation_id')} FROM {PARTICIPANTS} s "
         f"WHERE s.partnership_id = {pid} AND s.role = {SWEDISH}",
+        _counties(pid),
     ]
     return " UNION ALL ".join(parts)
 
@@ -128,6 +157,57 @@ def _one_key(dimension, row, column, sign, condition="1 = 1"):
     )
 
 
+def _county_of_participant(row, sign):
+    """A Swedish participant (`row`) counted in (sign "+") or out ("-") of its
+    partnership's row of COUNTIES for its organisation's county."""
+    if sign == "+":
+        return (
+            f"INSERT INTO {COUNTIES} (partnership_id, code, n) "
+            f"SELECT {row}.partnership_id, {_county('o')}, 1 FROM {ORGANISATIONS} o "
+            f"WHERE o.id = {row}.organisation_id AND {_in_a_county('o')} "
+            f"AND {row}.role = {SWEDISH} ON CONFLICT (partnership_id, code) "
+            f"DO UPDATE SET n = {COUNTIES}.n + 1;"
+        )
+    return (
+        f"UPDATE {COUNTIES} SET n = n - 1 WHERE partnership_id = {row}.partnership_id "
+        f"AND {row}.role = {SWEDISH} AND code IN (SELECT {_county('o')} "
+        f"FROM {ORGANISATIONS} o WHERE o.id = {row}.organisation_id AND {_in_a_county('o')});"
+    )
+
+
+def _county_of_organisation(row, sign, condition):
+    """Every Swedish participation of organisation `row` (as it was, sign "-", or is, "+")
+    counted in or out of its partnership's row of COUNTIES for its county."""
+    mine = (
+        f"SELECT s.partnership_id FROM {PARTICIPANTS} s "
+        f"WHERE s.organisation_id = {row}.id AND s.role = {SWEDISH}"
+    )
+    if sign == "+":
+        return (
+            f"INSERT INTO {COUNTIES} (partnership_id, code, n) "
+            f"SELECT m.partnership_id, {_county(row)}, 1 FROM ({mine}) m "
+            f"WHERE {_in_a_county(row)} AND {condition} ON CONFLICT (partnership_id, code) "
+            f"DO UPDATE SET n = {COUNTIES}.n + 1;"
+        )
+    return (
+        f"UPDATE {COUNTIES} SET n = n - 1 WHERE code = {_county(row)} "
+        f"AND {_in_a_county(row)} AND {condition} AND partnership_id IN ({mine});"
+    )
+
+
+def _county_counted(row, sign):
+    """A partnership's row of COUNTIES (`row`) counted in or out of the tally of its
+    county, where it holds a participant and the partnership is published."""
+    pid = f"{row}.partnership_id"
+    return _add(
+        f"SELECT 'county' AS dimension, {row}.code AS code",
+        f"{sign}1",
+        f"{sign}{_figure('grants', pid)}",
+        f"{sign}{_figure('sek', pid)}",
+        f"{row}.n > 0 AND {published(pid)}",
+    )
+
+
 def _figures(row, sign):
     """A partnership's figures (`row`) added to (taken from) all of its keys."""
     pid = f"{row}.partnership_id"
@@ -159,6 +239,25 @@ def _statements(old, new):
         body[table, "insert"] = [added]
         body[table, "delete"] = [removed]
         body[table, "update"] = [removed, added]
+    in_county, out_county = (
+        _county_of_participant(row, sign) for row, sign in ((new, "+"), (old, "-"))
+    )
+    body[PARTICIPANTS, "insert"].append(in_county)
+    body[PARTICIPANTS, "delete"].append(out_county)
+    body[PARTICIPANTS, "update"][1:1] = [out_county, in_county]
+    # An organisation published, withdrawn or moved to another county; one inserted has
+    # no participants yet, and one deleted has lost them first (a cascade).
+    changed = (
+        f"({old}.publication <> {new}.publication OR {old}.county_code <> {new}.county_code "
+        f"OR {old}.county_name <> {new}.county_name)"
+    )
+    body[ORGANISATIONS, "update"] = [
+        _county_of_organisation(old, "-", changed),
+        _county_of_organisation(new, "+", changed),
+    ]
+    body[COUNTIES, "insert"] = [_county_counted(new, "+")]
+    body[COUNTIES, "delete"] = [_county_counted(old, "-")]
+    body[COUNTIES, "update"] = [_county_counted(old, "-"), _county_counted(new, "+")]
     return body
 
 
@@ -169,6 +268,8 @@ UPDATED = {
     GOALS: "partnership_id, goal_id",
     THEMES: "partnership_id, theme_id",
     PARTICIPANTS: "partnership_id, organisation_id, role",
+    ORGANISATIONS: "publication, county_code, county_name",
+    COUNTIES: "partnership_id, code, n",
 }
 
 
@@ -178,7 +279,7 @@ def _name(table):
 
 def sqlite_statements():
     body = _statements("old", "new")
-    return [*sqlite_drop_statements(), *sqlite_row_triggers(PREFIX, body, UPDATED), *_fill()]
+    return [*sqlite_drop_statements(), *_fill(), *sqlite_row_triggers(PREFIX, body, UPDATED)]
 
 
 def sqlite_drop_statements():
@@ -190,7 +291,8 @@ LOCK = f"PERFORM pg_advisory_xact_lock(hashtext('{TALLY}'));"
 
 
 def pg_statements():
-    statements = pg_drop_statements()
+    # Filled before the triggers are made: the rows of COUNTIES would each fire one.
+    statements = [*pg_drop_statements(), *_fill()]
     body = _statements("OLD", "NEW")
     statements.append(
         f"CREATE FUNCTION {PREFIX}_lock() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {LOCK} "
@@ -198,19 +300,23 @@ def pg_statements():
     )
     for table in UPDATED:
         name = _name(table)
+        events = [e for e in ("insert", "delete", "update") if (table, e) in body]
         parts = " ".join(
             f"IF TG_OP = '{event.upper()}' THEN {' '.join(body[table, event])} END IF;"
-            for event in ("insert", "delete", "update")
+            for event in events
+        )
+        on = " OR ".join(
+            f"UPDATE OF {UPDATED[table]}" if event == "update" else event.upper()
+            for event in events
         )
         statements += [
-            f"CREATE TRIGGER {name}_lock BEFORE INSERT OR DELETE OR UPDATE ON {table} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {PREFIX}_lock()",
+            f"CREATE TRIGGER {name}_lock BEFORE {' OR '.join(e.upper() for e in events)} "
+            f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {PREFIX}_lock()",
             f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {parts} "
             "RETURN NULL; END $$",
-            f"CREATE TRIGGER {name} AFTER INSERT OR DELETE OR UPDATE OF {UPDATED[table]} "
-            f"ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()",
+            f"CREATE TRIGGER {name} AFTER {on} ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()",
         ]
-    return statements + _fill()
+    return statements
 
 
 def pg_drop_statements():
@@ -241,8 +347,16 @@ def _fill():
         f"SELECT 'participant', {_text('s.organisation_id')}, p.id FROM {PARTICIPANTS} s "
         f"JOIN {PARTNERSHIPS} p ON p.id = s.partnership_id "
         f"WHERE {public} AND s.role = {SWEDISH}",
+        f"SELECT 'county', c.code, p.id FROM {COUNTIES} c "
+        f"JOIN {PARTNERSHIPS} p ON p.id = c.partnership_id WHERE {public} AND c.n > 0",
     ]
     return [
+        f"DELETE FROM {COUNTIES}",
+        f"INSERT INTO {COUNTIES} (partnership_id, code, n) "
+        f"SELECT s.partnership_id, {_county('o')}, COUNT(*) FROM {PARTICIPANTS} s "
+        f"JOIN {ORGANISATIONS} o ON o.id = s.organisation_id "
+        f"WHERE s.role = {SWEDISH} AND {_in_a_county('o')} "
+        f"GROUP BY s.partnership_id, {_county('o')}",
         f"DELETE FROM {TALLY}",
         f"INSERT INTO {TALLY} (dimension, code, partnerships, grants, sek) "
         f"SELECT k.dimension, k.code, COUNT(*), COALESCE(SUM(f.grants), 0), "
@@ -292,6 +406,15 @@ def counted_afresh():
         partnership__in=public, role=Role.SWEDISH_PARTICIPANT
     ).values_list("partnership_id", "organisation_id")
     pairs += [(("participant", str(k)), pk) for pk, k in participants]
+    in_counties = PartnershipParticipant.objects.filter(
+        partnership__in=public,
+        role=Role.SWEDISH_PARTICIPANT,
+        organisation__publication=Publication.PUBLISHED,
+    ).exclude(organisation__county_name="")
+    counties = in_counties.values_list(
+        "partnership_id", "organisation__county_code", "organisation__county_name"
+    )
+    pairs += [(("county", f"{code}|{name}"), pk) for pk, code, name in set(counties)]
     counted = {}
     for key, pk in pairs:
         n, grants, sek = counted.get(key, (0, 0, 0))

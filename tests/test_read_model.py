@@ -305,6 +305,77 @@ def test_what_all_published_partnerships_add_up_to_follows_every_write(seeded):
     assert not tallies.held()
 
 
+def test_a_county_counts_each_partnership_once_however_its_participants_change(seeded):
+    """The tally of a Swedish county counts a partnership once where one or more of its
+    Swedish participants are published organisations in that county, as the statistics
+    by county count it from the tables: after participants added and removed several in
+    one statement (PostgreSQL runs their triggers after the whole statement), and an
+    organisation moved to another county, withdrawn and published again."""
+    from django.http import QueryDict
+
+    from pages.statistics import county_sums, statistics
+
+    dalarna = {"county_code": "20", "county_name": "Dalarnas län"}
+    falun = make_municipality("Provby", "9901", **dalarna)
+    borlange = make_municipality("Testvik", "9902", **dalarna)
+    gavle = make_municipality("Tredje", "9903", county_code="21", county_name="Gävleborgs län")
+    one = make_partnership("ett", grants=[(2016, 100_000, 1)])
+    two = make_partnership("tva", participants=[falun], grants=[(2017, 5, 1)])
+    PartnershipParticipant.objects.bulk_create(  # one statement
+        PartnershipParticipant(partnership=one, organisation=o, role=Role.SWEDISH_PARTICIPANT)
+        for o in (falun, borlange, gavle)
+    )
+
+    def county(code):
+        return tallies.held().get(("county", code), (0, 0, 0))
+
+    def as_counted():
+        assert_current()
+        published = Partnership.objects.published()
+        from_tables = {(code, name): (n, sek) for code, name, n, sek in county_sums(published)}
+        assert {
+            tuple(code.split("|")): (n, sek)
+            for (dimension, code), (n, _grants, sek) in tallies.held().items()
+            if dimension == "county"
+        } == from_tables
+
+    assert county("20|Dalarnas län") == (2, 2, 100_005)
+    as_counted()
+    PartnershipParticipant.objects.filter(partnership=one, organisation=falun).delete()
+    assert county("20|Dalarnas län") == (2, 2, 100_005)  # Borlänge is still there
+    PartnershipParticipant.objects.filter(organisation__in=[borlange, gavle]).delete()
+    assert county("20|Dalarnas län") == (1, 1, 5)
+    assert county("21|Gävleborgs län") == (0, 0, 0)
+    as_counted()
+    PartnershipParticipant.objects.bulk_create(
+        PartnershipParticipant(partnership=one, organisation=o, role=Role.SWEDISH_PARTICIPANT)
+        for o in (falun, borlange)
+    )
+    falun.county_code, falun.county_name = "21", "Gävleborgs län"
+    falun.save()
+    assert county("20|Dalarnas län") == (1, 1, 100_000)
+    assert county("21|Gävleborgs län") == (2, 2, 100_005)
+    as_counted()
+    Organisation = type(falun)
+    Organisation.objects.filter(pk=borlange.pk).update(publication="draft")
+    assert county("20|Dalarnas län") == (0, 0, 0)
+    as_counted()
+    Organisation.objects.filter(pk__in=[falun.pk, borlange.pk]).update(
+        publication="published", county_code="20", county_name="Dalarnas län"
+    )
+    assert county("20|Dalarnas län") == (2, 2, 100_005)
+    as_counted()
+    # The statistics read it when they count every published partnership.
+    everything = statistics(QueryDict())
+    from partnerships.filters import PartnershipFilterSet
+
+    with mock.patch.object(PartnershipFilterSet, "counts_everything", return_value=False):
+        assert statistics(QueryDict()) == everything
+    one.delete()
+    two.delete()
+    assert not [key for key in tallies.held() if key[0] == "county"]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_transactions_linking_goals_to_two_partnerships_take_turns_on_postgresql(seeded):
     """Two transactions that each link the same two goals, in opposite orders, to a

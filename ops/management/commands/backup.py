@@ -18,6 +18,7 @@ EXCLUDE = [
     "partnerships.goalcoverage",
     "partnerships.themecoverage",
     "partnerships.countrycoverage",
+    "partnerships.partnershipcounty",
     "partnerships.partnershiptally",
 ]
 

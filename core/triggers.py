@@ -83,15 +83,17 @@ def trigger_name(prefix, table):
     return f"{prefix}_{table.split('_', 1)[1]}"
 
 
-def sqlite_row_triggers(prefix, body, updated):
-    """SQLite's CREATE TRIGGER statements of a read model: one AFTER trigger for each
-    (table, event) of `body` ({(table, event): [SQL statements]}), an update's only when
-    one of the columns `updated[table]` is set."""
+def sqlite_row_triggers(prefix, body, updated, before=()):
+    """SQLite's CREATE TRIGGER statements of a read model: one trigger for each (table,
+    event) of `body` ({(table, event): [SQL statements]}), after the row is written but
+    for those in `before`, an update's only when one of the columns `updated[table]` is
+    set."""
     statements = []
     for (table, event), sql in body.items():
         of = f" OF {updated[table]}" if event == "update" else ""
+        when = "BEFORE" if (table, event) in before else "AFTER"
         statements.append(
-            f"CREATE TRIGGER {trigger_name(prefix, table)}_{event} AFTER {event.upper()}{of} "
+            f"CREATE TRIGGER {trigger_name(prefix, table)}_{event} {when} {event.upper()}{of} "
             f"ON {table} BEGIN {' '.join(sql)} END"
         )
     return statements

@@ -13,6 +13,7 @@ from partnerships.models import (
 )
 from partnerships.quality import CHECKS
 from partnerships.queries import swedish_links, tallied, with_partnership_counts
+from partnerships.tallies import UNSTATED_COLUMNS, UNSTATED_FACTS
 from reference.filters import (
     RegisterFilterSet,
     published_programmes,
@@ -22,9 +23,13 @@ from reference.filters import (
     status_filter,
     themes,
     unstated_filter,
+    year_counts,
     year_filter,
 )
 from reference.models import Organisation, OrganisationKind, Role
+
+# The facts whose being unstated the tallies count (partnerships/tallies.py).
+TALLIED_FACTS = {*UNSTATED_COLUMNS, *UNSTATED_FACTS}
 
 SORT_OPTIONS = {
     "": (_("Title A–Z"), ("title", "id")),
@@ -92,6 +97,23 @@ class PartnershipFilterSet(RegisterFilterSet):
             return super().facet_programme(queryset)
         programmes = published_programmes(self.goal_holder())
         return {p.slug: counted[p.pk] for p in programmes if p.pk in counted}
+
+    def facet_unstated(self, queryset):
+        counted = self._tallied(queryset, "unstated")
+        if counted is None or not set(self.public_checks()) <= TALLIED_FACTS:
+            return super().facet_unstated(queryset)
+        return {fact: counted.get(fact, 0) for fact in self.public_checks()}
+
+    def facet_year(self, queryset):
+        counted = self._tallied(queryset, "period")
+        if counted is None:
+            return super().facet_year(queryset)
+        pairs = []
+        for code, n in counted.items():
+            start, end = (int(year) if year else None for year in code.split("|"))
+            if start is not None or end is not None:
+                pairs.append((start, end, n))
+        return year_counts(pairs)
 
     def facet_municipality(self, queryset):
         counted = self._tallied(queryset, "participant", int)

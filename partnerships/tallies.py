@@ -48,6 +48,7 @@ from core.triggers import (
 from partnerships.coverage import PARTICIPANTS, PARTNERSHIPS, PUBLISHED, SWEDISH, published
 
 FIGURES = "partnerships_partnershipfigures"
+FACTS = "partnerships_partnershipfacts"
 GOALS = "partnerships_partnership_goals"
 THEMES = "partnerships_partnership_themes"
 ORGANISATIONS = "reference_organisation"
@@ -63,7 +64,27 @@ TOTAL = ("total", "")
 
 # Link tables: (table, dimension, key column).
 LINKS = [(GOALS, "goal", "goal_id"), (THEMES, "theme", "theme_id")]
-DIMENSIONS = ("total", "goal", "theme", "country", "programme", "participant", "county")
+DIMENSIONS = (
+    "total",
+    "goal",
+    "theme",
+    "country",
+    "programme",
+    "participant",
+    "county",
+    "unstated",
+    "period",
+)
+# The facts (core.quality.FACTS) a partnership's sources do not state, as the checks of
+# partnerships/quality.py find them: from the partnership's columns, and from the counts
+# of what is stated (partnerships/facts.py). tests/test_read_model.py holds them to the
+# checks.
+UNSTATED_COLUMNS = {
+    "english": "{p}.title_en = '' OR {p}.summary_en = ''",
+    "period": "{p}.start_date IS NULL AND {p}.end_date IS NULL",
+    "country": "{p}.country_id IS NULL",
+}
+UNSTATED_FACTS = {"goals": "goals", "source": "sources", "partner": "partners", "grants": "grants"}
 
 
 def _text(expression):
@@ -86,23 +107,75 @@ def _counties(pid):
     return f"SELECT 'county', c.code FROM {COUNTIES} c WHERE c.partnership_id = {pid} AND c.n > 0"
 
 
-def _keys(pid, row=None):
+def _year(date, vendor):
+    if vendor == "postgresql":
+        return f"CAST(EXTRACT(YEAR FROM {date}) AS INTEGER)"
+    return f"CAST(SUBSTR({date}, 1, 4) AS INTEGER)"  # SQLite keeps dates as ISO text
+
+
+def _period(p, vendor):
+    """SQL: the code of the dimension "period" of partnership `p`: the years of its start
+    and end, as "start|end" ('' for a date not given). The year facet counts the years a
+    partnership is active from these pairs (the current year for an open end), so a
+    tally of them stays right as the years pass."""
+    start, end = (
+        f"COALESCE({_text(_year(f'{p}.{column}', vendor))}, '')"
+        for column in ("start_date", "end_date")
+    )
+    return f"{start} || '|' || {end}"
+
+
+def _partnership_columns(p, vendor):
+    """SQL: the (dimension, code) pairs of partnership `p` that its own columns give."""
+    return [
+        f"SELECT 'country', {p}.country_id{{pid}} {{from}} WHERE {{at}} {p}.country_id IS NOT NULL",
+        f"SELECT 'programme', {_text(f'{p}.programme_id')}{{pid}} {{from}} "
+        f"WHERE {{at}} {p}.programme_id IS NOT NULL",
+        f"SELECT 'period', {_period(p, vendor)}{{pid}} {{from}} WHERE {{at}} 1 = 1",
+        *(
+            f"SELECT 'unstated', '{fact}'{{pid}} {{from}} WHERE {{at}} ({condition.format(p=p)})"
+            for fact, condition in UNSTATED_COLUMNS.items()
+        ),
+    ]
+
+
+def _unstated_facts(f):
+    """SQL: the facts that the counts of what is stated (row `f` of FACTS) leave unstated."""
+    return [
+        f"SELECT 'unstated', '{fact}'{{pid}} {{from}} WHERE {{at}} {f}.{column} = 0"
+        for fact, column in UNSTATED_FACTS.items()
+    ]
+
+
+def _placed(selects, table=None, where=None, pid=""):
+    """`selects` (of _partnership_columns or _unstated_facts) reading `table` (as its
+    alias in them) where `where` holds, or the trigger's row (no table); with `pid`, a
+    column more."""
+    if table is None:
+        return [sql.format(**{"from": "", "at": "", "pid": pid}) for sql in selects]
+    alias = "f" if table == FACTS else "p"
+    return [
+        sql.format(**{"from": f"FROM {table} {alias}", "at": f"{where} AND", "pid": pid})
+        for sql in selects
+    ]
+
+
+def _named(selects):
+    """The UNION ALL of `selects`, its columns named dimension and code."""
+    return " UNION ALL ".join(["SELECT '' AS dimension, '' AS code WHERE 1 = 0", *selects])
+
+
+def _keys(pid, vendor, row=None, facts=True):
     """SQL of the (dimension, code) pairs of the partnership whose id is `pid`: its links
-    and Swedish participants from their tables, its country and programme from `row` (a
-    trigger's OLD or NEW partnership) or else from the partnerships' table."""
+    and Swedish participants from their tables, its own columns from `row` (a trigger's
+    OLD or NEW partnership) or else from the partnerships' table, and, with `facts`, the
+    facts that its row of FACTS leaves unstated."""
     if row:
-        columns = [
-            f"SELECT 'country', {row}.country_id WHERE {row}.country_id IS NOT NULL",
-            f"SELECT 'programme', {_text(f'{row}.programme_id')} "
-            f"WHERE {row}.programme_id IS NOT NULL",
-        ]
+        columns = _placed(_partnership_columns(row, vendor))
     else:
-        columns = [
-            f"SELECT 'country', p.country_id FROM {PARTNERSHIPS} p "
-            f"WHERE p.id = {pid} AND p.country_id IS NOT NULL",
-            f"SELECT 'programme', {_text('p.programme_id')} FROM {PARTNERSHIPS} p "
-            f"WHERE p.id = {pid} AND p.programme_id IS NOT NULL",
-        ]
+        columns = _placed(_partnership_columns("p", vendor), PARTNERSHIPS, f"p.id = {pid}")
+    if facts:
+        columns += _placed(_unstated_facts("f"), FACTS, f"f.partnership_id = {pid}")
     parts = [
         f"SELECT '{TOTAL[0]}' AS dimension, '{TOTAL[1]}' AS code",
         *(
@@ -133,11 +206,12 @@ def _add(keys, partnerships, grants, sek, condition):
     )
 
 
-def _partnership(row, sign, condition="1 = 1"):
-    """A partnership (`row`) counted in (sign "+") or out ("-") under all of its keys."""
+def _partnership(row, sign, vendor, condition="1 = 1", facts=True):
+    """A partnership (`row`) counted in (sign "+") or out ("-") under all of its keys; with
+    `facts` those its row of FACTS gives too."""
     pid = f"{row}.id"
     return _add(
-        _keys(pid, row),
+        _keys(pid, vendor, row, facts),
         f"{sign}1",
         f"{sign}{_figure('grants', pid)}",
         f"{sign}{_figure('sek', pid)}",
@@ -208,26 +282,49 @@ def _county_counted(row, sign):
     )
 
 
-def _figures(row, sign):
+def _figures(row, sign, vendor):
     """A partnership's figures (`row`) added to (taken from) all of its keys."""
     pid = f"{row}.partnership_id"
-    return _add(_keys(pid), "0", f"{sign}{row}.grants", f"{sign}{row}.sek", published(pid))
+    return _add(_keys(pid, vendor), "0", f"{sign}{row}.grants", f"{sign}{row}.sek", published(pid))
 
 
-def _statements(old, new):
-    """{(table, event): [SQL of the trigger's body]} with `old`/`new` the rows' names."""
-    moved = (
-        f"({old}.publication <> {new}.publication "
-        f"OR COALESCE({old}.country_id, '') <> COALESCE({new}.country_id, '') "
-        f"OR COALESCE({old}.programme_id, 0) <> COALESCE({new}.programme_id, 0))"
+def _facts_counted(row, sign):
+    """A partnership's row of FACTS (`row`) counted in or out of the facts it leaves
+    unstated, where the partnership is published."""
+    pid = f"{row}.partnership_id"
+    return _add(
+        _named(_placed(_unstated_facts(row))),
+        f"{sign}1",
+        f"{sign}{_figure('grants', pid)}",
+        f"{sign}{_figure('sek', pid)}",
+        published(pid),
     )
+
+
+def _statements(old, new, vendor):
+    """{(table, event): [SQL of the trigger's body]} with `old`/`new` the rows' names. The
+    delete of a partnership runs before the row goes (BEFORE): where nothing deleted its
+    row of FACTS first (Django's cascade does), facts.py's trigger deletes it after the
+    partnership, when its facts could no longer be found published."""
+    differ = "IS DISTINCT FROM" if vendor == "postgresql" else "IS NOT"
+    moved = " OR ".join(
+        f"{old}.{column} {differ} {new}.{column}" for column in UPDATED[PARTNERSHIPS].split(", ")
+    )
+    moved = f"({moved})"
     body = {
-        (PARTNERSHIPS, "insert"): [_partnership(new, "+")],
-        (PARTNERSHIPS, "delete"): [_partnership(old, "-")],
-        (PARTNERSHIPS, "update"): [_partnership(old, "-", moved), _partnership(new, "+", moved)],
-        (FIGURES, "insert"): [_figures(new, "+")],
-        (FIGURES, "delete"): [_figures(old, "-")],
-        (FIGURES, "update"): [_figures(old, "-"), _figures(new, "+")],
+        # A partnership inserted has no row of FACTS yet: its insert counts them.
+        (PARTNERSHIPS, "insert"): [_partnership(new, "+", vendor, facts=False)],
+        (PARTNERSHIPS, "delete"): [_partnership(old, "-", vendor)],
+        (PARTNERSHIPS, "update"): [
+            _partnership(old, "-", vendor, moved),
+            _partnership(new, "+", vendor, moved),
+        ],
+        (FIGURES, "insert"): [_figures(new, "+", vendor)],
+        (FIGURES, "delete"): [_figures(old, "-", vendor)],
+        (FIGURES, "update"): [_figures(old, "-", vendor), _figures(new, "+", vendor)],
+        (FACTS, "insert"): [_facts_counted(new, "+")],
+        (FACTS, "delete"): [_facts_counted(old, "-")],
+        (FACTS, "update"): [_facts_counted(old, "-"), _facts_counted(new, "+")],
     }
     sources = [(table, dimension, column, False) for table, dimension, column in LINKS]
     sources.append((PARTICIPANTS, "participant", "organisation_id", True))
@@ -263,14 +360,18 @@ def _statements(old, new):
 
 # The columns whose update can move a count (an update of any other leaves them).
 UPDATED = {
-    PARTNERSHIPS: "publication, country_id, programme_id",
+    PARTNERSHIPS: "publication, country_id, programme_id, start_date, end_date, title_en, "
+    "summary_en",
     FIGURES: "partnership_id, grants, sek",
     GOALS: "partnership_id, goal_id",
     THEMES: "partnership_id, theme_id",
     PARTICIPANTS: "partnership_id, organisation_id, role",
     ORGANISATIONS: "publication, county_code, county_name",
     COUNTIES: "partnership_id, code, n",
+    FACTS: f"partnership_id, {', '.join(UNSTATED_FACTS.values())}",
 }
+# The triggers that run before their row is written (_statements says why).
+BEFORE = {(PARTNERSHIPS, "delete")}
 
 
 def _name(table):
@@ -278,8 +379,12 @@ def _name(table):
 
 
 def sqlite_statements():
-    body = _statements("old", "new")
-    return [*sqlite_drop_statements(), *_fill(), *sqlite_row_triggers(PREFIX, body, UPDATED)]
+    body = _statements("old", "new", "sqlite")
+    return [
+        *sqlite_drop_statements(),
+        *_fill("sqlite"),
+        *sqlite_row_triggers(PREFIX, body, UPDATED, BEFORE),
+    ]
 
 
 def sqlite_drop_statements():
@@ -292,15 +397,26 @@ LOCK = f"PERFORM pg_advisory_xact_lock(hashtext('{TALLY}'));"
 
 def pg_statements():
     # Filled before the triggers are made: the rows of COUNTIES would each fire one.
-    statements = [*pg_drop_statements(), *_fill()]
-    body = _statements("OLD", "NEW")
+    statements = [*pg_drop_statements(), *_fill("postgresql")]
+    body = _statements("OLD", "NEW", "postgresql")
     statements.append(
         f"CREATE FUNCTION {PREFIX}_lock() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {LOCK} "
         "RETURN NULL; END $$"
     )
+    for table, event in BEFORE:
+        name = f"{_name(table)}_{event}"
+        statements += [
+            f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"{' '.join(body.pop((table, event)))} RETURN OLD; END $$",
+            f"CREATE TRIGGER {name} BEFORE {event.upper()} ON {table} FOR EACH ROW "
+            f"EXECUTE FUNCTION {name}()",
+        ]
     for table in UPDATED:
         name = _name(table)
         events = [e for e in ("insert", "delete", "update") if (table, e) in body]
+        locked = [
+            e for e in ("insert", "delete", "update") if (table, e) in body or (table, e) in BEFORE
+        ]
         parts = " ".join(
             f"IF TG_OP = '{event.upper()}' THEN {' '.join(body[table, event])} END IF;"
             for event in events
@@ -310,7 +426,7 @@ def pg_statements():
             for event in events
         )
         statements += [
-            f"CREATE TRIGGER {name}_lock BEFORE {' OR '.join(e.upper() for e in events)} "
+            f"CREATE TRIGGER {name}_lock BEFORE {' OR '.join(e.upper() for e in locked)} "
             f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {PREFIX}_lock()",
             f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {parts} "
             "RETURN NULL; END $$",
@@ -327,10 +443,16 @@ def pg_drop_statements():
             f"DROP TRIGGER IF EXISTS {_name(table)}_lock ON {table}",
             f"DROP FUNCTION IF EXISTS {_name(table)}()",
         ]
+    for table, event in BEFORE:
+        name = f"{_name(table)}_{event}"
+        statements += [
+            f"DROP TRIGGER IF EXISTS {name} ON {table}",
+            f"DROP FUNCTION IF EXISTS {name}()",
+        ]
     return [*statements, f"DROP FUNCTION IF EXISTS {PREFIX}_lock()"]
 
 
-def _fill():
+def _fill(vendor):
     public = f"p.publication = {PUBLISHED}"
     keyed = [
         f"SELECT '{TOTAL[0]}' AS dimension, '{TOTAL[1]}' AS code, p.id AS pid "
@@ -340,10 +462,13 @@ def _fill():
             f"JOIN {PARTNERSHIPS} p ON p.id = l.partnership_id WHERE {public}"
             for table, dimension, column in LINKS
         ),
-        f"SELECT 'country', p.country_id, p.id FROM {PARTNERSHIPS} p "
-        f"WHERE {public} AND p.country_id IS NOT NULL",
-        f"SELECT 'programme', {_text('p.programme_id')}, p.id FROM {PARTNERSHIPS} p "
-        f"WHERE {public} AND p.programme_id IS NOT NULL",
+        *_placed(_partnership_columns("p", vendor), PARTNERSHIPS, public, ", p.id"),
+        *_placed(
+            _unstated_facts("f"),
+            FACTS,
+            f"f.partnership_id IN (SELECT p.id FROM {PARTNERSHIPS} p WHERE {public})",
+            ", f.partnership_id",
+        ),
         f"SELECT 'participant', {_text('s.organisation_id')}, p.id FROM {PARTICIPANTS} s "
         f"JOIN {PARTNERSHIPS} p ON p.id = s.partnership_id "
         f"WHERE {public} AND s.role = {SWEDISH}",
@@ -368,8 +493,9 @@ def _fill():
 def trigger_names(vendor):
     """The triggers the read model needs on `vendor`'s database."""
     if vendor == "postgresql":
-        return {f"{_name(table)}{suffix}" for table in UPDATED for suffix in ("", "_lock")}
-    return {f"{_name(table)}_{event}" for table, event in _statements("old", "new")}
+        names = {f"{_name(table)}{suffix}" for table in UPDATED for suffix in ("", "_lock")}
+        return names | {f"{_name(table)}_{event}" for table, event in BEFORE}
+    return {f"{_name(table)}_{event}" for table, event in _statements("old", "new", vendor)}
 
 
 def operation():
@@ -415,6 +541,19 @@ def counted_afresh():
         "partnership_id", "organisation__county_code", "organisation__county_name"
     )
     pairs += [(("county", f"{code}|{name}"), pk) for pk, code, name in set(counties)]
+    # What is unstated, as the data-quality checks select it (one description of each).
+    from partnerships.quality import CHECKS
+    from reference.filters import year_of
+
+    for check in CHECKS:
+        if check.fact in (*UNSTATED_COLUMNS, *UNSTATED_FACTS):
+            lacking = public.filter(check.condition(Partnership)).values_list("pk", flat=True)
+            pairs += [(("unstated", check.fact), pk) for pk in lacking]
+    years = public.values_list("pk", year_of("start_date"), year_of("end_date"))
+    pairs += [
+        (("period", f"{'' if start is None else start}|{'' if end is None else end}"), pk)
+        for pk, start, end in years
+    ]
     counted = {}
     for key, pk in pairs:
         n, grants, sek = counted.get(key, (0, 0, 0))

@@ -381,16 +381,22 @@ class RegisterFilterSet(django_filters.FilterSet):
         pairs = pairs.values_list(year_of("start_date"), year_of("end_date")).annotate(
             n=Count("pk")
         )
-        counts = Counter()
-        this_year = timezone.localdate().year
-        for start, end, n in pairs:
-            if start is None:
-                first = last = end
-            else:
-                first, last = start, end or max(start, this_year)
-            for year in range(first, min(last, first + 50) + 1):
-                counts[str(year)] += n
-        return dict(counts)
+        return year_counts(pairs)
+
+
+def year_counts(pairs):
+    """{year: records active that year} of [(start year, end year, records)] (either year
+    None where no date is given, not both): an open end runs to this year."""
+    counts = Counter()
+    this_year = timezone.localdate().year
+    for start, end, n in pairs:
+        if start is None:
+            first = last = end
+        else:
+            first, last = start, end or max(start, this_year)
+        for year in range(first, min(last, first + 50) + 1):
+            counts[str(year)] += n
+    return dict(counts)
 
 
 def year_of(field):

@@ -228,9 +228,18 @@ def test_what_all_published_partnerships_add_up_to_follows_every_write(seeded):
         themes=themes[:1],
         programme=programmes[0],
         grants=[(2016, 100_000, 2)],
+        start_year=2016,
+        end_year=2018,
+        title_en="One",
+        summary_en="The first",
     )
     two = make_partnership(
-        "tva", country="TZ", participants=[falun], goals=goals[1:], grants=[(2017, 50_000, 1)]
+        "tva",
+        country="TZ",
+        participants=[falun],
+        goals=goals[1:],
+        grants=[(2017, 50_000, 1)],
+        start_year=2020,  # no end: active until this year
     )
     draft = make_partnership(
         "utkast", country="KE", goals=goals, grants=[(2018, 7, 1)], publication="draft"
@@ -263,6 +272,16 @@ def test_what_all_published_partnerships_add_up_to_follows_every_write(seeded):
     two.save()
     Partnership.objects.filter(pk=one.pk).update(country=None, programme=None)
     assert ("country", "KE") not in tallies.held()
+    assert_current()
+    # Dates, English text and a source: what is unstated, and the years, change.
+    Partnership.objects.filter(pk=two.pk).update(start_date=None, end_date="2021-06-30")
+    Partnership.objects.filter(pk=one.pk).update(summary_en="")
+    assert tallies.held()["period", "|2021"][0] == 1
+    two.refresh_from_db()
+    two.title_en, two.summary_en = "Two", "The second"
+    two.save()
+    two.sources.add(Source.objects.order_by("pk").first())
+    assert tallies.held()["unstated", "english"][0] == 1  # the first, without a summary
     assert_current()
     # Withdrawn: it counts nowhere; published again (the draft too): everywhere.
     Partnership.objects.filter(pk=one.pk).update(publication="draft")
@@ -297,7 +316,11 @@ def test_what_all_published_partnerships_add_up_to_follows_every_write(seeded):
         assert statistics(QueryDict()) == everything  # every figure from the tables
     same = Partnership.objects.published()
     assert everything["totals"]["grants"] == Grant.objects.filter(partnership__in=same).count()
-    # Deleted, with their links, participants and grants.
+    # Deleted, with their links, participants and grants; a partnership deleted in SQL
+    # alone, whose row of facts goes after it (partnerships/facts.py).
+    bare = make_partnership("bar", start_year=2019)
+    Partnership.objects.filter(pk=bare.pk)._raw_delete(using="default")
+    assert_current()
     two.delete()
     draft.delete()
     assert_current()

@@ -31,8 +31,7 @@ from partnerships.models import (
     Partnership,
     granted_sek,
 )
-from partnerships.quality import CHECKS as PARTNERSHIP_CHECKS
-from partnerships.queries import published_totals, tallied
+from partnerships.queries import published_completeness, published_totals, tallied
 from projects.models import Project, ProjectParticipant
 from projects.quality import CHECKS as PROJECT_CHECKS
 from reference.models import (
@@ -402,11 +401,13 @@ class AboutView(TemplateView):
             sources=Source.objects.select_related("publisher").order_by("title"),
             last_updated=max((d for d in latest if d), default=None),
             completeness=[
-                (key, label, *completeness(model.objects.published(), checks))
-                for key, label, model, checks in (
-                    ("projects", _("Projects"), Project, PROJECT_CHECKS),
-                    ("partnerships", _("Partnerships"), Partnership, PARTNERSHIP_CHECKS),
-                )
+                (
+                    "projects",
+                    _("Projects"),
+                    *completeness(Project.objects.published(), PROJECT_CHECKS),
+                ),
+                # Counted from the tallies of all published partnerships.
+                ("partnerships", _("Partnerships"), *published_completeness()),
             ],
         )
         return context

@@ -13,7 +13,7 @@ from partnerships.models import (
 )
 from partnerships.quality import CHECKS
 from partnerships.queries import swedish_links, tallied, with_partnership_counts
-from partnerships.tallies import UNSTATED_COLUMNS, UNSTATED_FACTS
+from partnerships.tallies import TALLIED_FACTS
 from reference.filters import (
     RegisterFilterSet,
     published_programmes,
@@ -27,9 +27,6 @@ from reference.filters import (
     year_filter,
 )
 from reference.models import Organisation, OrganisationKind, Role
-
-# The facts whose being unstated the tallies count (partnerships/tallies.py).
-TALLIED_FACTS = {*UNSTATED_COLUMNS, *UNSTATED_FACTS}
 
 SORT_OPTIONS = {
     "": (_("Title A–Z"), ("title", "id")),

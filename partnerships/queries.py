@@ -3,12 +3,16 @@ partnerships per municipality" is read here and nowhere else."""
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from core.models import published_at
+from core.quality import FACTS, completeness
 from partnerships.models import GrantRound, Partnership, PartnershipParticipant, PartnershipTally
+from partnerships.quality import CHECKS
+from partnerships.tallies import TALLIED_FACTS
 from reference.models import Organisation, Role
 
 
@@ -46,6 +50,18 @@ def tallied(dimension, holder=None, column=0, key=str):
 def published_totals(holder=None):
     """(partnerships, grants, SEK) of all published partnerships."""
     return tallies(holder).get("total", {}).get("", (0, 0, 0))
+
+
+def published_completeness(holder=None):
+    """What core.quality.completeness gives of all published partnerships (the number of
+    them the sources do not state each fact of, and their number), from the tallies."""
+    public = [check for check in CHECKS if check.fact]
+    if not {check.fact for check in public} <= TALLIED_FACTS:
+        return completeness(Partnership.objects.published(), CHECKS)
+    holder = SimpleNamespace() if holder is None else holder  # one query for both
+    counted = tallied("unstated", holder)
+    unstated = [(FACTS[check.fact], counted.get(check.fact, 0)) for check in public]
+    return unstated, published_totals(holder)[0]
 
 
 def partnership_counts(organisation_ids):

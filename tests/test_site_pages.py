@@ -231,7 +231,9 @@ def add_records(n, goals, offset):
         ("/statistik/?country=KE&goal=11", 26),
         # + rounds and goals (list and count each), countries (read once: 20 before)
         ("/sok/?q=ss", 19),
-        ("/om-registret/", 7),  # + what the sources do not state, one query a kind
+        # + what the sources do not state, one query a kind (the partnerships' from their
+        # tallies)
+        ("/om-registret/", 7),
     ],
 )
 def test_query_counts_do_not_grow_with_rows(client, seeded, goals, url, expected):

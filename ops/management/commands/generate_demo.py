@@ -11,6 +11,7 @@ from django.db import connection, transaction
 
 from core.cache import bump_data_version
 from core.models import Publication
+from partnerships import tallies
 from partnerships.models import Grant, GrantParticipant, Partnership, PartnershipParticipant
 from projects.models import Project, ProjectParticipant
 from reference.models import (
@@ -95,7 +96,7 @@ class Command(BaseCommand):
             return
         rng = random.Random(options["seed"])
         started = time.perf_counter()
-        with transaction.atomic():
+        with transaction.atomic(), tallies.counted_at_the_end():
             rows = self.generate(rng, options)
         bump_data_version()  # the rows were written in bulk, without signals
         # Fresh statistics, or the query planner picks poor plans for the facet counts
@@ -119,7 +120,7 @@ class Command(BaseCommand):
         )
 
     def delete(self):
-        with transaction.atomic():
+        with transaction.atomic(), tallies.counted_at_the_end():
             Grant.objects.filter(partnership__slug__startswith=PREFIX).delete()
             for model in (Partnership, Project, Organisation):
                 model.objects.filter(slug__startswith=PREFIX).delete()

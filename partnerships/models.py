@@ -857,8 +857,10 @@ class PartnershipCounty(models.Model):
     and a Swedish county ("code|name"), how many of its Swedish participants are published
     organisations there. A partnership counts once in a county where this is above 0."""
 
+    # No constraint in the database: a partnership deleted in SQL after its participants
+    # leaves rows at 0 here (never read), which a constraint would refuse at commit.
     partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="+", db_index=False
+        Partnership, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
     code = models.CharField(_("county"), max_length=120)
     n = models.IntegerField(_("Swedish participants"))

@@ -31,8 +31,9 @@ Every write to a published partnership changes a few shared rows (the total, its
 goals), so on PostgreSQL each statement that writes these tables first takes one lock of
 the transaction (pg_advisory_xact_lock): transactions that write partnerships take turns
 as a whole, before they lock any row, and cannot deadlock over the shared rows in
-different orders. The register has a handful of editors; an import holds the others'
-saves until it commits. SQLite lets one transaction write at a time anyway.
+different orders (the grants and source links, which reach the tallies through the other
+read models, take it too). The register has a handful of editors; an import holds the
+others' saves until it commits. SQLite lets one transaction write at a time anyway.
 
 On PostgreSQL a migration makes the triggers (`operation()`); on SQLite they are made
 after every `migrate` (core.triggers.kept_on_sqlite, which says why)."""
@@ -40,7 +41,7 @@ after every `migrate` (core.triggers.kept_on_sqlite, which says why)."""
 import sys
 from contextlib import contextmanager
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from core.triggers import (
     sqlite_row_trigger_drops,
@@ -374,6 +375,10 @@ UPDATED = {
     COUNTIES: "partnership_id, code, n",
     FACTS: f"partnership_id, {', '.join(UNSTATED_FACTS.values())}",
 }
+# Tables whose writes reach the tallies through another read model's triggers (the grants
+# through the figures, source links through the facts): on PostgreSQL a statement on them
+# takes the lock first too, before it locks rows of its own.
+LOCKED_TOO = ["partnerships_grant", "partnerships_partnership_sources"]
 # The triggers that run before their row is written (_statements says why).
 BEFORE = {(PARTNERSHIPS, "delete")}
 
@@ -417,18 +422,25 @@ def counted_at_the_end(using=DEFAULT_DB_ALIAS):
     partnerships: 11.7 s without the tallies, over 4 minutes with them row by row).
     SQLite changes a row in place and needs nothing of this."""
     connection = connections[using]
-    if connection.vendor != "postgresql":
-        yield
-        return
     if not connection.in_atomic_block:
         raise RuntimeError("counted_at_the_end() writes in a transaction only")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config(%s, 'on', true)", [DEFERRED])
-    yield
-    with connection.cursor() as cursor:
-        for sql in _fill("postgresql"):  # the new rows of COUNTIES fire no trigger
-            cursor.execute(sql)
-        cursor.execute("SELECT set_config(%s, 'off', true)", [DEFERRED])
+    # A savepoint: an error raised in the block, and caught outside it, takes back the
+    # block's rows and, on PostgreSQL, the setting, so no later write goes uncounted.
+    with transaction.atomic(using=using):
+        deferring = connection.vendor == "postgresql"
+        if deferring:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT current_setting(%s, true)", [DEFERRED])
+                # Within another such block, that one counts at its end.
+                deferring = cursor.fetchone()[0] != "on"
+                if deferring:
+                    cursor.execute("SELECT set_config(%s, 'on', true)", [DEFERRED])
+        yield
+        if deferring:
+            with connection.cursor() as cursor:
+                for sql in _fill("postgresql"):  # the new rows of COUNTIES fire no trigger
+                    cursor.execute(sql)
+                cursor.execute("SELECT set_config(%s, 'off', true)", [DEFERRED])
 
 
 def pg_statements():
@@ -457,18 +469,32 @@ def pg_statements():
             f"IF TG_OP = '{event.upper()}' THEN {' '.join(body[table, event])} END IF;"
             for event in events
         )
-        on = " OR ".join(
-            f"UPDATE OF {UPDATED[table]}" if event == "update" else event.upper()
-            for event in events
-        )
+        on = _events(table, events)
         statements += [
-            f"CREATE TRIGGER {name}_lock BEFORE {' OR '.join(e.upper() for e in locked)} "
+            # Any update of a partnership locks its row: the lock comes first. An
+            # organisation's row is locked by no other write of these tables.
+            f"CREATE TRIGGER {name}_lock BEFORE "
+            f"{_events(table, locked) if table == ORGANISATIONS else _events(None, locked)} "
             f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {PREFIX}_lock()",
             f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
             f"{_unless_deferred('NULL')} {parts} RETURN NULL; END $$",
             f"CREATE TRIGGER {name} AFTER {on} ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()",
         ]
+    for table in LOCKED_TOO:
+        statements.append(
+            f"CREATE TRIGGER {_name(table)}_lock BEFORE INSERT OR DELETE OR UPDATE "
+            f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {PREFIX}_lock()"
+        )
     return statements
+
+
+def _events(table, events):
+    """SQL of a trigger's events; with `table`, an update's only of the columns that move
+    a count."""
+    return " OR ".join(
+        f"UPDATE OF {UPDATED[table]}" if event == "update" and table else event.upper()
+        for event in events
+    )
 
 
 def pg_drop_statements():
@@ -485,6 +511,7 @@ def pg_drop_statements():
             f"DROP TRIGGER IF EXISTS {name} ON {table}",
             f"DROP FUNCTION IF EXISTS {name}()",
         ]
+    statements += [f"DROP TRIGGER IF EXISTS {_name(table)}_lock ON {table}" for table in LOCKED_TOO]
     return [*statements, f"DROP FUNCTION IF EXISTS {PREFIX}_lock()"]
 
 
@@ -530,6 +557,7 @@ def trigger_names(vendor):
     """The triggers the read model needs on `vendor`'s database."""
     if vendor == "postgresql":
         names = {f"{_name(table)}{suffix}" for table in UPDATED for suffix in ("", "_lock")}
+        names |= {f"{_name(table)}_lock" for table in LOCKED_TOO}
         return names | {f"{_name(table)}_{event}" for table, event in BEFORE}
     return {f"{_name(table)}_{event}" for table, event in _statements("old", "new", vendor)}
 

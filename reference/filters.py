@@ -352,9 +352,13 @@ class RegisterFilterSet(django_filters.FilterSet):
         related rows it selects or prefetches add none): a facet may then read a read
         model of all of them where the model has one (partnerships/tallies.py)."""
         query = queryset.query
-        if query.is_sliced or query.distinct or query.combinator or query.is_empty():
+        if queryset.model is not self.queryset.model or query.is_sliced or query.distinct:
             return False
-        return query.where == self.queryset.model.objects.published().query.where
+        if query.combinator or query.extra_tables or query._filtered_relations:
+            return False
+        return (
+            not query.is_empty() and query.where == queryset.model.objects.published().query.where
+        )
 
     def facet_goal(self, queryset):
         through = queryset.model._meta.get_field("goals").remote_field.through

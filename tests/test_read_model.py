@@ -23,7 +23,7 @@ from core.quality import lacks
 from partnerships import coverage, facts, tallies
 from partnerships.figures import counted_afresh, held
 from partnerships.models import Grant, GrantRound, Partnership, PartnershipParticipant
-from reference.models import Goal, OrganisationKind, Role, Source, Theme
+from reference.models import Goal, OrganisationKind, Programme, Role, Source, Theme
 from tests.conftest import admin_form_data, make_municipality, make_partnership
 from tests.test_import import GOOD, confirm, upload
 
@@ -213,8 +213,6 @@ def test_what_all_published_partnerships_add_up_to_follows_every_write(seeded):
     """The tallies (partnerships/tallies.py) after publication, country, programme, links,
     participants and grants change, each by a save and by a bulk update, and the list's
     facets, the home page and the statistics that read them give what the tables give."""
-    from reference.models import Programme
-
     goals = list(Goal.objects.filter(framework="sdg").order_by("number")[:3])
     themes = list(Theme.objects.order_by("pk")[:2])
     programmes = list(Programme.objects.published().order_by("pk")[:2])
@@ -290,8 +288,15 @@ def test_what_all_published_partnerships_add_up_to_follows_every_write(seeded):
     Partnership.objects.filter(pk__in=[one.pk, draft.pk]).update(publication="published")
     assert tallies.held()["total", ""][0] == 3
     assert_current()
-    # What reads the tallies gives what the tables give.
+    # What reads the tallies gives what the tables give, with a draft organisation as a
+    # Swedish participant and a partnership under a draft programme.
+    hidden = make_municipality("Utkastby", "9909", publication="draft")
+    PartnershipParticipant.objects.create(
+        partnership=one, organisation=hidden, role=Role.SWEDISH_PARTICIPANT
+    )
+    Programme.objects.filter(pk=programmes[-1].pk).update(publication="draft")
     response = Client().get(reverse("partnerships:partnership-list"))
+    assert hidden.slug not in [value for value, *_ in response.context["facets"]["municipality"]]
     assert response.context["facets"] == facets_from_the_tables()
     filtered = Client().get(
         reverse("partnerships:partnership-list"), {"country": "UG", "goal": "2"}
@@ -419,6 +424,63 @@ def test_a_write_in_bulk_counts_the_tallies_at_its_end(seeded):
     assert tallies.held()["total", ""][0] == Partnership.objects.published().count() > 20
     assert_current()
     call_command("generate_demo", delete=True, verbosity=0)
+    assert_current()
+
+
+@pytest.mark.parametrize(
+    "params,everything",
+    [
+        ("", True),
+        ("sort=-title&page=2", True),
+        ("goal=99", True),  # an invalid value filters nothing; the page says so
+        ("country=KE", False),
+        ("goal=11", False),
+        ("theme=gender-equality", False),
+        ("programme=kommunala-partnerskap", False),
+        ("status=ongoing", False),
+        ("year=2016", False),
+        ("municipality=provby", False),
+        ("unstated=goals", False),
+        ("q=vatten", False),
+    ],
+)
+def test_only_an_unfiltered_selection_reads_the_tallies(seeded, params, everything):
+    """A facet reads the tallies only where the others' filters select every published
+    partnership; any filter of the contract makes it count the tables."""
+    from django.http import QueryDict
+
+    from partnerships.filters import PartnershipFilterSet
+
+    make_municipality("Provby", "9901")
+    filterset = PartnershipFilterSet(
+        QueryDict(params), queryset=Partnership.objects.published().for_list()
+    )
+    assert filterset.counts_everything(filterset.qs.order_by()) is everything
+    assert not filterset.counts_everything(Partnership.objects.all())
+    assert not filterset.counts_everything(Partnership.objects.published()[:5])
+
+
+def test_a_bulk_write_that_fails_leaves_the_tallies_counting(seeded):
+    """An error in a block that counts at its end, caught in the same transaction, takes
+    back the block's rows and its setting: later writes are counted row by row again. A
+    block within another counts at the end of the outer one."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        try:
+            with tallies.counted_at_the_end():
+                make_partnership("borta", country="KE")
+                raise ValueError("half-way")
+        except ValueError:
+            pass
+        make_partnership("kvar", country="TZ", grants=[(2016, 1, 1)])
+        assert tallies.held()["country", "TZ"][0] == 1
+        assert ("country", "KE") not in tallies.held()
+        with tallies.counted_at_the_end():
+            with tallies.counted_at_the_end():
+                make_partnership("inre", country="UG")
+            make_partnership("yttre", country="UG")
+        assert tallies.held()["country", "UG"][0] == 2
     assert_current()
 
 

@@ -163,3 +163,14 @@ def register_contract(source):
 
 def contract_parameters():
     return set().union(*(source() for source in _contract_sources))
+
+
+def memoised(holder, name, compute):
+    """compute(), kept on `holder` under `name` (the request, or whatever else asks more
+    than once in one response), so that a response reads it once; computed every time
+    without a holder."""
+    if holder is None:
+        return compute()
+    if name not in holder.__dict__:
+        holder.__dict__[name] = compute()
+    return holder.__dict__[name]

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
+from core.filters import memoised
 from core.models import published_at
 from core.quality import FACTS, completeness
 from partnerships.models import GrantRound, Partnership, PartnershipParticipant, PartnershipTally
@@ -29,16 +30,17 @@ def tallies(holder=None):
     """{dimension: {code: (partnerships, grants, SEK)}} of all published partnerships, from
     the read model (partnerships/tallies.py, which names the dimensions and codes): one
     query, memoised on `holder` (the request, or whatever else asks more than once)."""
-    memo = holder.__dict__ if holder is not None else {}
-    if "_partnership_tallies" not in memo:
-        result = {}
-        rows = PartnershipTally.objects.filter(partnerships__gt=0).values_list(
-            "dimension", "code", "partnerships", "grants", "sek"
-        )
-        for dimension, code, n, grants, sek in rows:
-            result.setdefault(dimension, {})[code] = (n, grants, sek)
-        memo["_partnership_tallies"] = result
-    return memo["_partnership_tallies"]
+    return memoised(holder, "_partnership_tallies", _read_tallies)
+
+
+def _read_tallies():
+    result = {}
+    rows = PartnershipTally.objects.filter(partnerships__gt=0).values_list(
+        "dimension", "code", "partnerships", "grants", "sek"
+    )
+    for dimension, code, n, grants, sek in rows:
+        result.setdefault(dimension, {})[code] = (n, grants, sek)
+    return result
 
 
 def tallied(dimension, holder=None, column=0, key=str):

@@ -20,6 +20,7 @@ from core.filters import (
     SlugFilter,
     YearFilter,
     country_choices,
+    memoised,
     text_search,
     through_ids,
     unindexed,
@@ -49,26 +50,19 @@ def unstated_filter():
 def sdg_goals(holder=None):
     """The 17 SDG goals in order of number, read once per request (one query), memoised
     on `holder`: the request, or the FilterSet that has none."""
-    memo = holder.__dict__ if holder is not None else {}
-    if "_sdg_goals" not in memo:
-        memo["_sdg_goals"] = list(Goal.objects.filter(framework="sdg").order_by("number"))
-    return memo["_sdg_goals"]
+    return memoised(
+        holder, "_sdg_goals", lambda: list(Goal.objects.filter(framework="sdg").order_by("number"))
+    )
 
 
 def themes(holder=None):
     """Every theme (one query), memoised on `holder` as sdg_goals()."""
-    memo = holder.__dict__ if holder is not None else {}
-    if "_themes" not in memo:
-        memo["_themes"] = list(Theme.objects.all())
-    return memo["_themes"]
+    return memoised(holder, "_themes", lambda: list(Theme.objects.all()))
 
 
 def published_programmes(holder=None):
     """The published programmes (one query), memoised on `holder` as sdg_goals()."""
-    memo = holder.__dict__ if holder is not None else {}
-    if "_published_programmes" not in memo:
-        memo["_published_programmes"] = list(Programme.objects.published())
-    return memo["_published_programmes"]
+    return memoised(holder, "_published_programmes", lambda: list(Programme.objects.published()))
 
 
 def sdg_goal_ids(numbers, holder=None):

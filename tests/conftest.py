@@ -217,6 +217,19 @@ def _not_public_reading():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language, Swedish, as a new request does: a
+    test that activated English and never deactivated it (a thread's language outlives
+    the test) made the next one's Swedish messages English, depending on the order."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _empty_local_cache_level():
     """Each test starts with this process's local cache level empty, as a new worker
     does (core/cache.py)."""

@@ -387,7 +387,7 @@ class PartnershipQuerySet(DatedQuerySet):
                 queryset=self.published_participants(Role.SWEDISH_PARTICIPANT),
                 to_attr="swedish_list",
             ),
-            "goals",
+            Prefetch("goals", to_attr="goal_list"),
         )
 
     def for_detail(self):

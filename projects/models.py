@@ -40,7 +40,9 @@ class ProjectQuerySet(DatedQuerySet):
         return [(Organisation, organisations), (Programme, programmes)]
 
     def for_list(self):
-        return self.select_related("programme").prefetch_related("countries", "goals")
+        return self.select_related("programme").prefetch_related(
+            Prefetch("countries", to_attr="country_list"), Prefetch("goals", to_attr="goal_list")
+        )
 
     def for_detail(self):
         return self.select_related("programme", "status_source__publisher").prefetch_related(

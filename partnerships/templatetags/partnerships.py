@@ -21,4 +21,4 @@ def partnership_item(partnership):
             partnership.years_display,
         ]
     )
-    return record_item(partnership, meta, goal_badges(partnership.goals.all()))
+    return record_item(partnership, meta, goal_badges(partnership.goal_list))

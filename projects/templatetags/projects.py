@@ -15,7 +15,7 @@ def project_item(project):
     programme = project.programme
     meta = joined(
         [
-            joined([country.name for country in project.countries.all()], ", "),
+            joined([country.name for country in project.country_list], ", "),
             project.get_status_display(),
             project.years_display,
             programme
@@ -26,4 +26,4 @@ def project_item(project):
             ),
         ]
     )
-    return record_item(project, meta, goal_badges(project.goals.all()))
+    return record_item(project, meta, goal_badges(project.goal_list))

@@ -149,12 +149,15 @@ def linked_sek(through, partnerships, target):
 
 
 def by_year(projects_fs, projects, partnerships_fs, partnerships, grants):
+    sek = tallied_sek(partnerships_fs, partnerships, "grantyear")
+    if sek is None:
+        sek = {str(y): v for y, v in grants.values_list("year").annotate(v=GRANT_SEK)}
     return year_table(
         {
             "projects": projects_fs.facet_year(projects),
             "partnerships": partnerships_fs.facet_year(partnerships),
         },
-        {str(y): v for y, v in grants.values_list("year").annotate(v=GRANT_SEK)},
+        sek,
     )
 
 

@@ -187,8 +187,18 @@ def test_the_open_data_page_reads_a_constant_number_of_queries(client, records):
     with CaptureQueriesContext(connection) as many:
         assert client.get("/oppna-data/").status_code == 200
     # The page, and which standard files would describe no record (read up
-    # to the first describable record of each: opendata.views.empty_files).
-    assert len(few.captured_queries) == len(many.captured_queries) == 18
+    # to the first describable record of each: opendata.views.empty_files). The cache's
+    # own queries are left out: the first request of a data version writes it (six more,
+    # in the database cache of the tests), so the count depended on the tests before.
+    assert len(records_read_by(few)) == len(records_read_by(many)) == 17
+
+
+def records_read_by(queries):
+    return [
+        q
+        for q in queries.captured_queries
+        if "register_cache" not in q["sql"] and "SAVEPOINT" not in q["sql"]
+    ]
 
 
 def test_which_files_are_empty_is_read_once_a_data_version(rf, records, settings):

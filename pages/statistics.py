@@ -65,12 +65,11 @@ def filtered(filterset_class, model, params, request):
 
 
 def tallied_sek(partnerships_fs, partnerships, dimension, key=str):
-    """{key(code): SEK} of the read model of what all published partnerships add up to
-    (partnerships/tallies.py) where `partnerships` are all of them; else None, and the
-    caller sums its selection from the tables."""
-    if not partnerships_fs.counts_everything(partnerships):
-        return None
-    return tallied(dimension, partnerships_fs.goal_holder(), column=2, key=key)
+    """{key(code): SEK} of the read model of what the published partnerships add up to
+    (partnerships/tallies.py) where it counts `partnerships` (all of them, or for some
+    dimensions those of one goal or country); else None, and the caller sums its
+    selection from the tables."""
+    return partnerships_fs.from_tallies(partnerships, dimension, key, column=2)
 
 
 def statistics(params, request=None):

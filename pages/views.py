@@ -135,12 +135,19 @@ class RecordsAboutMixin:
     projects and partnerships with their counts, the filter that lists them all, and the
     statistics panel of that filter."""
 
-    def records_context(self, projects, partnerships, query):
+    def records_context(self, projects, partnerships, query, tally=None):
+        """`tally`: (dimension, code) of the tallies of all published partnerships that
+        counts `partnerships` (partnerships/tallies.py), instead of counting them again
+        (a goal's at 100 000 on PostgreSQL: 30 ms)."""
+        if tally:
+            partnership_count = tallied(tally[0], self.request).get(tally[1], 0)
+        else:
+            partnership_count = partnerships.count()
         return {
             "projects": projects.for_list()[:DETAIL_LIST_SIZE],
             "project_count": projects.count(),
             "partnerships": partnerships.for_list()[:DETAIL_LIST_SIZE],
-            "partnership_count": partnerships.count(),
+            "partnership_count": partnership_count,
             "query": query,
             "panel": stats.panel(QueryDict(query), self.request),
         }
@@ -159,6 +166,7 @@ class GoalDetailView(RecordsAboutMixin, DetailView):
             Project.objects.published().filter(goals=goal),
             Partnership.objects.published().filter(goals=goal),
             f"goal={goal.number}",
+            tally=("goal", str(goal.pk)),
         )
         return super().get_context_data(**records, **kwargs)
 
@@ -198,6 +206,7 @@ class CountryDetailView(RecordsAboutMixin, DetailView):
             Project.objects.published().filter(countries=country),
             Partnership.objects.published().filter(country=country),
             f"country={country.code}",
+            tally=("country", country.code),
         )
         stated = GrantRound.objects.public().filter(leading_countries=country)
         return super().get_context_data(**records, stated_rounds=stated.with_statements(), **kwargs)

@@ -1,8 +1,9 @@
 import django_filters
 from django.db.models import Count, Q
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import SlugFilter
+from core.filters import SlugFilter, selected
 from core.models import published_at
 from partnerships.models import (
     CountryCoverage,
@@ -13,7 +14,7 @@ from partnerships.models import (
 )
 from partnerships.quality import CHECKS
 from partnerships.queries import swedish_links, tallied, with_partnership_counts
-from partnerships.tallies import TALLIED_FACTS
+from partnerships.tallies import SCOPED, TALLIED_FACTS
 from reference.filters import (
     RegisterFilterSet,
     published_programmes,
@@ -27,6 +28,16 @@ from reference.filters import (
     year_filter,
 )
 from reference.models import Organisation, OrganisationKind, Role
+
+
+def given_values(data, name):
+    """The values given for parameter `name` in a FilterSet's `data` (a QueryDict, or a
+    dict of values or lists), the empty ones left out."""
+    values = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+    if not isinstance(values, (list, tuple)):
+        values = [values]
+    return [str(value) for value in values if value not in (None, "")]
+
 
 SORT_OPTIONS = {
     "": (_("Title A–Z"), ("title", "id")),
@@ -66,43 +77,75 @@ class PartnershipFilterSet(RegisterFilterSet):
     # they add up to (partnerships/tallies.py, by id or code), and names the keys as the
     # counts from the tables do; otherwise it counts the selection from the tables.
 
-    def _tallied(self, queryset, dimension, key=str):
-        if not self.counts_everything(queryset):
+    def from_tallies(self, queryset, dimension, key=str, column=0):
+        """{key(code): partnerships, grants or SEK (`column`)} of `dimension` from the
+        tallies where they count `queryset` (tally_scope); else None."""
+        if self.counts_everything(queryset):
+            return tallied(dimension, self.goal_holder(), column, key)
+        if not any(dimension in scoped for scoped in SCOPED.values()):
             return None
-        return tallied(dimension, self.goal_holder(), key=key)
+        within = self.tally_scope(queryset)
+        if within is None or dimension not in SCOPED[within[0]]:
+            return None
+        return tallied(dimension, self.goal_holder(), column, key, within)
+
+    def tally_scope(self, queryset):
+        """("goal", its id) or ("country", its code) where `queryset` is the published
+        partnerships of that one goal or country and nothing else (the tallies count
+        within each, tallies.SCOPED): its parameters give that one value, and its
+        conditions are those that value alone gives; else None."""
+        data = self.data if self.is_bound else {}
+        given = {name: given_values(data, name) for name in self.filters}
+        given.pop("sort", None)  # orders, selects nothing
+        given = {name: values for name, values in given.items() if values}
+        if len(given) != 1:
+            return None
+        ((name, values),) = given.items()
+        if name not in SCOPED or len(values) != 1:
+            return None
+        params = QueryDict(mutable=True)
+        params.setlist(name, values)
+        alone = type(self)(params, queryset=Partnership.objects.published(), request=self.request)
+        if not self.same_selection(queryset, selected(alone)):
+            return None
+        value = alone.form.cleaned_data[name]
+        if name == "goal":
+            ids = sdg_goal_ids(value, self.goal_holder())
+            return ("goal", ids[0]) if len(ids) == 1 else None
+        return ("country", value[0]) if len(value) == 1 else None
 
     def facet_country(self, queryset):
-        counted = self._tallied(queryset, "country")
+        counted = self.from_tallies(queryset, "country")
         return super().facet_country(queryset) if counted is None else counted
 
     def facet_goal(self, queryset):
-        counted = self._tallied(queryset, "goal", int)
+        counted = self.from_tallies(queryset, "goal", int)
         if counted is None:
             return super().facet_goal(queryset)
         numbers = sdg_numbers(self.goal_holder())
         return {str(numbers[k]): n for k, n in counted.items() if k in numbers}
 
     def facet_theme(self, queryset):
-        counted = self._tallied(queryset, "theme", int)
+        counted = self.from_tallies(queryset, "theme", int)
         if counted is None:
             return super().facet_theme(queryset)
         return {t.slug: counted[t.pk] for t in themes(self.goal_holder()) if t.pk in counted}
 
     def facet_programme(self, queryset):
-        counted = self._tallied(queryset, "programme", int)
+        counted = self.from_tallies(queryset, "programme", int)
         if counted is None:
             return super().facet_programme(queryset)
         programmes = published_programmes(self.goal_holder())
         return {p.slug: counted[p.pk] for p in programmes if p.pk in counted}
 
     def facet_unstated(self, queryset):
-        counted = self._tallied(queryset, "unstated")
+        counted = self.from_tallies(queryset, "unstated")
         if counted is None or not set(self.public_checks()) <= TALLIED_FACTS:
             return super().facet_unstated(queryset)
         return {fact: counted.get(fact, 0) for fact in self.public_checks()}
 
     def facet_year(self, queryset):
-        counted = self._tallied(queryset, "period")
+        counted = self.from_tallies(queryset, "period")
         if counted is None:
             return super().facet_year(queryset)
         pairs = []
@@ -113,7 +156,7 @@ class PartnershipFilterSet(RegisterFilterSet):
         return year_counts(pairs)
 
     def facet_municipality(self, queryset):
-        counted = self._tallied(queryset, "participant", int)
+        counted = self.from_tallies(queryset, "participant", int)
         if counted is not None:
             slugs = Organisation.objects.published().filter(pk__in=list(counted))
             return {slug: counted[pk] for pk, slug in slugs.values_list("pk", "slug")}

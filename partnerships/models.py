@@ -883,11 +883,12 @@ class PartnershipTally(models.Model):
     """The read model of what all published partnerships add up to: for each key of a
     dimension (a goal, theme, country or programme by its id or code, a Swedish
     participant by its organisation's id, or the total), the number of published
-    partnerships that have it and their grants and SEK granted. Kept by triggers
+    partnerships that have it and their grants and SEK granted; and the same within each
+    goal and partner country for a few dimensions (tallies.SCOPED). Kept by triggers
     (partnerships/tallies.py); the lists, the home page and the statistics read it where
-    they count every published partnership."""
+    they count every published partnership, or those of one goal or country."""
 
-    dimension = models.CharField(_("dimension"), max_length=12)
+    dimension = models.CharField(_("dimension"), max_length=24)
     code = models.CharField(_("code"), max_length=120, blank=True)
     partnerships = models.IntegerField(_("partnerships"))
     grants = models.IntegerField(_("grants"))

@@ -13,7 +13,7 @@ from core.models import published_at
 from core.quality import FACTS, completeness
 from partnerships.models import GrantRound, Partnership, PartnershipParticipant, PartnershipTally
 from partnerships.quality import CHECKS
-from partnerships.tallies import TALLIED_FACTS
+from partnerships.tallies import DIMENSIONS, SCOPED, TALLIED_FACTS
 from reference.models import Organisation, Role
 
 
@@ -33,19 +33,25 @@ def tallies(holder=None):
     return memoised(holder, "_partnership_tallies", _read_tallies)
 
 
-def _read_tallies():
+def _read_tallies(dimensions=DIMENSIONS):
     result = {}
-    rows = PartnershipTally.objects.filter(partnerships__gt=0).values_list(
+    rows = PartnershipTally.objects.filter(partnerships__gt=0, dimension__in=dimensions)
+    for dimension, code, n, grants, sek in rows.values_list(
         "dimension", "code", "partnerships", "grants", "sek"
-    )
-    for dimension, code, n, grants, sek in rows:
+    ):
         result.setdefault(dimension, {})[code] = (n, grants, sek)
     return result
 
 
-def tallied(dimension, holder=None, column=0, key=str):
-    """{key(code): partnerships (column 0), grants (1) or SEK (2)} of `dimension`."""
-    rows = tallies(holder).get(dimension, {})
+def tallied(dimension, holder=None, column=0, key=str, within=None):
+    """{key(code): partnerships (column 0), grants (1) or SEK (2)} of `dimension`, of all
+    published partnerships or, `within` ("goal", its id) or ("country", its code), of
+    those of that one goal or country (tallies.SCOPED says which dimensions it counts)."""
+    if within is None:
+        rows = tallies(holder).get(dimension, {})
+    else:
+        name = f"{SCOPED[within[0]][dimension]}/{within[1]}"
+        rows = memoised(holder, f"_tally_{name}", lambda: _read_tallies([name])).get(name, {})
     return {key(code): values[column] for code, values in rows.items()}
 
 

@@ -82,6 +82,15 @@ DIMENSIONS = (
     "period",
     "grantyear",
 )
+# The dimensions counted within one goal or one partner country (the selection of a goal's
+# or a country's page, and of a list or the statistics filtered by that one value): the
+# years of each partnership's period, and the grants by year of decision, each dimension
+# named with the goal's id or the country's code after "/" ("goal_period/11",
+# "ctry_year/KE"; codes as the dimension's in all).
+SCOPED = {
+    "goal": {"period": "goal_period", "grantyear": "goal_year"},
+    "country": {"period": "ctry_period", "grantyear": "ctry_year"},
+}
 # The facts (core.quality.FACTS) a partnership's sources do not state, as the checks of
 # partnerships/quality.py find them: from the partnership's columns, and from the counts
 # of what is stated (partnerships/facts.py). tests/test_read_model.py holds them to the
@@ -140,6 +149,8 @@ def _partnership_columns(p, vendor):
         f"SELECT 'programme', {_text(f'{p}.programme_id')}{{pid}} {{from}} "
         f"WHERE {{at}} {p}.programme_id IS NOT NULL",
         f"SELECT 'period', {_period(p, vendor)}{{pid}} {{from}} WHERE {{at}} 1 = 1",
+        f"SELECT 'ctry_period/' || {p}.country_id, {_period(p, vendor)}{{pid}} {{from}} "
+        f"WHERE {{at}} {p}.country_id IS NOT NULL",
         *(
             f"SELECT 'unstated', '{fact}'{{pid}} {{from}} WHERE {{at}} ({condition.format(p=p)})"
             for fact, condition in UNSTATED_COLUMNS.items()
@@ -180,8 +191,13 @@ def _keys(pid, vendor, row=None, facts=True):
     facts that its row of FACTS leaves unstated."""
     if row:
         columns = _placed(_partnership_columns(row, vendor))
+        goal_periods = f"SELECT {_goal_period(row, vendor)} FROM {GOALS} l"
     else:
         columns = _placed(_partnership_columns("p", vendor), PARTNERSHIPS, f"p.id = {pid}")
+        goal_periods = (
+            f"SELECT {_goal_period('p', vendor)} FROM {GOALS} l "
+            f"JOIN {PARTNERSHIPS} p ON p.id = l.partnership_id"
+        )
     if facts:
         columns += _placed(_unstated_facts("f"), FACTS, f"f.partnership_id = {pid}")
     parts = [
@@ -191,6 +207,7 @@ def _keys(pid, vendor, row=None, facts=True):
             f"WHERE l.partnership_id = {pid}"
             for table, dimension, column in LINKS
         ),
+        f"{goal_periods} WHERE l.partnership_id = {pid}",
         *columns,
         f"SELECT 'participant', {_text('s.organisation_id')} FROM {PARTICIPANTS} s "
         f"WHERE s.partnership_id = {pid} AND s.role = {SWEDISH}",
@@ -199,37 +216,106 @@ def _keys(pid, vendor, row=None, facts=True):
     return " UNION ALL ".join(parts)
 
 
+def _goal_period(p, vendor):
+    """SQL: the dimension and code of the years of partnership `p`'s period within the
+    goal of link `l` (SCOPED)."""
+    return f"'goal_period/' || {_text('l.goal_id')}, {_period(p, vendor)}"
+
+
 def _granted(g):
     """SQL: the SEK of grant `g` (SEK a year × years, as partnerships/figures.py)."""
     return f"CAST({g}.amount_sek_per_year AS BIGINT) * {g}.duration_years"
 
 
-def _grant_years(row, sign, condition):
-    """The grants of partnership `row` counted in or out of the years they were decided
-    (the dimension "grantyear", whose rows count grants, not partnerships: the
-    statistics' SEK by year of decision)."""
+def _grant_keys(g, pid, row=None):
+    """SQL: the (dimension, code, sek) of grant `g` of partnership `pid` by its year of
+    decision: in all, within each goal of the partnership, and within its country (from
+    `row`, the trigger's partnership, or else the partnerships' table)."""
+    year, sek = _text(f"{g}.year"), _granted(g)
+    if row:
+        country = f"SELECT {row}.country_id AS country WHERE {row}.country_id IS NOT NULL"
+    else:
+        country = (
+            f"SELECT p.country_id AS country FROM {PARTNERSHIPS} p "
+            f"WHERE p.id = {pid} AND p.country_id IS NOT NULL"
+        )
+    return (
+        f"SELECT 'grantyear' AS dimension, {year} AS code, {sek} AS sek "
+        f"UNION ALL SELECT 'goal_year/' || {_text('l.goal_id')}, {year}, {sek} "
+        f"FROM {GOALS} l WHERE l.partnership_id = {pid} "
+        f"UNION ALL SELECT 'ctry_year/' || c.country, {year}, {sek} FROM ({country}) c"
+    )
+
+
+def _add_grants(keys, sign, condition):
+    """Adds the grants of `keys` (dimension, code, sek: a row for each grant and key),
+    counted and summed by key, where `condition` holds. The dimensions of the years of
+    decision count grants, not partnerships, in both columns."""
     return (
         f"INSERT INTO {TALLY} (dimension, code, partnerships, grants, sek) "
-        f"SELECT * FROM (SELECT 'grantyear' AS dimension, {_text('g.year')} AS code, "
-        f"{sign}COUNT(*) AS n, {sign}COUNT(*) AS grants, {sign}SUM({_granted('g')}) AS sek "
-        f"FROM {GRANTS} g WHERE g.partnership_id = {row}.id AND {row}.publication = "
-        f"{PUBLISHED} AND {condition} GROUP BY g.year) y WHERE 1 = 1 "
+        f"SELECT * FROM (SELECT k.dimension, k.code, {sign}COUNT(*) AS n, "
+        f"{sign}COUNT(*) AS grants, {sign}SUM(k.sek) AS sek FROM ({keys}) k "
+        f"WHERE {condition} GROUP BY k.dimension, k.code) y WHERE 1 = 1 "
         f"ON CONFLICT (dimension, code) DO UPDATE SET "
         f"partnerships = {TALLY}.partnerships + excluded.partnerships, "
         f"grants = {TALLY}.grants + excluded.grants, sek = {TALLY}.sek + excluded.sek;"
     )
 
 
-def _grant(row, sign):
-    """A grant (`row`) counted in or out of the year it was decided, where its partnership
-    is published."""
-    return _add(
-        f"SELECT 'grantyear' AS dimension, {_text(f'{row}.year')} AS code",
-        f"{sign}1",
-        f"{sign}1",
-        f"{sign}{_granted(row)}",
-        published(f"{row}.partnership_id"),
+def _grants_of(where, country, joined=""):
+    """SQL: the (dimension, code, sek) of each grant `g` in GRANTS (with `joined` tables)
+    where `where` holds, by its year of decision: in all, within each goal of its
+    partnership, and within `country` (its partnership's country, or NULL)."""
+    year, sek = _text("g.year"), _granted("g")
+    grants = f"FROM {GRANTS} g{joined}"
+    return (
+        f"SELECT 'grantyear' AS dimension, {year} AS code, {sek} AS sek {grants} "
+        f"WHERE {where} UNION ALL SELECT 'goal_year/' || {_text('l.goal_id')}, {year}, "
+        f"{sek} {grants} JOIN {GOALS} l ON l.partnership_id = g.partnership_id WHERE {where} "
+        f"UNION ALL SELECT 'ctry_year/' || {country}, {year}, {sek} {grants} "
+        f"WHERE {where} AND {country} IS NOT NULL"
     )
+
+
+def _grant_years(row, sign, condition):
+    """The grants of partnership `row` counted in or out of the years they were decided,
+    in all, within its goals and within its country."""
+    keys = _grants_of(f"g.partnership_id = {row}.id", f"{row}.country_id")
+    return _add_grants(keys, sign, f"{row}.publication = {PUBLISHED} AND {condition}")
+
+
+def _goal_link(row, sign, vendor):
+    """A goal linked to (unlinked from) a published partnership (`row`): its key, the
+    years of the partnership's period within the goal, and its grants by year of
+    decision within the goal."""
+    pid = f"{row}.partnership_id"
+    goal = _text(f"{row}.goal_id")
+    keys = (
+        f"SELECT 'goal' AS dimension, {goal} AS code UNION ALL "
+        f"SELECT 'goal_period/' || {goal}, {_period('p', vendor)} FROM {PARTNERSHIPS} p "
+        f"WHERE p.id = {pid}"
+    )
+    grants = (
+        f"SELECT 'goal_year/' || {goal} AS dimension, {_text('g.year')} AS code, "
+        f"{_granted('g')} AS sek FROM {GRANTS} g WHERE g.partnership_id = {pid}"
+    )
+    return [
+        _add(
+            keys,
+            f"{sign}1",
+            f"{sign}{_figure('grants', pid)}",
+            f"{sign}{_figure('sek', pid)}",
+            published(pid),
+        ),
+        _add_grants(grants, sign, published(pid)),
+    ]
+
+
+def _grant(row, sign):
+    """A grant (`row`) counted in or out of the year it was decided (in all, within its
+    partnership's goals and country), where its partnership is published."""
+    pid = f"{row}.partnership_id"
+    return _add_grants(_grant_keys(row, pid), sign, published(pid))
 
 
 def _figure(column, pid):
@@ -388,6 +474,11 @@ def _statements(old, new, vendor):
         body[table, "insert"] = [added]
         body[table, "delete"] = [removed]
         body[table, "update"] = [removed, added]
+    # A goal counts within itself too (SCOPED).
+    removed, added = (_goal_link(row, sign, vendor) for row, sign in ((old, "-"), (new, "+")))
+    body[GOALS, "insert"] = added
+    body[GOALS, "delete"] = removed
+    body[GOALS, "update"] = [*removed, *added]
     in_county, out_county = (
         _county_of_participant(row, sign) for row, sign in ((new, "+"), (old, "-"))
     )
@@ -565,6 +656,7 @@ def pg_drop_statements():
 
 def _fill(vendor):
     public = f"p.publication = {PUBLISHED}"
+    joined = f" JOIN {PARTNERSHIPS} p ON p.id = g.partnership_id"
     keyed = [
         f"SELECT '{TOTAL[0]}' AS dimension, '{TOTAL[1]}' AS code, p.id AS pid "
         f"FROM {PARTNERSHIPS} p WHERE {public}",
@@ -573,6 +665,8 @@ def _fill(vendor):
             f"JOIN {PARTNERSHIPS} p ON p.id = l.partnership_id WHERE {public}"
             for table, dimension, column in LINKS
         ),
+        f"SELECT {_goal_period('p', vendor)}, p.id FROM {GOALS} l "
+        f"JOIN {PARTNERSHIPS} p ON p.id = l.partnership_id WHERE {public}",
         *_placed(_partnership_columns("p", vendor), PARTNERSHIPS, public, ", p.id"),
         *_placed(
             _unstated_facts("f"),
@@ -599,9 +693,9 @@ def _fill(vendor):
         f"COALESCE(SUM(f.sek), 0) FROM ({' UNION ALL '.join(keyed)}) k "
         f"LEFT JOIN {FIGURES} f ON f.partnership_id = k.pid GROUP BY k.dimension, k.code",
         f"INSERT INTO {TALLY} (dimension, code, partnerships, grants, sek) "
-        f"SELECT 'grantyear', {_text('g.year')}, COUNT(*), COUNT(*), SUM({_granted('g')}) "
-        f"FROM {GRANTS} g JOIN {PARTNERSHIPS} p ON p.id = g.partnership_id WHERE {public} "
-        "GROUP BY g.year",
+        f"SELECT k.dimension, k.code, COUNT(*), COUNT(*), SUM(k.sek) FROM "
+        f"({_grants_of(public, 'p.country_id', joined)}) k "
+        "GROUP BY k.dimension, k.code",
     ]
 
 
@@ -623,8 +717,6 @@ def operation():
 def counted_afresh():
     """{(dimension, code): (partnerships, grants, sek)} counted from the tables now: what
     the read model must hold where partnerships > 0 (the tests compare the two)."""
-    from django.db.models import Count, Sum
-
     from core.models import Publication
     from partnerships.models import (
         Grant,
@@ -673,19 +765,35 @@ def counted_afresh():
         if check.fact in (*UNSTATED_COLUMNS, *UNSTATED_FACTS):
             lacking = public.filter(check.condition(Partnership)).values_list("pk", flat=True)
             pairs += [(("unstated", check.fact), pk) for pk in lacking]
-    years = public.values_list("pk", year_of("start_date"), year_of("end_date"))
-    pairs += [
-        (("period", f"{'' if start is None else start}|{'' if end is None else end}"), pk)
-        for pk, start, end in years
-    ]
+    years = public.values_list("pk", year_of("start_date"), year_of("end_date"), "country_id")
+    period_of, country_of = {}, {}
+    for pk, start, end, country in years:
+        period_of[pk] = f"{'' if start is None else start}|{'' if end is None else end}"
+        country_of[pk] = country
+        pairs.append((("period", period_of[pk]), pk))
+        if country:
+            pairs.append(((f"ctry_period/{country}", period_of[pk]), pk))
+    goals_of = {}
+    for pk, goal in Partnership.goals.through.objects.filter(partnership__in=public).values_list(
+        "partnership_id", "goal_id"
+    ):
+        goals_of.setdefault(pk, []).append(goal)
+        pairs.append(((f"goal_period/{goal}", period_of[pk]), pk))
     counted = {}
     for key, pk in pairs:
         n, grants, sek = counted.get(key, (0, 0, 0))
         more_grants, more_sek = figures.get(pk, (0, 0))
         counted[key] = (n + 1, grants + more_grants, sek + more_sek)
-    by_year = Grant.objects.filter(partnership__in=public).values_list("year")
-    for year, n, sek in by_year.annotate(n=Count("pk"), sek=Sum(granted_sek())):
-        counted["grantyear", str(year)] = (n, n, sek)
+    # The grants by year of decision: in all, within each goal and within the country.
+    granted = Grant.objects.filter(partnership__in=public).annotate(sek=granted_sek())
+    for pk, year, sek in granted.values_list("partnership_id", "year", "sek"):
+        keys = [("grantyear", str(year))]
+        keys += [(f"goal_year/{goal}", str(year)) for goal in goals_of.get(pk, [])]
+        if country_of[pk]:
+            keys.append((f"ctry_year/{country_of[pk]}", str(year)))
+        for key in keys:
+            n, _grants, total = counted.get(key, (0, 0, 0))
+            counted[key] = (n + 1, n + 1, total + sek)
     return counted
 
 

@@ -5,6 +5,7 @@ counts and its CSV export (and later the API)."""
 from collections import Counter
 
 import django_filters
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, F, IntegerField, Q, Value
 from django.db.models.functions import Cast, Coalesce, ExtractYear, NullIf, Substr
@@ -345,14 +346,26 @@ class RegisterFilterSet(django_filters.FilterSet):
         applied (the conditions of the model's published(), with no slice or DISTINCT;
         related rows it selects or prefetches add none): a facet may then read a read
         model of all of them where the model has one (partnerships/tallies.py)."""
+        return (
+            self._plain(queryset)
+            and queryset.query.where == queryset.model.objects.published().query.where
+        )
+
+    def same_selection(self, queryset, other):
+        """Whether `queryset` selects the records `other` does by the same conditions (their
+        SQL; with no slice, DISTINCT or other tables in either), whatever it orders by or
+        selects and prefetches with them."""
+        if not (self._plain(queryset) and self._plain(other)):
+            return False
+        return _where_sql(queryset) == _where_sql(other) is not None
+
+    def _plain(self, queryset):
         query = queryset.query
         if queryset.model is not self.queryset.model or query.is_sliced or query.distinct:
             return False
         if query.combinator or query.extra_tables or query._filtered_relations:
             return False
-        return (
-            not query.is_empty() and query.where == queryset.model.objects.published().query.where
-        )
+        return not query.is_empty()
 
     def facet_goal(self, queryset):
         through = queryset.model._meta.get_field("goals").remote_field.through
@@ -380,6 +393,16 @@ class RegisterFilterSet(django_filters.FilterSet):
             n=Count("pk")
         )
         return year_counts(pairs)
+
+
+def _where_sql(queryset):
+    """(SQL, parameters) of the conditions of `queryset`; None where it selects nothing."""
+    query = queryset.query
+    try:
+        sql, params = query.get_compiler(queryset.db).compile(query.where)
+    except EmptyResultSet:
+        return None
+    return sql, tuple(params)
 
 
 def year_counts(pairs):

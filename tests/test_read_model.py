@@ -23,7 +23,7 @@ from core.quality import lacks
 from partnerships import coverage, facts, tallies
 from partnerships.figures import counted_afresh, held
 from partnerships.models import Grant, GrantRound, Partnership, PartnershipParticipant
-from reference.models import Goal, OrganisationKind, Programme, Role, Source, Theme
+from reference.models import Country, Goal, OrganisationKind, Programme, Role, Source, Theme
 from tests.conftest import admin_form_data, make_municipality, make_partnership
 from tests.test_import import GOOD, confirm, upload
 
@@ -326,6 +326,8 @@ def test_what_all_published_partnerships_add_up_to_follows_every_write(seeded):
         assert statistics(QueryDict()) == everything  # every figure from the tables
     same = Partnership.objects.published()
     assert everything["totals"]["grants"] == Grant.objects.filter(partnership__in=same).count()
+    assert_counted_within_one_goal_or_country()
+
     # Deleted, with their links, participants and grants; a partnership deleted in SQL
     # alone, whose row of facts goes after it (partnerships/facts.py).
     bare = make_partnership("bar", start_year=2019)
@@ -336,6 +338,34 @@ def test_what_all_published_partnerships_add_up_to_follows_every_write(seeded):
     assert_current()
     one.delete()
     assert not tallies.held()
+
+
+def assert_counted_within_one_goal_or_country():
+    """The figures of one goal's or one country's partnerships that the tallies count
+    within it (the years, SEK by year of decision; the partnerships of a goal's or
+    country's page) are those the tables give."""
+    from django.http import QueryDict
+
+    from pages.statistics import panel, statistics
+    from partnerships.filters import PartnershipFilterSet
+
+    keys = [f"goal={goal.number}" for goal in Goal.objects.filter(framework="sdg")]
+    keys += [f"country={code}" for code in Country.objects.values_list("code", flat=True)]
+    read = {}
+    for params in keys:
+        read[params] = (statistics(QueryDict(params)), panel(QueryDict(params)))
+    with mock.patch.object(PartnershipFilterSet, "tally_scope", return_value=None):
+        for params in keys:
+            assert (statistics(QueryDict(params)), panel(QueryDict(params))) == read[params]
+    client = Client()
+    for params in ("country=KE", "country=UG", "goal=2"):
+        response = client.get(f"{reverse('partnerships:partnership-list')}?{params}")
+        assert response.context["facets"] == facets_from_the_tables(params)
+    for goal in Goal.objects.filter(framework="sdg", partnerships__isnull=False).distinct():
+        page = client.get(goal.get_absolute_url()).context
+        assert (
+            page["partnership_count"] == Partnership.objects.published().filter(goals=goal).count()
+        )
 
 
 def test_a_county_counts_each_partnership_once_however_its_participants_change(seeded):
@@ -458,6 +488,47 @@ def test_only_an_unfiltered_selection_reads_the_tallies(seeded, params, everythi
     assert filterset.counts_everything(filterset.qs.order_by()) is everything
     assert not filterset.counts_everything(Partnership.objects.all())
     assert not filterset.counts_everything(Partnership.objects.published()[:5])
+
+
+@pytest.mark.parametrize(
+    "params,within",
+    [
+        ("goal=11", "goal"),
+        ("goal=11&sort=-title&page=2", "goal"),
+        ("country=KE", ("country", "KE")),
+        ("country=ke", ("country", "KE")),
+        ("", None),  # every published partnership: the tallies of all
+        ("goal=11&goal=12", None),
+        ("goal=11&country=KE", None),
+        ("country=KE&year=2016", None),
+        ("goal=99", None),
+        ("country=ZZ", None),
+        ("q=vatten", None),
+    ],
+)
+def test_one_goal_or_country_alone_is_counted_within_it(seeded, params, within):
+    """The tallies count within one goal or country only a selection of that one value
+    and no other filter; a list that selects the same records otherwise (a subquery)
+    counts the tables."""
+    from django.http import QueryDict
+
+    from partnerships.filters import PartnershipFilterSet
+
+    if within == "goal":
+        within = ("goal", Goal.objects.get(framework="sdg", number=11).pk)
+    filterset = PartnershipFilterSet(
+        QueryDict(params), queryset=Partnership.objects.published().for_list()
+    )
+    assert filterset.tally_scope(filterset.qs.order_by()) == within
+    published = Partnership.objects.published()
+    same = PartnershipFilterSet(
+        QueryDict(params), queryset=published.filter(pk__in=published.values("pk"))
+    )
+    assert same.tally_scope(same.qs) is None
+    plain = PartnershipFilterSet(
+        dict(QueryDict(params).lists()), queryset=Partnership.objects.published()
+    )
+    assert plain.tally_scope(plain.qs) == within  # data as a dict of lists
 
 
 def test_a_bulk_write_that_fails_leaves_the_tallies_counting(seeded):

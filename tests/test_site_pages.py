@@ -235,6 +235,12 @@ def add_records(n, goals, offset):
         # + what the sources do not state, one query a kind (the partnerships' from their
         # tallies)
         ("/om-registret/", 7),
+        # A goal's and a country's page: their partnerships' count, years and SEK by year
+        # of decision from the tallies within that goal or country (as many queries as
+        # before, each a few rows instead of a quarter of the partnerships at 100 000)
+        ("/mal/11/", 14),
+        ("/lander/ke/", 16),
+        ("/partnerskap/?goal=11", 16),
     ],
 )
 def test_query_counts_do_not_grow_with_rows(client, seeded, goals, url, expected):

@@ -1,0 +1,24 @@
+from django.db import migrations, models
+
+from partnerships import tallies
+
+
+class Migration(migrations.Migration):
+    """The tallies count within each goal and partner country too (tallies.SCOPED: the
+    years of the partnerships' periods and the grants by year of decision), in dimensions
+    named with the goal's id or the country's code (longer names). On PostgreSQL the
+    triggers are made again and the rows filled afresh; run backwards it leaves them
+    (0016's reversal drops them)."""
+
+    dependencies = [
+        ("partnerships", "0017_tallies_by_year_of_grant"),
+    ]
+
+    operations = [
+        migrations.AlterField(
+            model_name="partnershiptally",
+            name="dimension",
+            field=models.CharField(max_length=24, verbose_name="dimension"),
+        ),
+        migrations.RunPython(tallies.operation().code, migrations.RunPython.noop, elidable=False),
+    ]

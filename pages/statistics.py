@@ -307,8 +307,8 @@ def by_programme(projects, partnerships_fs, partnerships):
         s = partnerships.exclude(programme=None).values_list("programme")
         s = dict(s.annotate(n=Count("pk")))
         sek = dict(partnerships.values_list("programme").annotate(v=PARTNERSHIP_SEK))
-    else:
-        s = tallied("programme", partnerships_fs.goal_holder(), key=int)
+    else:  # from the same tallies (of all, or within the one country selected)
+        s = partnerships_fs.from_tallies(partnerships, "programme", int)
     programmes = Programme.objects.published().filter(pk__in=set(p) | set(s)).order_by("name_sv")
     rows = [
         (

@@ -884,7 +884,7 @@ class PartnershipTally(models.Model):
     dimension (a goal, theme, country or programme by its id or code, a Swedish
     participant by its organisation's id, or the total), the number of published
     partnerships that have it and their grants and SEK granted; and the same within each
-    goal and partner country for a few dimensions (tallies.SCOPED). Kept by triggers
+    goal and partner country for some dimensions (tallies.SCOPED). Kept by triggers
     (partnerships/tallies.py); the lists, the home page and the statistics read it where
     they count every published partnership, or those of one goal or country."""
 

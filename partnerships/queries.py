@@ -49,9 +49,11 @@ def tallied(dimension, holder=None, column=0, key=str, within=None):
     those of that one goal or country (tallies.SCOPED says which dimensions it counts)."""
     if within is None:
         rows = tallies(holder).get(dimension, {})
-    else:
-        name = f"{SCOPED[within[0]][dimension]}/{within[1]}"
-        rows = memoised(holder, f"_tally_{name}", lambda: _read_tallies([name])).get(name, {})
+    else:  # every dimension within that goal or country, in one query
+        scope, value = within
+        names = [f"{name}/{value}" for name in SCOPED[scope].values()]
+        read = memoised(holder, f"_tallies_{scope}_{value}", lambda: _read_tallies(names))
+        rows = read.get(f"{SCOPED[scope][dimension]}/{value}", {})
     return {key(code): values[column] for code, values in rows.items()}
 
 

@@ -87,9 +87,16 @@ DIMENSIONS = (
 # years of each partnership's period, and the grants by year of decision, each dimension
 # named with the goal's id or the country's code after "/" ("goal_period/11",
 # "ctry_year/KE"; codes as the dimension's in all).
+# Within a country, the partnerships' own keys of COPIED too (a list filtered by one
+# country counts its facets from them): "ctry_goal/KE", "ctry_theme/KE", ...
+COPIED = ("goal", "theme", "programme", "participant", "unstated")
 SCOPED = {
     "goal": {"period": "goal_period", "grantyear": "goal_year"},
-    "country": {"period": "ctry_period", "grantyear": "ctry_year"},
+    "country": {
+        "period": "ctry_period",
+        "grantyear": "ctry_year",
+        **{dimension: f"ctry_{dimension}" for dimension in COPIED},
+    },
 }
 # The facts (core.quality.FACTS) a partnership's sources do not state, as the checks of
 # partnerships/quality.py find them: from the partnership's columns, and from the counts
@@ -306,6 +313,7 @@ def _goal_link(row, sign, vendor):
             f"{sign}{_figure('grants', pid)}",
             f"{sign}{_figure('sek', pid)}",
             published(pid),
+            _country_of(pid),
         ),
         _add_grants(grants, sign, published(pid)),
     ]
@@ -322,8 +330,22 @@ def _figure(column, pid):
     return f"COALESCE((SELECT f.{column} FROM {FIGURES} f WHERE f.partnership_id = {pid}), 0)"
 
 
-def _add(keys, partnerships, grants, sek, condition):
-    """Adds the differences to the rows of `keys` where `condition` holds."""
+def _country_of(pid):
+    """SQL: the partner country of partnership `pid`, from the partnerships' table."""
+    return f"(SELECT c.country_id FROM {PARTNERSHIPS} c WHERE c.id = {pid})"
+
+
+def _add(keys, partnerships, grants, sek, condition, country=None):
+    """Adds the differences to the rows of `keys` where `condition` holds; with `country`
+    (SQL of the partnership's country), to their copies within that country too (those
+    of COPIED)."""
+    if country is not None:
+        copied = ", ".join(f"'{dimension}'" for dimension in COPIED)
+        keys = (
+            f"SELECT k0.dimension, k0.code FROM ({keys}) k0 UNION ALL "
+            f"SELECT 'ctry_' || k1.dimension || '/' || {country}, k1.code FROM ({keys}) k1 "
+            f"WHERE {country} IS NOT NULL AND k1.dimension IN ({copied})"
+        )
     return (
         f"INSERT INTO {TALLY} (dimension, code, partnerships, grants, sek) "
         f"SELECT k.dimension, k.code, {partnerships}, {grants}, {sek} FROM ({keys}) k "
@@ -343,6 +365,7 @@ def _partnership(row, sign, vendor, condition="1 = 1", facts=True):
         f"{sign}{_figure('grants', pid)}",
         f"{sign}{_figure('sek', pid)}",
         f"{row}.publication = {PUBLISHED} AND {condition}",
+        f"{row}.country_id",
     )
 
 
@@ -355,6 +378,7 @@ def _one_key(dimension, row, column, sign, condition="1 = 1"):
         f"{sign}{_figure('grants', pid)}",
         f"{sign}{_figure('sek', pid)}",
         f"{condition} AND {published(pid)}",
+        _country_of(pid),
     )
 
 
@@ -412,7 +436,14 @@ def _county_counted(row, sign):
 def _figures(row, sign, vendor):
     """A partnership's figures (`row`) added to (taken from) all of its keys."""
     pid = f"{row}.partnership_id"
-    return _add(_keys(pid, vendor), "0", f"{sign}{row}.grants", f"{sign}{row}.sek", published(pid))
+    return _add(
+        _keys(pid, vendor),
+        "0",
+        f"{sign}{row}.grants",
+        f"{sign}{row}.sek",
+        published(pid),
+        _country_of(pid),
+    )
 
 
 def _facts_counted(row, sign):
@@ -425,6 +456,7 @@ def _facts_counted(row, sign):
         f"{sign}{_figure('grants', pid)}",
         f"{sign}{_figure('sek', pid)}",
         published(pid),
+        _country_of(pid),
     )
 
 
@@ -680,6 +712,13 @@ def _fill(vendor):
         f"SELECT 'county', c.code, p.id FROM {COUNTIES} c "
         f"JOIN {PARTNERSHIPS} p ON p.id = c.partnership_id WHERE {public} AND c.n > 0",
     ]
+    all_keys = " UNION ALL ".join(keyed)
+    copied = ", ".join(f"'{dimension}'" for dimension in COPIED)
+    copies = (
+        f"SELECT 'ctry_' || c.dimension || '/' || p.country_id, c.code, c.pid "
+        f"FROM ({all_keys}) c JOIN {PARTNERSHIPS} p ON p.id = c.pid "
+        f"WHERE p.country_id IS NOT NULL AND c.dimension IN ({copied})"
+    )
     return [
         f"DELETE FROM {COUNTIES}",
         f"INSERT INTO {COUNTIES} (partnership_id, code, n) "
@@ -690,7 +729,7 @@ def _fill(vendor):
         f"DELETE FROM {TALLY}",
         f"INSERT INTO {TALLY} (dimension, code, partnerships, grants, sek) "
         f"SELECT k.dimension, k.code, COUNT(*), COALESCE(SUM(f.grants), 0), "
-        f"COALESCE(SUM(f.sek), 0) FROM ({' UNION ALL '.join(keyed)}) k "
+        f"COALESCE(SUM(f.sek), 0) FROM ({all_keys} UNION ALL {copies}) k "
         f"LEFT JOIN {FIGURES} f ON f.partnership_id = k.pid GROUP BY k.dimension, k.code",
         f"INSERT INTO {TALLY} (dimension, code, partnerships, grants, sek) "
         f"SELECT k.dimension, k.code, COUNT(*), COUNT(*), SUM(k.sek) FROM "
@@ -779,6 +818,11 @@ def counted_afresh():
     ):
         goals_of.setdefault(pk, []).append(goal)
         pairs.append(((f"goal_period/{goal}", period_of[pk]), pk))
+    pairs += [
+        ((f"ctry_{dimension}/{country_of[pk]}", code), pk)
+        for (dimension, code), pk in pairs
+        if dimension in COPIED and country_of[pk]
+    ]
     counted = {}
     for key, pk in pairs:
         n, grants, sek = counted.get(key, (0, 0, 0))

@@ -326,7 +326,17 @@ def test_what_all_published_partnerships_add_up_to_follows_every_write(seeded):
         assert statistics(QueryDict()) == everything  # every figure from the tables
     same = Partnership.objects.published()
     assert everything["totals"]["grants"] == Grant.objects.filter(partnership__in=same).count()
+    # Within one country or goal, with a published programme in another country.
+    four = make_partnership(
+        "fyra",
+        country="TZ",
+        programme=programmes[0],
+        goals=goals[:1],
+        themes=themes,
+        grants=[(2018, 10, 2)],
+    )
     assert_counted_within_one_goal_or_country()
+    four.delete()
 
     # Deleted, with their links, participants and grants; a partnership deleted in SQL
     # alone, whose row of facts goes after it (partnerships/facts.py).

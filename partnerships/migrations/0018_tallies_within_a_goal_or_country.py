@@ -5,8 +5,9 @@ from partnerships import tallies
 
 class Migration(migrations.Migration):
     """The tallies count within each goal and partner country too (tallies.SCOPED: the
-    years of the partnerships' periods and the grants by year of decision), in dimensions
-    named with the goal's id or the country's code (longer names). On PostgreSQL the
+    years of the partnerships' periods and the grants by year of decision; within a
+    country, the goals, themes, programme, Swedish participants and unstated facts too),
+    in dimensions named with the goal's id or the country's code (longer names). On PostgreSQL the
     triggers are made again and the rows filled afresh; run backwards it leaves them
     (0016's reversal drops them)."""
 

@@ -4,11 +4,17 @@ programme, a Swedish participant, a Swedish county, or the one key of the total)
 number of published partnerships that have it, and their grants and SEK granted (from
 the grants' read model, partnerships/figures.py); and for each year of decision
 ("grantyear") the published partnerships' grants decided that year and their SEK (its
-rows count grants, in both columns). The lists, the home page and the statistics read these rows
-where they count every published partnership, instead of counting the link tables again
-on each request (at 100 000 partnerships on PostgreSQL the partnership list's facets took
-13-67 ms each, the home page's goal counts and totals 33-41 ms; bench/README.md). A
-filtered selection is counted from the tables, as before.
+rows count grants, in both columns). The lists, the home page and the statistics read
+these rows where they count every published partnership, instead of counting the link
+tables again on each request (at 100 000 partnerships on PostgreSQL the partnership
+list's facets took 13-67 ms each, the home page's goal counts and totals 33-41 ms;
+bench/README.md).
+
+Some dimensions are counted within each goal and each partner country too (SCOPED): a
+goal's or a country's page, and a list or the statistics filtered by that one value
+alone (FilterSet.tally_scope), read them instead of counting a quarter of the
+partnerships (goal 11 at 100 000). Any other filtered selection is counted from the
+tables, as before.
 
 As the other read models, triggers keep the rows in the same statement as every write,
 whichever path writes, by adding differences:

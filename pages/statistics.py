@@ -79,6 +79,9 @@ def statistics(params, request=None):
     if partnerships_fs.counts_everything(partnerships):
         n, n_grants, sek = published_totals(partnerships_fs.goal_holder())
         totals = {"partnerships": n, "grants": n_grants, "sek": sek}
+    elif within := partnerships_fs.tally_scope(partnerships):
+        n, n_grants, sek = published_totals(partnerships_fs.goal_holder(), within)
+        totals = {"partnerships": n, "grants": n_grants, "sek": sek}
     else:
         totals = partnerships.aggregate(
             partnerships=Count("pk"), grants=Sum("figures__grants"), sek=PARTNERSHIP_SEK

@@ -94,6 +94,16 @@ class PartnershipFilterSet(RegisterFilterSet):
         partnerships of that one goal or country and nothing else (the tallies count
         within each, tallies.SCOPED): its parameters give that one value, and its
         conditions are those that value alone gives; else None."""
+        if "_one_value" not in self.__dict__:  # once a FilterSet: 3 ms on SQLite
+            self._one_value = self._one_value_alone()
+        if self._one_value is None:
+            return None
+        conditions, within = self._one_value
+        return within if self.conditions_of(queryset) == conditions else None
+
+    def _one_value_alone(self):
+        """(the conditions, the scope) of the published partnerships of the one goal or
+        country this FilterSet's parameters give alone; None where they give other."""
         data = self.data if self.is_bound else {}
         given = {name: given_values(data, name) for name in self.filters}
         given.pop("sort", None)  # orders, selects nothing
@@ -106,13 +116,14 @@ class PartnershipFilterSet(RegisterFilterSet):
         params = QueryDict(mutable=True)
         params.setlist(name, values)
         alone = type(self)(params, queryset=Partnership.objects.published(), request=self.request)
-        if not self.same_selection(queryset, selected(alone)):
+        conditions = self.conditions_of(selected(alone))
+        if conditions is None:
             return None
         value = alone.form.cleaned_data[name]
         if name == "goal":
             ids = sdg_goal_ids(value, self.goal_holder())
-            return ("goal", ids[0]) if len(ids) == 1 else None
-        return ("country", value[0]) if len(value) == 1 else None
+            return (conditions, ("goal", ids[0])) if len(ids) == 1 else None
+        return (conditions, ("country", value[0])) if len(value) == 1 else None
 
     def facet_country(self, queryset):
         counted = self.from_tallies(queryset, "country")

@@ -57,9 +57,11 @@ def tallied(dimension, holder=None, column=0, key=str, within=None):
     return {key(code): values[column] for code, values in rows.items()}
 
 
-def published_totals(holder=None):
-    """(partnerships, grants, SEK) of all published partnerships."""
-    return tallies(holder).get("total", {}).get("", (0, 0, 0))
+def published_totals(holder=None, within=None):
+    """(partnerships, grants, SEK) of all published partnerships, or `within` ("goal", its
+    id) or ("country", its code) of those of that one goal or country (their key's row)."""
+    dimension, code = ("total", "") if within is None else (within[0], str(within[1]))
+    return tallies(holder).get(dimension, {}).get(code, (0, 0, 0))
 
 
 def published_completeness(holder=None):

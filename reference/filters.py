@@ -351,13 +351,12 @@ class RegisterFilterSet(django_filters.FilterSet):
             and queryset.query.where == queryset.model.objects.published().query.where
         )
 
-    def same_selection(self, queryset, other):
-        """Whether `queryset` selects the records `other` does by the same conditions (their
-        SQL; with no slice, DISTINCT or other tables in either), whatever it orders by or
-        selects and prefetches with them."""
-        if not (self._plain(queryset) and self._plain(other)):
-            return False
-        return _where_sql(queryset) == _where_sql(other) is not None
+    def conditions_of(self, queryset):
+        """The SQL and parameters of the conditions of `queryset` (two selections with
+        the same select the same records, whatever they order by or select and prefetch
+        with them); None where it has a slice, DISTINCT or other tables, or selects
+        nothing."""
+        return _where_sql(queryset) if self._plain(queryset) else None
 
     def _plain(self, queryset):
         query = queryset.query

@@ -16,15 +16,17 @@ from django.db import connections, migrations
 from django.db.models.signals import post_migrate, pre_migrate
 
 
-def trigger_operation(module):
+def trigger_operation(module, make=True):
     """A migration operation that makes `module`'s triggers on PostgreSQL and fills its
     read model, and drops them when reversed. On SQLite it makes nothing (kept_on_sqlite
     does, after the migrate) but still drops them when reversed: a migration run back by
     the executor alone (the tests of a data migration) sends no signal, and a trigger
-    left on a table would then read a read model's table that is gone."""
+    left on a table would then read a read model's table that is gone. With `make`
+    False it only drops them when reversed: a later migration makes them (the module's
+    triggers of today may need columns or sizes that migration brings)."""
 
     def forwards(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
+        if make and schema_editor.connection.vendor == "postgresql":
             for sql in module.pg_statements():
                 schema_editor.execute(sql, params=None)
 

@@ -753,10 +753,10 @@ def trigger_names(vendor):
     return {f"{_name(table)}_{event}" for table, event in _statements("old", "new", vendor)}
 
 
-def operation():
+def operation(make=True):
     """A migration operation that creates the read model's triggers (again) and fills it
-    from the tables, and drops the triggers when reversed."""
-    return trigger_operation(sys.modules[__name__])
+    from the tables (with `make`), and drops the triggers when reversed."""
+    return trigger_operation(sys.modules[__name__], make)
 
 
 def counted_afresh():

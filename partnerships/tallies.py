@@ -240,23 +240,17 @@ def _granted(g):
     return f"CAST({g}.amount_sek_per_year AS BIGINT) * {g}.duration_years"
 
 
-def _grant_keys(g, pid, row=None):
-    """SQL: the (dimension, code, sek) of grant `g` of partnership `pid` by its year of
-    decision: in all, within each goal of the partnership, and within its country (from
-    `row`, the trigger's partnership, or else the partnerships' table)."""
+def _grant_keys(g, pid):
+    """SQL: the (dimension, code, sek) of grant `g` (the trigger's row) of partnership
+    `pid` by its year of decision: in all, within each goal of the partnership, and
+    within its country."""
     year, sek = _text(f"{g}.year"), _granted(g)
-    if row:
-        country = f"SELECT {row}.country_id AS country WHERE {row}.country_id IS NOT NULL"
-    else:
-        country = (
-            f"SELECT p.country_id AS country FROM {PARTNERSHIPS} p "
-            f"WHERE p.id = {pid} AND p.country_id IS NOT NULL"
-        )
     return (
         f"SELECT 'grantyear' AS dimension, {year} AS code, {sek} AS sek "
         f"UNION ALL SELECT 'goal_year/' || {_text('l.goal_id')}, {year}, {sek} "
         f"FROM {GOALS} l WHERE l.partnership_id = {pid} "
-        f"UNION ALL SELECT 'ctry_year/' || c.country, {year}, {sek} FROM ({country}) c"
+        f"UNION ALL SELECT 'ctry_year/' || p.country_id, {year}, {sek} FROM {PARTNERSHIPS} p "
+        f"WHERE p.id = {pid} AND p.country_id IS NOT NULL"
     )
 
 

@@ -8,6 +8,7 @@ from django.core.validators import validate_slug
 from django.db import connection
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
+from django.http import QueryDict
 from django_countries import countries as country_registry
 
 from core import fulltext
@@ -40,6 +41,15 @@ class SlugModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Checks that every value looks like a slug before asking the database, so that odd
     input (NUL bytes, 10 000 characters) gets a message instead of a database error."""
 
+    def clean(self, value):
+        # Nothing chosen: an empty list rather than Django's `queryset.none()`, whose truth
+        # value (each filter method's `if not value`) compiles a query before it finds
+        # nothing to ask: about 0.4 ms a filter, three a FilterSet, several FilterSets a
+        # page (a country page's statistics panel: 9 -> 6.5 ms on SQLite).
+        if not self.required and value in self.empty_values:
+            return []
+        return super().clean(value)
+
     def _check_values(self, value):
         for item in value:
             if not is_slug(str(item), longest=len(str(item))):
@@ -49,6 +59,36 @@ class SlugModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     params={"value": str(item)[:50]},
                 )
         return super()._check_values(value)
+
+
+def _blank(value):
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def without_empty(data):
+    """A FilterSet's data without its empty values: an empty parameter (?theme=, as a form
+    sends a field left empty) is no parameter in every output that reads the filters, as
+    the lists read it when they move to the address without it (core.views). The choice
+    fields otherwise refused "" as an unknown option, and the statistics, API, feeds and
+    open data selected nothing. `data`: a QueryDict, or a dict of values or lists;
+    returned as it is when nothing in it is empty."""
+    if not data:
+        return data
+    lists = hasattr(data, "lists")
+    items = [
+        (key, values if lists or isinstance(values, list | tuple) else [values])
+        for key, values in (data.lists() if lists else data.items())
+    ]
+    if not any(_blank(value) for _key, values in items for value in values):
+        return data
+    kept = QueryDict(mutable=True) if lists else {}
+    for key, values in items:
+        if values := [value for value in values if not _blank(value)]:
+            if lists:
+                kept.setlist(key, values)
+            else:  # a single value stays single
+                kept[key] = values if isinstance(data[key], list | tuple) else values[0]
+    return kept
 
 
 class CountryFilter(django_filters.MultipleChoiceFilter):

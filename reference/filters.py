@@ -25,6 +25,7 @@ from core.filters import (
     text_search,
     through_ids,
     unindexed,
+    without_empty,
 )
 from core.models import Status, published_at
 from core.quality import FACTS, count_checks
@@ -120,6 +121,9 @@ class RegisterFilterSet(django_filters.FilterSet):
     sort_text_field = "title"  # "title" means title_sv, or the English title on English pages
     facet_names = ("country", "goal", "theme", "programme", "status", "year")
     quality_checks = ()  # with unstated_filter(): the checks the filter `unstated` reads
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(without_empty(data), *args, **kwargs)
 
     def public_checks(self):
         return {c.fact: c for c in self.quality_checks if c.fact}

@@ -209,7 +209,11 @@ class CountryDetailView(RecordsAboutMixin, DetailView):
             tally=("country", country.code),
         )
         stated = GrantRound.objects.public().filter(leading_countries=country)
-        return super().get_context_data(**records, stated_rounds=stated.with_statements(), **kwargs)
+        return super().get_context_data(
+            **records,
+            stated_rounds=stated.with_statements(countries=False, participants=False),
+            **kwargs,
+        )
 
 
 class AccessibilityView(TemplateView):

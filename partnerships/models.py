@@ -84,13 +84,19 @@ class GrantRoundQuerySet(RoleHolderQuerySet):
         """The rounds the public sees: those of published programmes."""
         return self.filter(programme__in=Programme.objects.published())
 
-    def with_statements(self):
-        """What a "the sources state" block shows of each round: its programme, source,
-        the countries it names and its published Swedish participants."""
-        return self.select_related("programme", "source__publisher").prefetch_related(
-            "leading_countries",
-            Prefetch("participants", queryset=Organisation.objects.published().order_by("name_sv")),
-        )
+    def with_statements(self, countries=True, participants=True):
+        """What a "the sources state" block (includes/stated_rounds.html) shows of each
+        round: its programme, source, the countries it names and its published Swedish
+        participants; without the countries on a country's page, which names its own
+        country instead, and without the participants where the block does not show
+        them (`show_participants`): two queries and about 20 organisations less."""
+        related = []
+        if countries:
+            related.append("leading_countries")
+        if participants:
+            published = Organisation.objects.published().order_by("name_sv")
+            related.append(Prefetch("participants", queryset=published))
+        return self.select_related("programme", "source__publisher").prefetch_related(*related)
 
     def described(self):
         """Public rounds with everything their page and the API's description show: the

@@ -171,7 +171,9 @@ class MunicipalityDetailView(PreviewDetailView):
         context.update(
             partnerships=shown[:DETAIL_LIST_SIZE],
             partnership_count=count,
-            rounds=GrantRound.objects.public().filter(participants=self.object).with_statements(),
+            rounds=GrantRound.objects.public()
+            .filter(participants=self.object)
+            .with_statements(participants=False),
             panel=self.statistics_panel(),
         )
         return context

@@ -27,7 +27,7 @@ from partnerships.models import (
     PartnershipFigures,
     granted_sek,
 )
-from partnerships.queries import published_totals, tallied
+from partnerships.queries import published_totals
 from projects.filters import ProjectFilterSet
 from projects.models import Project
 from reference.counties import county_label
@@ -265,8 +265,8 @@ def by_county(partnerships_fs, partnerships):
     everything = tallied_sek(partnerships_fs, partnerships, "county")
     if everything is None:
         grouped = county_sums(partnerships)
-    else:
-        counted = tallied("county", partnerships_fs.goal_holder())
+    else:  # from the same tallies (of all, or within the one country selected)
+        counted = partnerships_fs.from_tallies(partnerships, "county")
         grouped = [(*code.split("|", 1), counted[code], sek) for code, sek in everything.items()]
     language = get_language()
     rows = sorted(

@@ -94,8 +94,9 @@ DIMENSIONS = (
 # named with the goal's id or the country's code after "/" ("goal_period/11",
 # "ctry_year/KE"; codes as the dimension's in all).
 # Within a country, the partnerships' own keys of COPIED too (a list filtered by one
-# country counts its facets from them): "ctry_goal/KE", "ctry_theme/KE", ...
-COPIED = ("goal", "theme", "programme", "participant", "unstated")
+# country counts its facets from them, the statistics of one country its tables by goal,
+# theme, programme and Swedish county): "ctry_goal/KE", "ctry_theme/KE", ...
+COPIED = ("goal", "theme", "programme", "participant", "unstated", "county")
 SCOPED = {
     "goal": {"period": "goal_period", "grantyear": "goal_year"},
     "country": {
@@ -430,6 +431,7 @@ def _county_counted(row, sign):
         f"{sign}{_figure('grants', pid)}",
         f"{sign}{_figure('sek', pid)}",
         f"{row}.n > 0 AND {published(pid)}",
+        _country_of(pid),
     )
 
 

@@ -216,7 +216,9 @@ def test_what_all_published_partnerships_add_up_to_follows_every_write(seeded):
     goals = list(Goal.objects.filter(framework="sdg").order_by("number")[:3])
     themes = list(Theme.objects.order_by("pk")[:2])
     programmes = list(Programme.objects.published().order_by("pk")[:2])
-    falun = make_municipality("Provby", "9901")
+    # In a county: the statistics of one country count its partnerships by county
+    # within that country ("fyra" below).
+    falun = make_municipality("Provby", "9901", county_code="20", county_name="Dalarnas län")
     gavle = make_municipality("Testvik", "9902")
     one = make_partnership(
         "ett",
@@ -326,10 +328,12 @@ def test_what_all_published_partnerships_add_up_to_follows_every_write(seeded):
         assert statistics(QueryDict()) == everything  # every figure from the tables
     same = Partnership.objects.published()
     assert everything["totals"]["grants"] == Grant.objects.filter(partnership__in=same).count()
-    # Within one country or goal, with a published programme in another country.
+    # Within one country or goal, with a published programme and a Swedish county
+    # (Provby's) in another country.
     four = make_partnership(
         "fyra",
         country="TZ",
+        participants=[falun],
         programme=programmes[0],
         goals=goals[:1],
         themes=themes,

@@ -61,7 +61,9 @@ class SlugModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-def _blank(value):
+def is_blank(value):
+    """Whether a filter parameter's value is none: missing, empty or only spaces (the
+    FilterSets, the statistics and the lists' notices read it the same)."""
     return value is None or (isinstance(value, str) and not value.strip())
 
 
@@ -79,11 +81,11 @@ def without_empty(data):
         (key, values if lists or isinstance(values, list | tuple) else [values])
         for key, values in (data.lists() if lists else data.items())
     ]
-    if not any(_blank(value) for _key, values in items for value in values):
+    if not any(is_blank(value) for _key, values in items for value in values):
         return data
     kept = QueryDict(mutable=True) if lists else {}
     for key, values in items:
-        if values := [value for value in values if not _blank(value)]:
+        if values := [value for value in values if not is_blank(value)]:
             if lists:
                 kept.setlist(key, values)
             else:  # a single value stays single
@@ -177,7 +179,7 @@ def selection(filterset, params):
     if hasattr(filterset, "selection_notices"):  # values valid but selecting none here
         notices.extend(filterset.selection_notices())
     for name in sorted(set(params) & contract_parameters() - set(filterset.filters)):
-        if name not in ("page", "format") and any(params.getlist(name)):
+        if name not in ("page", "format") and not all(map(is_blank, params.getlist(name))):
             records = filterset.queryset.none()
             notices.append(_("%(name)s: this list has no such filter.") % {"name": name})
     return records, notices

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.charts import bar_table as table
 from core.charts import year_panel, year_table
-from core.filters import invalid_values, is_slug, selected
+from core.filters import invalid_values, is_blank, is_slug, selected
 from partnerships.filters import PartnershipFilterSet
 from partnerships.models import (
     Grant,
@@ -56,7 +56,9 @@ def filtered(filterset_class, model, params, request):
     foreign = {
         key
         for key in (params or {})
-        if key in CONTRACT and key not in filterset.filters and any(params.getlist(key))
+        if key in CONTRACT
+        and key not in filterset.filters
+        and not all(map(is_blank, params.getlist(key)))
     }
     records = filterset.queryset.none() if foreign else selected(filterset)
     return filterset, records.order_by()
@@ -344,7 +346,7 @@ def filter_words(params):
     filters = {**PartnershipFilterSet.base_filters, **ProjectFilterSet.base_filters}
     words = []
     for key, values in params.lists():
-        values = [v for v in values if v]
+        values = [v for v in values if not is_blank(v)]
         if key not in CONTRACT or key in ("sort", "page") or not values:
             continue
         # Only values that can be a code or slug are looked up: PostgreSQL refuses a NUL
@@ -377,7 +379,7 @@ def cited_sources(params, request=None):
 def lists_for(params):
     """The lists whose count equals the statistics' figure for `params`: a list is left
     out when a parameter of the contract does not apply to it."""
-    given = {key for key, values in params.lists() if any(values)} & CONTRACT
+    given = {key for key, values in params.lists() if not all(map(is_blank, values))} & CONTRACT
     return {
         "projects": given <= set(ProjectFilterSet.base_filters),
         "partnerships": given <= set(PartnershipFilterSet.base_filters),

@@ -67,6 +67,17 @@ def test_the_statistics_read_an_empty_parameter_as_none(client, records):
     assert with_empty.context["totals"]["partnerships"] == 1
 
 
+def test_a_value_of_spaces_is_no_value_in_the_statistics_either(client, records):
+    """?municipality=%20 is no parameter to the FilterSets, so it does not leave the
+    projects out of the figures as a partnerships-only filter would, nor show as a
+    filter in words."""
+    spaced = client.get("/statistik/?municipality=%20&country=KE")
+    plain = client.get("/statistik/?country=KE")
+    assert spaced.context["totals"] == plain.context["totals"]
+    assert spaced.context["totals"]["projects"] > 0  # the projects stay in the figures
+    assert spaced.context["lists"] == plain.context["lists"]
+
+
 @pytest.mark.parametrize(
     "path",
     ["/api/v1/partnerships?theme=&country=KE", "/partnerskap/feed/?municipality=&country=KE"],

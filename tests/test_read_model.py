@@ -22,7 +22,13 @@ from django.urls import reverse
 from core.quality import lacks
 from partnerships import coverage, facts, tallies
 from partnerships.figures import counted_afresh, held
-from partnerships.models import Grant, GrantRound, Partnership, PartnershipParticipant
+from partnerships.models import (
+    Grant,
+    GrantRound,
+    Partnership,
+    PartnershipFigures,
+    PartnershipParticipant,
+)
 from reference.models import Country, Goal, OrganisationKind, Programme, Role, Source, Theme
 from tests.conftest import admin_form_data, make_municipality, make_partnership
 from tests.test_import import GOOD, confirm, upload
@@ -410,6 +416,24 @@ def test_a_county_counts_each_partnership_once_however_its_participants_change(s
         assert_current()
         published = Partnership.objects.published()
         from_tables = {(code, name): (n, sek) for code, name, n, sek in county_sums(published)}
+        # county_sums reads the counties' read model: the same from the participants.
+        sek_of = dict(PartnershipFigures.objects.values_list("partnership_id", "sek"))
+        from_links = {}
+        links = PartnershipParticipant.objects.filter(
+            partnership__in=published,
+            role=Role.SWEDISH_PARTICIPANT,
+            organisation__publication="published",
+        ).exclude(organisation__county_name="")
+        for code, name, pid in (
+            links.values_list(
+                "organisation__county_code", "organisation__county_name", "partnership_id"
+            )
+            .order_by()
+            .distinct()
+        ):
+            n, sek = from_links.get((code, name), (0, 0))
+            from_links[code, name] = (n + 1, sek + sek_of.get(pid, 0))
+        assert from_tables == from_links
         assert {
             tuple(code.split("|")): (n, sek)
             for (dimension, code), (n, _grants, sek) in tallies.held().items()

@@ -67,6 +67,11 @@ def is_blank(value):
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def any_given(values):
+    """Whether any of a parameter's values is given (is_blank: not)."""
+    return not all(map(is_blank, values))
+
+
 def without_empty(data):
     """A FilterSet's data without its empty values: an empty parameter (?theme=, as a form
     sends a field left empty) is no parameter in every output that reads the filters, as
@@ -179,7 +184,7 @@ def selection(filterset, params):
     if hasattr(filterset, "selection_notices"):  # values valid but selecting none here
         notices.extend(filterset.selection_notices())
     for name in sorted(set(params) & contract_parameters() - set(filterset.filters)):
-        if name not in ("page", "format") and not all(map(is_blank, params.getlist(name))):
+        if name not in ("page", "format") and any_given(params.getlist(name)):
             records = filterset.queryset.none()
             notices.append(_("%(name)s: this list has no such filter.") % {"name": name})
     return records, notices

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.charts import bar_table as table
 from core.charts import year_panel, year_table
-from core.filters import invalid_values, is_blank, is_slug, selected
+from core.filters import any_given, invalid_values, is_blank, is_slug, selected
 from partnerships.filters import PartnershipFilterSet
 from partnerships.models import (
     Grant,
@@ -56,9 +56,7 @@ def filtered(filterset_class, model, params, request):
     foreign = {
         key
         for key in (params or {})
-        if key in CONTRACT
-        and key not in filterset.filters
-        and not all(map(is_blank, params.getlist(key)))
+        if key in CONTRACT and key not in filterset.filters and any_given(params.getlist(key))
     }
     records = filterset.queryset.none() if foreign else selected(filterset)
     return filterset, records.order_by()
@@ -379,7 +377,7 @@ def cited_sources(params, request=None):
 def lists_for(params):
     """The lists whose count equals the statistics' figure for `params`: a list is left
     out when a parameter of the contract does not apply to it."""
-    given = {key for key, values in params.lists() if not all(map(is_blank, values))} & CONTRACT
+    given = {key for key, values in params.lists() if any_given(values)} & CONTRACT
     return {
         "projects": given <= set(ProjectFilterSet.base_filters),
         "partnerships": given <= set(PartnershipFilterSet.base_filters),

@@ -3,7 +3,7 @@ from django.db.models import Count, Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import SlugFilter, selected
+from core.filters import SlugFilter, is_blank, selected
 from core.models import published_at
 from partnerships.models import (
     CountryCoverage,
@@ -36,7 +36,7 @@ def given_values(data, name):
     values = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
     if not isinstance(values, (list, tuple)):
         values = [values]
-    return [str(value) for value in values if value not in (None, "")]
+    return [str(value) for value in values if not is_blank(value)]
 
 
 SORT_OPTIONS = {
